@@ -1,0 +1,146 @@
+// Turns a YAML file plus environment secrets into a validated, frozen Config, or a list of errors
+// that name the file, line and key path. Reads the file; everything else is pure.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type AdminToken, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables jaga reads; only the composition root passes process.env here. */
+export interface ConfigEnv {
+  readonly JAGA_ADMIN_TOKENS?: string | undefined;
+}
+
+export function loadConfigFile(file: string, env: ConfigEnv): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: ConfigEnv): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        return `${at ? `line ${at.line}, column ${at.col}: ` : ''}YAML syntax: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const problems: string[] = [];
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(describeIssue(issue, doc, lines, raw));
+  }
+  const tokens = parseAdminTokens(env.JAGA_ADMIN_TOKENS);
+  if (typeof tokens === 'string') problems.push(tokens);
+  if (problems.length > 0 || !parsed.success || typeof tokens === 'string') throw new ConfigError(file, problems);
+  return deepFreeze({ ...parsed.data, adminTokens: tokens });
+}
+
+/** JAGA_ADMIN_TOKENS="kabid=<secret>,it=<secret>": the name before "=" is who the audit records. */
+export function parseAdminTokens(value: string | undefined): AdminToken[] | string {
+  if (value === undefined || value.trim() === '') return [];
+  const tokens: AdminToken[] = [];
+  for (const entry of value.split(',')) {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at).trim();
+    const token = entry.slice(at + 1).trim();
+    if (at <= 0 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+      return 'JAGA_ADMIN_TOKENS: each entry must be name=secret, names of letters, digits, "_", "." or "-"';
+    }
+    if (token.length < 16) return `JAGA_ADMIN_TOKENS: the token for "${name}" must be at least 16 characters`;
+    if (tokens.some((t) => t.name === name)) return `JAGA_ADMIN_TOKENS: the name "${name}" is used twice`;
+    tokens.push({ name, token });
+  }
+  return tokens;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, raw: unknown): string {
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+  const where = locate(doc, lines, path);
+  const keyPath = formatPath(path) || '(top level)';
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling against the README)`;
+  } else if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
+    message = 'is required';
+  } else if (issue.code !== 'custom') {
+    const got = valueAt(raw, path);
+    if (got !== undefined) message = `${message} (got ${JSON.stringify(got)})`;
+  }
+  return `${where}${keyPath}: ${message}`;
+}
+
+/** "storage.volumes[0].halt_ratio" */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): string {
+  // Walk down as far as the document goes, so a missing key points at its parent.
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const keyNode = depth > 0 ? keyNodeOf(doc, path.slice(0, depth)) : undefined;
+    const offset = keyNode?.range?.[0] ?? node?.range?.[0];
+    if (offset !== undefined) {
+      const pos = lines.linePos(offset);
+      return `line ${pos.line}: `;
+    }
+  }
+  return '';
+}
+
+function keyNodeOf(doc: Document, path: readonly PropertyKey[]): { range?: [number, number, number] } | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === last);
+    return (pair?.key as { range?: [number, number, number] } | undefined) ?? undefined;
+  }
+  if (isSeq(parent) && typeof last === 'number') return parent.items[last] as { range?: [number, number, number] };
+  return undefined;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = raw;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The effective config for `jaga check-config`: secrets replaced by their names. */
+export function maskedConfig(config: Config): unknown {
+  return {
+    ...config,
+    adminTokens: config.adminTokens.map((t) => ({ name: t.name, token: '********' })),
+  };
+}

@@ -1,0 +1,210 @@
+// The one schema of jaga's YAML file: every key, its default and its unit. Pure.
+// Durations are written "30s"/"4h" and become milliseconds (`...Ms` is implied by the key, the
+// parsed value is always ms); sizes are written "10GiB" and become bytes.
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseDurationMs, parseSizeBytes } from './units.js';
+
+const durationText = z
+    .union([z.string(), z.number()])
+    .transform((value, ctx) => {
+      const ms = typeof value === 'number' ? undefined : parseDurationMs(value);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration such as "500ms", "30s", "5m", "4h" (got ${JSON.stringify(value)})`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const duration = (fallback: string) => durationText.prefault(fallback);
+
+const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseSizeBytes(value);
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a size such as "512MiB", "10GiB" or a number of bytes (got ${JSON.stringify(value)})`,
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const ratio = (fallback: number) =>
+  z.number({ error: 'must be a number between 0 and 1' }).min(0, { error: 'must be between 0 and 1' })
+    .max(1, { error: 'must be between 0 and 1' })
+    .default(fallback);
+
+const cronSchedule = (fallback: string) =>
+  z
+    .string()
+    .superRefine((expression, ctx) => {
+      const result = cron.validateDetailed(expression);
+      if (!result.valid) {
+        const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        ctx.addIssue({ code: 'custom', message: `must be a cron expression (${why})` });
+      }
+    })
+    .default(fallback);
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
+    error: 'must be 1-63 letters, digits, "_", "." or "-", starting with a letter or digit',
+  });
+
+const port = z.number().int().min(1, { error: 'must be a port 1-65535' }).max(65535, { error: 'must be a port 1-65535' });
+
+const httpTarget = z.strictObject({
+  name,
+  type: z.literal('http'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  expect_status: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
+  body_contains: z.string().min(1).optional(),
+  expect_json: z
+    .strictObject({
+      field: z.string().min(1),
+      equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+    })
+    .optional(),
+  max_latency: durationText.optional(),
+  tls_verify: z.boolean().default(true),
+  timeout: durationText.optional(),
+});
+
+const tcpTarget = z.strictObject({
+  name,
+  type: z.literal('tcp'),
+  host: z.string().min(1),
+  port,
+  max_latency: durationText.optional(),
+  timeout: durationText.optional(),
+});
+
+const dnsTarget = z.strictObject({
+  name,
+  type: z.literal('dns'),
+  query: z.string().min(1),
+  record_type: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV']).default('A'),
+  server: z.string().min(1).optional(),
+  expect: z.string().min(1).optional(),
+  max_latency: durationText.optional(),
+  timeout: durationText.optional(),
+});
+
+const target = z.discriminatedUnion('type', [httpTarget, tcpTarget, dnsTarget], {
+  error: 'must have type http, tcp or dns',
+});
+
+const volume = z
+  .strictObject({
+    name,
+    path: z.string().min(1),
+    warn_ratio: ratio(0.85),
+    halt_ratio: ratio(0.9),
+    resume_ratio: ratio(0.85),
+    floor_ratio: ratio(0.95),
+    min_free_bytes: size.optional(),
+    fill_window: duration('1h'),
+    halt_eta: duration('4h'),
+    write_probe: z.boolean().default(true),
+    require_mount_point: z.boolean().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (!(v.resume_ratio < v.halt_ratio)) {
+      ctx.addIssue({ code: 'custom', path: ['resume_ratio'], message: `must be below halt_ratio (${v.halt_ratio})` });
+    }
+    if (!(v.halt_ratio < v.floor_ratio)) {
+      ctx.addIssue({ code: 'custom', path: ['halt_ratio'], message: `must be below floor_ratio (${v.floor_ratio})` });
+    }
+    if (v.warn_ratio > v.halt_ratio) {
+      ctx.addIssue({ code: 'custom', path: ['warn_ratio'], message: `must not be above halt_ratio (${v.halt_ratio})` });
+    }
+  });
+
+const uniqueNames = (what: string) => (items: { name: string }[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    if (seen.has(item.name)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${what} name "${item.name}" is used twice` });
+    }
+    seen.add(item.name);
+  });
+};
+
+export const configSchema = z
+  .strictObject({
+    site: name.default('office'),
+    listen: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(9469),
+      })
+      .prefault({}),
+    data_dir: z.string().min(1).default('./data'),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    central: z.strictObject({
+      schedule: cronSchedule('*/15 * * * * *'),
+      timeout: duration('5s'),
+      failure_threshold: z.number().int().min(1).default(3),
+      recovery_threshold: z.number().int().min(1).default(3),
+      down_when: z.enum(['any', 'all']).default('any'),
+      targets: z.array(target).min(1, { error: 'must list at least one target' }).superRefine(uniqueNames('target')),
+      reference_targets: z.array(target).default([]).superRefine(uniqueNames('target')),
+    }),
+    storage: z.strictObject({
+      schedule: cronSchedule('*/30 * * * * *'),
+      timeout: duration('5s'),
+      volumes: z.array(volume).min(1, { error: 'must list at least one volume' }).superRefine(uniqueNames('volume')),
+    }),
+    gate: z
+      .strictObject({
+        on_central_down: z.enum(['halt', 'buffer']).default('halt'),
+        buffer_min_hours: z.number().positive().default(24),
+        resume_after: duration('2m'),
+        stale_after_intervals: z.number().int().min(2).default(3),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        sample_retention: duration('7d'),
+        transition_retention: duration('400d'),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const central = new Set(config.central.targets.map((t) => t.name));
+    config.central.reference_targets.forEach((t, index) => {
+      if (central.has(t.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['central', 'reference_targets', index, 'name'],
+          message: `target name "${t.name}" is already used in central.targets`,
+        });
+      }
+    });
+  });
+
+/** The YAML file's content as written (durations and sizes as text). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The effective configuration: defaults filled in, durations in ms, sizes in bytes. Immutable. */
+export type FileConfig = z.output<typeof configSchema>;
+export type TargetConfig = FileConfig['central']['targets'][number];
+export type HttpTargetConfig = Extract<TargetConfig, { type: 'http' }>;
+export type TcpTargetConfig = Extract<TargetConfig, { type: 'tcp' }>;
+export type DnsTargetConfig = Extract<TargetConfig, { type: 'dns' }>;
+export type VolumeConfig = FileConfig['storage']['volumes'][number];
+
+/** A named admin token, from JAGA_ADMIN_TOKENS="kabid=<secret>,it=<secret>". */
+export interface AdminToken {
+  readonly name: string;
+  readonly token: string;
+}
+
+export interface Config extends FileConfig {
+  readonly adminTokens: readonly AdminToken[];
+}
