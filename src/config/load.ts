@@ -32,13 +32,13 @@ export function loadConfigFile(file: string, env: ConfigEnv): Config {
 
 export function parseConfig(text: string, file: string, env: ConfigEnv): Config {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((e) => {
         const at = e.linePos?.[0];
-        return `${at ? `line ${at.line}, column ${at.col}: ` : ''}YAML syntax: ${e.message.split('\n')[0]}`;
+        return `${at ? `line ${at.line}, column ${at.col}: ` : ''}YAML syntax: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`;
       }),
     );
   }
@@ -81,6 +81,8 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling against the README)`;
   } else if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
     message = 'is required';
+  } else if (issue.code === 'invalid_type') {
+    message = `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`} (got ${JSON.stringify(valueAt(raw, path))})`;
   } else if (issue.code !== 'custom') {
     const got = valueAt(raw, path);
     if (got !== undefined) message = `${message} (got ${JSON.stringify(got)})`;
@@ -97,7 +99,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): string {
   // Walk down as far as the document goes, so a missing key points at its parent.
-  for (let depth = path.length; depth >= 0; depth -= 1) {
+  for (let depth = path.length; depth >= 1; depth -= 1) {
     const node = doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
     const keyNode = depth > 0 ? keyNodeOf(doc, path.slice(0, depth)) : undefined;
     const offset = keyNode?.range?.[0] ?? node?.range?.[0];

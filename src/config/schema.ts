@@ -3,6 +3,7 @@
 // parsed value is always ms); sizes are written "10GiB" and become bytes.
 import cron from 'node-cron';
 import { z } from 'zod';
+import { cronIntervalMs } from './cron.js';
 import { parseDurationMs, parseSizeBytes } from './units.js';
 
 const durationText = z
@@ -177,6 +178,35 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    // A probe that outlives its interval makes the next run skip, which doubles detection time.
+    if (!cron.validate(config.central.schedule) || !cron.validate(config.storage.schedule)) return;
+    const centralIntervalMs = cronIntervalMs(config.central.schedule);
+    if (config.central.timeout >= centralIntervalMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['central', 'timeout'],
+        message: `must be shorter than the schedule's interval (${centralIntervalMs / 1000}s)`,
+      });
+    }
+    for (const group of ['targets', 'reference_targets'] as const) {
+      config.central[group].forEach((t, index) => {
+        if (t.timeout !== undefined && t.timeout >= centralIntervalMs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['central', group, index, 'timeout'],
+            message: `must be shorter than central.schedule's interval (${centralIntervalMs / 1000}s)`,
+          });
+        }
+      });
+    }
+    const storageIntervalMs = cronIntervalMs(config.storage.schedule);
+    if (config.storage.timeout >= storageIntervalMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['storage', 'timeout'],
+        message: `must be shorter than the schedule's interval (${storageIntervalMs / 1000}s)`,
+      });
+    }
     const central = new Set(config.central.targets.map((t) => t.name));
     config.central.reference_targets.forEach((t, index) => {
       if (central.has(t.name)) {

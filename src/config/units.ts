@@ -23,23 +23,6 @@ export function parseDurationMs(text: string): number | undefined {
   return Math.round(total);
 }
 
-/** The shortest readable form of a duration, as the YAML would write it ("90s" -> "1m30s"). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const parts: string[] = [];
-  let rest = ms;
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const size = DURATION_UNIT_MS[unit] as number;
-    const count = Math.floor(rest / size);
-    if (count > 0) {
-      parts.push(`${count}${unit}`);
-      rest -= count * size;
-    }
-  }
-  if (rest > 0) parts.push(`${rest}ms`);
-  return parts.join('');
-}
-
 const SIZE_UNIT_BYTES: Record<string, number> = {
   b: 1,
   kb: 1e3,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The one test command (`npm run test:all`): installs what the tests need on a Debian machine with
+# Node 20 (Debian packages, npm packages), builds, and runs every test. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(openssl util-linux)
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm run build
+
+mapfile -t test_files < <(find test -name '*.test.ts' | sort)
+node --import tsx --test --test-reporter=spec "${test_files[@]}"

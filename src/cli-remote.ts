@@ -1,0 +1,164 @@
+// CLI commands that talk to a running jaga over its HTTP API: status, override, history.
+// Network I/O and human output only; the service decides.
+import type { Catalogue } from './i18n/catalogue.js';
+import type { CliOptions } from './cli.js';
+
+interface RemoteContext {
+  readonly values: CliOptions;
+  readonly env: NodeJS.ProcessEnv;
+  readonly text: Catalogue;
+  readonly io: { readonly out: (line: string) => void; readonly err: (line: string) => void };
+  readonly baseUrl: () => string;
+}
+
+interface GateJson {
+  state: 'allowed' | 'halted';
+  since: string;
+  valid_until: string;
+  resuming_at: string | null;
+  reasons: { code: string; message: string; since: string }[];
+  overridden: { code: string; message: string }[];
+  override: OverrideJson | null;
+}
+
+interface OverrideJson {
+  id: string;
+  action: string;
+  reason: string;
+  by: string;
+  expires_at: string | null;
+}
+
+class RemoteError extends Error {}
+
+const EXIT_ALLOWED = 0;
+const EXIT_HALTED = 1;
+const EXIT_ERROR = 2;
+
+export async function remoteCommand(command: string, args: readonly string[], ctx: RemoteContext): Promise<number> {
+  try {
+    switch (command) {
+      case 'status':
+        return await status(ctx);
+      case 'history':
+        return await history(ctx);
+      default:
+        return await override(args, ctx);
+    }
+  } catch (error) {
+    if (error instanceof RemoteError) {
+      ctx.io.err(error.message);
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+}
+
+async function call(ctx: RemoteContext, method: string, path: string, options: { token?: boolean; body?: unknown } = {}): Promise<unknown> {
+  const url = `${ctx.baseUrl()}${path}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.token) {
+    const token = ctx.env.JAGA_TOKEN;
+    if (!token) throw new RemoteError(ctx.text.cli.tokenMissing);
+    headers.authorization = `Bearer ${token}`;
+  } else if (ctx.env.JAGA_TOKEN) {
+    headers.authorization = `Bearer ${ctx.env.JAGA_TOKEN}`;
+  }
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new RemoteError(ctx.text.cli.unreachable(ctx.baseUrl(), cause));
+  }
+  const body = (await response.json().catch(() => null)) as { message?: string } | null;
+  if (!response.ok) throw new RemoteError(`HTTP ${response.status}: ${body?.message ?? response.statusText}`);
+  return body;
+}
+
+function printGate(gate: GateJson, ctx: RemoteContext): void {
+  const { text, io } = ctx;
+  io.out(`${text.cli.gateLine(text.gateState[gate.state])} (${gate.since})`);
+  if (gate.reasons.length === 0) io.out(text.cli.noReasons);
+  for (const reason of gate.reasons) io.out(`  - ${reason.code}: ${reason.message} (${reason.since})`);
+  for (const reason of gate.overridden) io.out(`  ~ ${reason.code}: ${reason.message} (override)`);
+  if (gate.resuming_at) io.out(text.resumingAt(gate.resuming_at));
+}
+
+async function status(ctx: RemoteContext): Promise<number> {
+  const body = (await call(ctx, 'GET', `/api/v1/status?lang=${langOf(ctx)}`)) as {
+    gate: GateJson;
+    targets: { name: string; role: string; status: string; consecutive_failures: number; last_probe: { failure: string | null; duration_ms: number } | null }[];
+    volumes: { name: string; available: boolean; failure: string | null; used_ratio: number | null; avail_bytes: number | null; full_eta_seconds: number | null }[];
+  };
+  if (ctx.values.json) {
+    ctx.io.out(JSON.stringify(body, null, 2));
+  } else {
+    printGate(body.gate, ctx);
+    ctx.io.out('');
+    for (const t of body.targets) {
+      const last = t.last_probe ? `${t.last_probe.failure ?? 'ok'} ${t.last_probe.duration_ms} ms` : '-';
+      ctx.io.out(`${t.name.padEnd(20)} ${t.role.padEnd(9)} ${t.status.padEnd(7)} ${last}${t.consecutive_failures ? ` (x${t.consecutive_failures})` : ''}`);
+    }
+    for (const v of body.volumes) {
+      const used = v.used_ratio === null ? '-' : `${(v.used_ratio * 100).toFixed(1)}%`;
+      const eta = v.full_eta_seconds === null ? '' : ` eta ${Math.round(v.full_eta_seconds / 60)} min`;
+      ctx.io.out(`${v.name.padEnd(20)} storage   ${(v.available ? 'ok' : v.failure ?? '?').padEnd(7)} ${used}${eta}`);
+    }
+  }
+  return body.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
+}
+
+async function history(ctx: RemoteContext): Promise<number> {
+  const limit = ctx.values.limit ?? '20';
+  const body = (await call(ctx, 'GET', `/api/v1/history?limit=${encodeURIComponent(limit)}&lang=${langOf(ctx)}`)) as {
+    items: { id: number; at: string; from: string | null; to: string; reasons: { code: string; message: string }[] }[];
+  };
+  if (ctx.values.json) {
+    ctx.io.out(JSON.stringify(body, null, 2));
+    return EXIT_ALLOWED;
+  }
+  for (const item of body.items) {
+    const reasons = item.reasons.map((r) => r.code).join(', ');
+    ctx.io.out(`${item.at}  ${(item.from ?? '-').padEnd(7)} -> ${item.to.padEnd(7)}  ${reasons}`);
+  }
+  return EXIT_ALLOWED;
+}
+
+async function override(args: readonly string[], ctx: RemoteContext): Promise<number> {
+  const [verb, id] = args;
+  const { text, io, values } = ctx;
+  if (verb === 'list') {
+    const body = (await call(ctx, 'GET', '/api/v1/overrides', { token: true })) as { items: OverrideJson[] };
+    if (body.items.length === 0) io.out(text.cli.noOverrides);
+    for (const o of body.items) io.out(`${o.id}  ${o.action.padEnd(5)}  ${o.by}  ${o.expires_at ?? '-'}  ${o.reason}`);
+    return EXIT_ALLOWED;
+  }
+  if (verb === 'lift' && id) {
+    const body = (await call(ctx, 'DELETE', `/api/v1/overrides/${encodeURIComponent(id)}`, { token: true })) as { gate: GateJson };
+    io.out(text.cli.overrideLifted(id));
+    printGate(body.gate, ctx);
+    return body.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
+  }
+  if ((verb === 'halt' || verb === 'allow') && values.reason) {
+    const body = (await call(ctx, 'POST', `/api/v1/overrides?lang=${langOf(ctx)}`, {
+      token: true,
+      body: { action: verb, reason: values.reason, ...(values.for ? { for: values.for } : {}) },
+    })) as { override: OverrideJson; gate: GateJson };
+    io.out(text.cli.overrideCreated(body.override.id, body.override.action, body.override.expires_at ?? '-'));
+    printGate(body.gate, ctx);
+    return body.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
+  }
+  io.err(text.cli.usage);
+  return EXIT_ERROR;
+}
+
+function langOf(ctx: RemoteContext): string {
+  return ctx.values.lang === 'en' ? 'en' : 'id';
+}

@@ -1,0 +1,220 @@
+// The halt-recording decision: state, overrides, policy and the time in; the gate and, when it changed,
+// a transition with its evidence out. Pure: same input, same output; no clock, no I/O.
+import {
+  centralCause,
+  centralReason,
+  everyVolumeHasRoom,
+  findActiveOverrides,
+  isCentralUnreachable,
+  manualHaltReasons,
+  staleReason,
+  startingReason,
+  volumeReasons,
+  type ActiveOverrides,
+  type ReasonDraft,
+} from './reasons.js';
+import {
+  FLOOR_REASONS,
+  REASON_CODES,
+  type CentralCause,
+  type Gate,
+  type GateStateName,
+  type Override,
+  type Reason,
+  type TargetState,
+  type Transition,
+  type VolumeState,
+} from './types.js';
+
+export interface VolumePolicy {
+  readonly name: string;
+  readonly warnRatio: number;
+  readonly haltRatio: number;
+  readonly resumeRatio: number;
+  readonly floorRatio: number;
+  readonly minFreeBytes: number | null;
+  readonly haltEtaMs: number;
+}
+
+export interface GatePolicy {
+  readonly downWhen: 'any' | 'all';
+  readonly onCentralDown: 'halt' | 'buffer';
+  readonly bufferMinHours: number;
+  readonly resumeAfterMs: number;
+  /** validUntil = now + validForMs. */
+  readonly validForMs: number;
+  readonly staleAfterMs: { readonly central: number; readonly storage: number };
+  /** By name, same names as the VolumeStates. */
+  readonly volumes: readonly VolumePolicy[];
+}
+
+export interface GateInput {
+  /** Null on a fresh start. */
+  readonly previous: Gate | null;
+  /** Role 'central' and role 'reference'. */
+  readonly targets: readonly TargetState[];
+  readonly volumes: readonly VolumeState[];
+  /** Any overrides; the decision keeps those active at `now`. */
+  readonly overrides: readonly Override[];
+  readonly now: number;
+}
+
+export interface GateDecision {
+  readonly gate: Gate;
+  readonly transition: Transition | null;
+}
+
+export function decideGate(input: GateInput, policy: GatePolicy): GateDecision {
+  const { previous, now } = input;
+  const active = findActiveOverrides(input.overrides, now);
+  const central = judgeCentral(input, policy);
+  const all = collectReasons(input, policy, active, central.holds)
+    .map((draft): Reason => ({ ...draft, since: sinceOf(previous, draft) ?? now }))
+    .sort(byCodeThenSubject);
+
+  // A halt override wins: while one is active the allow override is not in force and lifts nothing,
+  // which is also why MANUAL_HALT never needs lifting. Floor reasons stay whatever a person says.
+  const allow = active.halts.length === 0 ? active.allow : null;
+  const liftable = (r: Reason) => allow !== null && !FLOOR_REASONS.has(r.code);
+  const reasons = all.filter((r) => !liftable(r));
+  const overridden = all.filter(liftable);
+
+  const next = nextState(previous, reasons.length > 0, allow !== null, now, policy.resumeAfterMs);
+  const override = active.halts[0] ?? allow;
+  const gate: Gate = {
+    ...next,
+    reasons,
+    overridden,
+    decidedAt: now,
+    validUntil: now + policy.validForMs,
+    override,
+  };
+
+  const changed =
+    previous === null ||
+    previous.state !== gate.state ||
+    (gate.state === 'halted' && reasonKeys(previous.reasons) !== reasonKeys(gate.reasons));
+  const transition: Transition | null = changed
+    ? {
+        at: now,
+        from: previous?.state ?? null,
+        to: gate.state,
+        reasons: gate.reasons,
+        evidence: evidenceOf(input, central, override),
+      }
+    : null;
+  return { gate, transition };
+}
+
+interface CentralJudgement {
+  readonly unreachable: boolean;
+  readonly cause: CentralCause | null;
+  /** Unreachable, but `buffer` policy lets recording go on because every volume has room. */
+  readonly buffered: boolean;
+  readonly holds: boolean;
+}
+
+function judgeCentral(input: GateInput, policy: GatePolicy): CentralJudgement {
+  const unreachable = isCentralUnreachable(input.targets, policy.downWhen);
+  const buffered =
+    unreachable && policy.onCentralDown === 'buffer' && everyVolumeHasRoom(input.volumes, policy.bufferMinHours);
+  const cause = unreachable ? centralCause(input.targets) : null;
+  return { unreachable, cause, buffered, holds: unreachable && !buffered };
+}
+
+function collectReasons(
+  input: GateInput,
+  policy: GatePolicy,
+  active: ActiveOverrides,
+  centralHolds: boolean,
+): ReasonDraft[] {
+  const drafts: ReasonDraft[] = [];
+  const starting = startingReason(input.targets, input.volumes);
+  if (starting !== null) drafts.push(starting);
+  if (centralHolds) drafts.push(centralReason(input.targets));
+  const policies = new Map(policy.volumes.map((p) => [p.name, p]));
+  for (const volume of input.volumes) {
+    const volumePolicy = policies.get(volume.name);
+    // State and policy are built from one config; a mismatch is a wiring bug, not a condition to judge.
+    if (volumePolicy === undefined) throw new Error(`no policy for volume "${volume.name}"`);
+    drafts.push(...volumeReasons(volume, volumePolicy, input.previous));
+  }
+  const stale = staleReason(input.targets, input.volumes, input.now, policy.staleAfterMs);
+  if (stale !== null) drafts.push(stale);
+  drafts.push(...manualHaltReasons(active.halts));
+  return drafts;
+}
+
+/** A reason keeps the `since` it had in the previous gate, whether it held the gate or was overridden. */
+function sinceOf(previous: Gate | null, draft: ReasonDraft): number | null {
+  if (previous === null) return null;
+  const same = (r: Reason) => r.code === draft.code && r.subject === draft.subject;
+  return (previous.reasons.find(same) ?? previous.overridden.find(same))?.since ?? null;
+}
+
+function byCodeThenSubject(a: Reason, b: Reason): number {
+  const byCode = REASON_CODES.indexOf(a.code) - REASON_CODES.indexOf(b.code);
+  if (byCode !== 0) return byCode;
+  return a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0;
+}
+
+function reasonKeys(reasons: readonly Reason[]): string {
+  return reasons
+    .map((r) => `${r.code}\u0000${r.subject}`)
+    .sort()
+    .join('\u0001');
+}
+
+type GateStateFields = Pick<Gate, 'state' | 'since' | 'clearSince'>;
+
+/**
+ * The gate's state machine (its table lives in test/domain/gate.test.ts). Halting is immediate; resuming
+ * waits until no reason has held for `resumeAfterMs`, unless a person allowed it.
+ */
+function nextState(
+  previous: Gate | null,
+  hasReasons: boolean,
+  allowInForce: boolean,
+  now: number,
+  resumeAfterMs: number,
+): GateStateFields {
+  const stay = (state: GateStateName): number => (previous?.state === state ? previous.since : now);
+  if (hasReasons) return { state: 'halted', since: stay('halted'), clearSince: null };
+  if (previous === null || previous.state === 'allowed') return { state: 'allowed', since: stay('allowed'), clearSince: null };
+  if (allowInForce) return { state: 'allowed', since: now, clearSince: null };
+  const clearSince = previous.clearSince ?? now;
+  if (now - clearSince >= resumeAfterMs) return { state: 'allowed', since: now, clearSince: null };
+  return { state: 'halted', since: previous.since, clearSince };
+}
+
+/** What the decision saw, compact and JSON-safe, so a stored transition explains itself later. */
+function evidenceOf(input: GateInput, central: CentralJudgement, override: Override | null): Record<string, unknown> {
+  const targets = input.targets.map((t) => [
+    t.name,
+    {
+      role: t.role,
+      status: t.status,
+      consecutiveFailures: t.consecutiveFailures,
+      failure: t.last !== null && !t.last.ok ? t.last.failure : null,
+      lastAt: t.last?.at ?? null,
+      lastSuccessAt: t.lastSuccessAt,
+    },
+  ]);
+  const volumes = input.volumes.map((v) => [
+    v.name,
+    {
+      usedRatio: v.lastUsage?.usedRatio ?? null,
+      availBytes: v.lastUsage?.availBytes ?? null,
+      filesUsedRatio: v.lastUsage?.filesUsedRatio ?? null,
+      fullEtaSeconds: v.fullEtaSeconds,
+      failure: v.last !== null && !v.last.ok ? v.last.failure : null,
+      lastAt: v.last?.at ?? null,
+    },
+  ]);
+  return {
+    targets: Object.fromEntries(targets),
+    volumes: Object.fromEntries(volumes),
+    central: { unreachable: central.unreachable, cause: central.cause, buffered: central.buffered },
+    override: override?.id ?? null,
+  };
+}

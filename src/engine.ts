@@ -1,0 +1,288 @@
+// One place where observations meet the decision: it keeps the latest state, runs the pure
+// assessment and decideGate, and applies the effects (metrics, SQLite, logs). The HTTP layer only
+// reads its snapshot. I/O happens here but no judgement: that lives in domain/.
+import type { Logger } from 'pino';
+import { assessTarget, assessVolume, initialTargetState, initialVolumeState } from './domain/assess.js';
+import { fitFillRate, fullEtaSeconds } from './domain/eta.js';
+import { decideGate, type GatePolicy } from './domain/gate.js';
+import type {
+  Gate,
+  Override,
+  TargetObservation,
+  TargetState,
+  Transition,
+  VolumeObservation,
+  VolumeState,
+} from './domain/types.js';
+import type { Metrics } from './metrics.js';
+import type { Store } from './store/sqlite.js';
+
+export interface EngineTarget {
+  readonly name: string;
+  readonly kind: TargetState['kind'];
+  readonly role: TargetState['role'];
+}
+
+export interface EngineOptions {
+  readonly targets: readonly EngineTarget[];
+  readonly volumes: readonly { readonly name: string; readonly fillWindowMs: number }[];
+  readonly thresholds: { readonly failureThreshold: number; readonly recoveryThreshold: number };
+  readonly policy: GatePolicy;
+  readonly sampleRetentionMs: number;
+  readonly transitionRetentionMs: number;
+  /** How often target and volume state is written for the next restart. */
+  readonly snapshotEveryMs: number;
+}
+
+export interface EngineDeps {
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+export interface NewOverride {
+  readonly action: Override['action'];
+  readonly reason: string;
+  readonly expiresAt: number | null;
+}
+
+export class Engine {
+  private readonly targets = new Map<string, TargetState>();
+  private readonly volumes = new Map<string, VolumeState>();
+  private readonly fillWindows = new Map<string, number>();
+  private readonly observedSinceStart = new Set<string>();
+  private overrides: Override[] = [];
+  private gateNow: Gate;
+  private readonly startedAt: number;
+  private pendingTargetSamples: TargetObservation[] = [];
+  private pendingVolumeSamples: VolumeObservation[] = [];
+  private pendingTransitions: Transition[] = [];
+  private flushScheduled = false;
+  private lastSnapshotAt = 0;
+  private lastPruneAt = 0;
+  private version = 0;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly deps: EngineDeps,
+  ) {
+    this.startedAt = deps.clock();
+    for (const t of options.targets) this.targets.set(t.name, initialTargetState(t.name, t.kind, t.role));
+    for (const v of options.volumes) {
+      this.volumes.set(v.name, initialVolumeState(v.name));
+      this.fillWindows.set(v.name, v.fillWindowMs);
+    }
+    this.restore();
+    // Before the first full round, the gate is what was stored (a restart while halted stays halted),
+    // or, on a first start, the decision over empty state: halted, STARTING.
+    this.gateNow = deps.store.snapshot.loadGate() ?? this.decide(this.startedAt, { persist: false });
+    deps.metrics.recordGate(this.gateNow, this.centralReachable(), false);
+  }
+
+  get gate(): Gate {
+    return this.gateNow;
+  }
+
+  /** Bumps on every decision; lets readers cache what they serialise from the gate. */
+  get gateVersion(): number {
+    return this.version;
+  }
+
+  /** True once every target and volume has been observed since this process started. */
+  get ready(): boolean {
+    return this.observedSinceStart.size === this.targets.size + this.volumes.size;
+  }
+
+  get targetStates(): readonly TargetState[] {
+    return [...this.targets.values()];
+  }
+
+  get volumeStates(): readonly VolumeState[] {
+    return [...this.volumes.values()];
+  }
+
+  get activeOverrides(): readonly Override[] {
+    const now = this.deps.clock();
+    return this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
+  }
+
+  /** The volume's device id as first seen healthy, so the probe can tell when the mount changed. */
+  expectedDeviceId(volume: string): number | null {
+    return this.volumes.get(volume)?.deviceId ?? null;
+  }
+
+  observeTarget(obs: TargetObservation): void {
+    const previous = this.targets.get(obs.target);
+    if (!previous) return;
+    const next = assessTarget(previous, obs, this.options.thresholds);
+    this.targets.set(obs.target, next);
+    this.observedSinceStart.add(`target:${obs.target}`);
+    this.deps.metrics.recordTargetStatus(next);
+    this.deps.metrics.recordProbe(obs);
+    if (next.status !== previous.status) {
+      this.deps.logger.info({ target: obs.target, from: previous.status, to: next.status, failure: obs.ok ? undefined : obs.failure, detail: obs.detail }, 'target status changed');
+    }
+    this.pendingTargetSamples.push(obs);
+    this.scheduleFlush();
+  }
+
+  observeVolume(obs: VolumeObservation): void {
+    const previous = this.volumes.get(obs.volume);
+    if (!previous) return;
+    const next = assessVolume(previous, obs, this.fillWindows.get(obs.volume) ?? 0);
+    this.volumes.set(obs.volume, next);
+    this.observedSinceStart.add(`volume:${obs.volume}`);
+    this.deps.metrics.recordVolume(next);
+    if (!obs.ok && (previous.last === null || previous.last.ok)) {
+      this.deps.logger.warn({ volume: obs.volume, failure: obs.failure, detail: obs.detail }, 'volume unavailable');
+    }
+    this.pendingVolumeSamples.push(obs);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Decides now. Called after observations (coalesced) and by a timer, so that staleness,
+   * resume_after and override expiry take effect without new probe results.
+   */
+  tick(): void {
+    const now = this.deps.clock();
+    if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
+    this.overrides = this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
+    this.gateNow = this.decide(now, { persist: true });
+  }
+
+  createOverride(input: NewOverride, by: string): Override {
+    const now = this.deps.clock();
+    const override: Override = {
+      id: `ovr-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
+      action: input.action,
+      reason: input.reason,
+      by,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+      liftedAt: null,
+      liftedBy: null,
+    };
+    this.deps.store.transaction(() => {
+      this.deps.store.overrides.insert(override);
+      this.deps.store.audit.append({ at: now, actor: by, action: 'override.create', detail: { ...override } });
+    });
+    this.overrides = [override, ...this.overrides];
+    this.deps.logger.info({ override }, 'override created');
+    this.gateNow = this.decide(now, { persist: true });
+    return override;
+  }
+
+  liftOverride(id: string, by: string): Override | null {
+    const now = this.deps.clock();
+    const lifted = this.deps.store.transaction(() => {
+      const result = this.deps.store.overrides.lift(id, by, now);
+      if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'override.lift', detail: { id } });
+      return result;
+    });
+    if (!lifted) return null;
+    this.overrides = this.overrides.filter((o) => o.id !== id);
+    this.deps.logger.info({ override: lifted }, 'override lifted');
+    this.gateNow = this.decide(now, { persist: true });
+    return lifted;
+  }
+
+  /** Writes everything still pending; called on shutdown. */
+  flush(): void {
+    this.flushScheduled = false;
+    const now = this.deps.clock();
+    const targetSamples = this.pendingTargetSamples;
+    const volumeSamples = this.pendingVolumeSamples;
+    const transitions = this.pendingTransitions;
+    this.pendingTargetSamples = [];
+    this.pendingVolumeSamples = [];
+    const snapshotDue = now - this.lastSnapshotAt >= this.options.snapshotEveryMs || transitions.length > 0;
+    const pruneDue = now - this.lastPruneAt >= 3_600_000;
+    try {
+      this.deps.store.transaction(() => {
+        const { store } = this.deps;
+        store.samples.appendTargets(targetSamples);
+        store.samples.appendVolumes(volumeSamples);
+        for (const transition of transitions) store.transitions.append(transition);
+        if (snapshotDue) {
+          store.snapshot.saveGate(this.gateNow);
+          store.snapshot.saveTargets(this.targetStates);
+          store.snapshot.saveVolumes(this.volumeStates);
+        }
+        if (pruneDue) {
+          store.samples.pruneOlderThan(now - this.options.sampleRetentionMs);
+          store.transitions.pruneOlderThan(now - this.options.transitionRetentionMs);
+        }
+      });
+      this.pendingTransitions = [];
+      if (snapshotDue) this.lastSnapshotAt = now;
+      if (pruneDue) this.lastPruneAt = now;
+    } catch (error) {
+      // The gate keeps answering from memory; transitions wait for the next flush, samples are dropped.
+      this.deps.metrics.recordStoreError();
+      this.deps.logger.error({ err: error, pendingTransitions: this.pendingTransitions.length }, 'cannot write the state database');
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One decision and one SQLite transaction for all observations that complete in the same turn.
+    setImmediate(() => {
+      this.tick();
+      this.flush();
+    });
+  }
+
+  private decide(now: number, { persist }: { persist: boolean }): Gate {
+    const previous = persist ? this.gateNow : null;
+    const { gate, transition } = decideGate(
+      { previous, targets: this.targetStates, volumes: this.volumeStates, overrides: this.overrides, now },
+      this.options.policy,
+    );
+    this.version += 1;
+    const stateChanged = transition !== null && transition.from !== transition.to;
+    if (persist) this.deps.metrics.recordGate(gate, this.centralReachable(), stateChanged);
+    if (transition && persist) {
+      this.pendingTransitions.push(transition);
+      this.scheduleFlush();
+      const reasons = transition.reasons.map((r) => `${r.code}(${r.subject})`).join(', ');
+      this.deps.logger[transition.to === 'halted' ? 'warn' : 'info'](
+        { from: transition.from, to: transition.to, reasons: transition.reasons },
+        stateChanged ? `gate ${transition.to}: ${reasons || 'no reasons'}` : `gate reasons changed: ${reasons || 'clearing'}`,
+      );
+    }
+    return gate;
+  }
+
+  private centralReachable(): boolean {
+    const central = this.targetStates.filter((t) => t.role === 'central');
+    const down = central.filter((t) => t.status === 'down').length;
+    return this.options.policy.downWhen === 'any' ? down === 0 : down < central.length;
+  }
+
+  private restore(): void {
+    const { store } = this.deps;
+    const now = this.deps.clock();
+    for (const saved of store.snapshot.loadTargets()) {
+      if (this.targets.has(saved.name)) this.targets.set(saved.name, { ...this.targets.get(saved.name)!, ...saved });
+    }
+    for (const saved of store.snapshot.loadVolumes()) {
+      const windowMs = this.fillWindows.get(saved.name);
+      if (windowMs === undefined) continue;
+      const samples = store.samples.volumeFillSamples(saved.name, now - windowMs);
+      const rate = fitFillRate(samples);
+      const avail = saved.lastUsage?.availBytes ?? null;
+      this.volumes.set(saved.name, {
+        ...saved,
+        samples,
+        fillRateBytesPerSecond: rate,
+        fullEtaSeconds: avail === null ? null : fullEtaSeconds(avail, rate),
+      });
+    }
+    this.overrides = store.overrides.list({ activeAt: now });
+    for (const t of this.targets.values()) this.deps.metrics.recordTargetStatus(t);
+    for (const v of this.volumes.values()) this.deps.metrics.recordVolume(v);
+  }
+}

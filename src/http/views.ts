@@ -1,0 +1,114 @@
+// How the domain looks on the wire: snake_case JSON with ISO times and messages from the language
+// catalogue. Public views leave out internal text (error details, paths). Pure.
+import type { Gate, Override, Reason, TargetState, Transition, VolumeState } from '../domain/types.js';
+import { catalogue, type Language } from '../i18n/catalogue.js';
+
+export interface ViewOptions {
+  readonly language: Language;
+  /** False for unauthenticated readers: no error details, host names or paths. */
+  readonly internal: boolean;
+  readonly resumeAfterMs: number;
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** Facts that may carry host names, addresses or paths. */
+const INTERNAL_FACTS = new Set(['detail']);
+
+export function reasonView(reason: Reason, options: ViewOptions): Record<string, unknown> {
+  const facts = options.internal
+    ? reason.facts
+    : Object.fromEntries(Object.entries(reason.facts).filter(([key]) => !INTERNAL_FACTS.has(key)));
+  const shown = options.internal ? reason : { ...reason, facts };
+  return {
+    code: reason.code,
+    subject: reason.subject,
+    message: catalogue(options.language).reason(shown),
+    since: iso(reason.since),
+    ...(reason.cause ? { cause: reason.cause } : {}),
+    facts,
+  };
+}
+
+export function overrideView(override: Override): Record<string, unknown> {
+  return {
+    id: override.id,
+    action: override.action,
+    reason: override.reason,
+    by: override.by,
+    created_at: iso(override.createdAt),
+    expires_at: iso(override.expiresAt),
+    lifted_at: iso(override.liftedAt),
+    lifted_by: override.liftedBy,
+  };
+}
+
+export function gateView(gate: Gate, options: ViewOptions): Record<string, unknown> {
+  return {
+    state: gate.state,
+    reasons: gate.reasons.map((r) => reasonView(r, options)),
+    overridden: gate.overridden.map((r) => reasonView(r, options)),
+    since: iso(gate.since),
+    decided_at: iso(gate.decidedAt),
+    valid_until: iso(gate.validUntil),
+    resuming_at: gate.state === 'halted' && gate.clearSince !== null ? iso(gate.clearSince + options.resumeAfterMs) : null,
+    override: gate.override ? overrideView(gate.override) : null,
+  };
+}
+
+export function targetView(target: TargetState, internal: boolean): Record<string, unknown> {
+  const last = target.last;
+  return {
+    name: target.name,
+    kind: target.kind,
+    role: target.role,
+    status: target.status,
+    status_since: iso(target.statusSince),
+    consecutive_failures: target.consecutiveFailures,
+    consecutive_successes: target.consecutiveSuccesses,
+    last_success_at: iso(target.lastSuccessAt),
+    last_failure_at: iso(target.lastFailureAt),
+    last_probe: last
+      ? {
+          at: iso(last.at),
+          ok: last.ok,
+          failure: last.ok ? null : last.failure,
+          duration_ms: Math.round(last.durationMs * 10) / 10,
+          phases_ms: last.phases,
+          ...(internal ? { detail: last.detail } : {}),
+        }
+      : null,
+  };
+}
+
+export function volumeView(volume: VolumeState, internal: boolean): Record<string, unknown> {
+  const last = volume.last;
+  const usage = volume.lastUsage;
+  return {
+    name: volume.name,
+    available: last?.ok ?? false,
+    failure: last && !last.ok ? last.failure : null,
+    ...(internal && last && !last.ok ? { detail: last.detail } : {}),
+    last_probe_at: iso(last?.at),
+    size_bytes: usage?.sizeBytes ?? null,
+    avail_bytes: usage?.availBytes ?? null,
+    used_bytes: usage?.usedBytes ?? null,
+    used_ratio: usage?.usedRatio ?? null,
+    files_total: usage?.filesTotal ?? null,
+    files_free: usage?.filesFree ?? null,
+    files_used_ratio: usage?.filesUsedRatio ?? null,
+    fill_rate_bytes_per_second: volume.fillRateBytesPerSecond,
+    full_eta_seconds: volume.fullEtaSeconds,
+  };
+}
+
+export function transitionView(transition: Transition & { readonly id: number }, options: ViewOptions): Record<string, unknown> {
+  return {
+    id: transition.id,
+    at: iso(transition.at),
+    from: transition.from,
+    to: transition.to,
+    reasons: transition.reasons.map((r) => reasonView(r, options)),
+    ...(options.internal ? { evidence: transition.evidence } : {}),
+  };
+}

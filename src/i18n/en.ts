@@ -1,0 +1,64 @@
+// English texts, available on request (`--lang en`, `?lang=en`, a recipient's `language: en`). Pure.
+import type { Catalogue } from './catalogue.js';
+import { bytes, percent, span, text } from './format.js';
+
+const units = { d: 'd', h: 'h', m: 'm', s: 's' };
+
+const causeText = { central: 'the central server does not answer', uplink: "the office's uplink is down", dns: 'DNS fails' } as const;
+
+export const en: Catalogue = {
+  gateState: { allowed: 'RECORDING ALLOWED', halted: 'RECORDING HALTED' },
+  reason: (r) => {
+    const f = r.facts;
+    switch (r.code) {
+      case 'STARTING':
+        return `jaga is starting; waiting for the first probe results (${text(f.waitingFor)})`;
+      case 'CENTRAL_UNREACHABLE':
+        return `Central server unreachable: ${causeText[r.cause ?? 'central']} (failing targets: ${text(f.downTargets)})`;
+      case 'STORAGE_CRITICAL':
+        return `Volume ${r.subject} almost full: ${percent(f.usedRatio)} used, ${bytes(f.availBytes)} left (halt at ${percent(f.haltRatio)})`;
+      case 'STORAGE_FLOOR':
+        return `Volume ${r.subject} past its safety floor of ${percent(f.floorRatio)}: ${percent(f.usedRatio)} used, ${bytes(f.availBytes)} left; no override can lift this`;
+      case 'STORAGE_FILLING':
+        return `Volume ${r.subject} will be full in ${span(f.etaSeconds, units)} at the current rate`;
+      case 'INODES_CRITICAL':
+        return `Volume ${r.subject} is running out of inodes (file slots): ${percent(f.filesUsedRatio)} used`;
+      case 'VOLUME_UNAVAILABLE':
+        return `Volume ${r.subject} cannot be trusted (${text(f.failure)}): ${text(f.detail)}`;
+      case 'PROBES_STALE':
+        return `Probes are late, no fresh data from: ${text(f.stale)}`;
+      case 'MANUAL_HALT':
+        return `Halted by hand by ${text(f.by)}: ${text(f.reason)}`;
+    }
+  },
+  resumingAt: (when) => `Every reason has cleared; recording reopens at ${when} if things stay normal`,
+  cli: {
+    configOk: (file) => `Configuration ${file} is valid. Effective configuration (secrets masked):`,
+    configInvalid: (file) => `Configuration ${file} is invalid:`,
+    probeHeader: ['NAME', 'KIND', 'RESULT', 'TIME', 'DETAIL'],
+    ok: 'ok',
+    failed: 'failed',
+    gateLine: (state) => `Gate: ${state}`,
+    noReasons: 'No reason to halt.',
+    unreachable: (url, why) => `Cannot reach jaga at ${url}: ${why}`,
+    overrideCreated: (overrideId, action, until) => `Override ${overrideId} (${action}) created, in force until ${until}.`,
+    overrideLifted: (overrideId) => `Override ${overrideId} lifted.`,
+    noOverrides: 'No active override.',
+    tokenMissing: 'No admin token: set JAGA_TOKEN to a token from JAGA_ADMIN_TOKENS.',
+    usage: [
+      'Usage: jaga <command> [--config jaga.yaml] [--lang id|en]',
+      '',
+      'Commands:',
+      '  start                      run the service',
+      '  check-config               validate the configuration and print the effective one',
+      '  probe                      one probe round; exit code 0 allowed, 1 halted, 2 error',
+      '  status [--url URL]         the state of a running jaga',
+      '  override halt|allow --reason TEXT [--for 2h]   halt or allow recording by hand',
+      '  override list              active overrides',
+      '  override lift ID           lift an override',
+      '  history [--limit N]        gate transitions',
+    ].join('\n'),
+    started: (url) => `jaga listening on ${url}`,
+    stopping: 'jaga stopping...',
+  },
+};

@@ -1,0 +1,64 @@
+// Bahasa Indonesia: the default language of every text a person reads. Pure.
+import type { Catalogue } from './catalogue.js';
+import { bytes, percent, span, text } from './format.js';
+
+const units = { d: 'h', h: 'j', m: 'm', s: 'd' };
+
+const causeText = { central: 'server pusat tidak menjawab', uplink: 'jaringan kantor (uplink) terputus', dns: 'DNS gagal' } as const;
+
+export const id: Catalogue = {
+  gateState: { allowed: 'PEREKAMAN BERJALAN', halted: 'PEREKAMAN DIHENTIKAN' },
+  reason: (r) => {
+    const f = r.facts;
+    switch (r.code) {
+      case 'STARTING':
+        return `jaga baru mulai; menunggu hasil pemeriksaan pertama (${text(f.waitingFor)})`;
+      case 'CENTRAL_UNREACHABLE':
+        return `Server pusat tidak terjangkau: ${causeText[r.cause ?? 'central']} (target gagal: ${text(f.downTargets)})`;
+      case 'STORAGE_CRITICAL':
+        return `Penyimpanan ${r.subject} hampir penuh: terpakai ${percent(f.usedRatio)}, sisa ${bytes(f.availBytes)} (batas henti ${percent(f.haltRatio)})`;
+      case 'STORAGE_FLOOR':
+        return `Penyimpanan ${r.subject} melewati batas aman ${percent(f.floorRatio)}: terpakai ${percent(f.usedRatio)}, sisa ${bytes(f.availBytes)}; tidak dapat dibuka dengan override`;
+      case 'STORAGE_FILLING':
+        return `Penyimpanan ${r.subject} akan penuh dalam ${span(f.etaSeconds, units)} dengan laju saat ini`;
+      case 'INODES_CRITICAL':
+        return `Penyimpanan ${r.subject} kehabisan inode (jumlah berkas): terpakai ${percent(f.filesUsedRatio)}`;
+      case 'VOLUME_UNAVAILABLE':
+        return `Penyimpanan ${r.subject} tidak dapat dipercaya (${text(f.failure)}): ${text(f.detail)}`;
+      case 'PROBES_STALE':
+        return `Pemeriksaan terlambat, tidak ada data baru dari: ${text(f.stale)}`;
+      case 'MANUAL_HALT':
+        return `Dihentikan manual oleh ${text(f.by)}: ${text(f.reason)}`;
+    }
+  },
+  resumingAt: (when) => `Semua penyebab sudah hilang; perekaman dibuka kembali pada ${when} bila tetap normal`,
+  cli: {
+    configOk: (file) => `Konfigurasi ${file} valid. Konfigurasi efektif (rahasia disamarkan):`,
+    configInvalid: (file) => `Konfigurasi ${file} tidak valid:`,
+    probeHeader: ['NAMA', 'JENIS', 'HASIL', 'WAKTU', 'KETERANGAN'],
+    ok: 'ok',
+    failed: 'gagal',
+    gateLine: (state) => `Gerbang: ${state}`,
+    noReasons: 'Tidak ada penyebab henti.',
+    unreachable: (url, why) => `Tidak dapat menghubungi jaga di ${url}: ${why}`,
+    overrideCreated: (overrideId, action, until) => `Override ${overrideId} (${action}) dibuat, berlaku sampai ${until}.`,
+    overrideLifted: (overrideId) => `Override ${overrideId} dicabut.`,
+    noOverrides: 'Tidak ada override aktif.',
+    tokenMissing: 'Token admin tidak ada: isi variabel lingkungan JAGA_TOKEN dengan token dari JAGA_ADMIN_TOKENS.',
+    usage: [
+      'Pemakaian: jaga <perintah> [--config jaga.yaml] [--lang id|en]',
+      '',
+      'Perintah:',
+      '  start                      menjalankan layanan',
+      '  check-config               memeriksa konfigurasi dan mencetak konfigurasi efektif',
+      '  probe                      satu putaran pemeriksaan; kode keluar 0 berjalan, 1 dihentikan, 2 galat',
+      '  status [--url URL]         keadaan jaga yang sedang berjalan',
+      '  override halt|allow --reason TEKS [--for 2h]   menghentikan atau membuka perekaman secara manual',
+      '  override list              override aktif',
+      '  override lift ID           mencabut override',
+      '  history [--limit N]        riwayat perubahan gerbang',
+    ].join('\n'),
+    started: (url) => `jaga berjalan di ${url}`,
+    stopping: 'jaga berhenti...',
+  },
+};

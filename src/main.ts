@@ -1,0 +1,143 @@
+// The composition root: the only place that builds I/O objects and wires them together.
+// Reads like a table of contents: config -> store -> metrics -> engine -> scheduler -> HTTP.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config, TargetConfig } from './config/schema.js';
+import { Engine } from './engine.js';
+import { createApp } from './http/app.js';
+import { TokenChecker } from './http/auth.js';
+import { Metrics } from './metrics.js';
+import { runTargetProbe } from './probes/registry.js';
+import { probeVolume } from './probes/storage.js';
+import { cronIntervalMs } from './config/cron.js';
+import { Scheduler, type Job } from './scheduler.js';
+import { gatePolicy } from './policy.js';
+import { openStore } from './store/sqlite.js';
+import { VERSION } from './version.js';
+
+export interface RunningService {
+  readonly url: string;
+  readonly engine: Engine;
+  stop(): Promise<void>;
+}
+
+/** How long shutdown waits for in-flight probes before aborting them. */
+const SHUTDOWN_GRACE_MS = 5_000;
+const DECISION_EVERY_MS = 1_000;
+
+export async function startService(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningService> {
+  const allTargets: { config: TargetConfig; role: 'central' | 'reference' }[] = [
+    ...config.central.targets.map((t) => ({ config: t, role: 'central' as const })),
+    ...config.central.reference_targets.map((t) => ({ config: t, role: 'reference' as const })),
+  ];
+  const store = openStore(join(config.data_dir, 'jaga.db'));
+  const metrics = new Metrics({
+    version: VERSION,
+    targets: allTargets.map((t) => t.config.name),
+    volumes: config.storage.volumes.map((v) => v.name),
+  });
+  const policy = gatePolicy(config);
+  const engine = new Engine(
+    {
+      targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
+      volumes: config.storage.volumes.map((v) => ({ name: v.name, fillWindowMs: v.fill_window })),
+      thresholds: { failureThreshold: config.central.failure_threshold, recoveryThreshold: config.central.recovery_threshold },
+      policy,
+      sampleRetentionMs: config.store.sample_retention,
+      transitionRetentionMs: config.store.transition_retention,
+      snapshotEveryMs: 10_000,
+    },
+    { store, metrics, logger, clock },
+  );
+
+  const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
+    key: target.name,
+    run: async (signal) => {
+      const at = clock();
+      const result = await runTargetProbe(target, { signal, timeoutMs: target.timeout ?? config.central.timeout });
+      engine.observeTarget({ ...result, target: target.name, at });
+    },
+  }));
+  const volumeJobs: Job[] = config.storage.volumes.map((volume) => ({
+    key: volume.name,
+    run: async (signal) => {
+      const at = clock();
+      const result = await probeVolume(volume, {
+        signal,
+        timeoutMs: config.storage.timeout,
+        expectedDeviceId: engine.expectedDeviceId(volume.name),
+      });
+      engine.observeVolume({ ...result, volume: volume.name, at });
+    },
+  }));
+  // Spread starts over the slack between a probe's timeout and its next run, at most a second.
+  const jitter = (expression: string, timeoutMs: number) => Math.max(0, Math.min(1_000, (cronIntervalMs(expression) - timeoutMs) / 2));
+  const scheduler = new Scheduler(
+    [
+      { name: 'central', expression: config.central.schedule, jobs: targetJobs, jitterMs: jitter(config.central.schedule, config.central.timeout) },
+      { name: 'storage', expression: config.storage.schedule, jobs: volumeJobs, jitterMs: jitter(config.storage.schedule, config.storage.timeout) },
+    ],
+    {
+      onSkipped: (key) => {
+        metrics.recordSkippedProbe(key);
+        logger.warn({ probe: key }, 'probe still running at its next scheduled time; skipped this run');
+      },
+      onJobError: (key, error) => logger.error({ probe: key, err: error }, 'probe job failed'),
+    },
+  );
+
+  const app = createApp({
+    engine,
+    registry: metrics.registry,
+    store,
+    tokens: new TokenChecker(config.adminTokens),
+    resumeAfterMs: policy.resumeAfterMs,
+    clock,
+    logger,
+  });
+  const server = await listen(app, config.listen.host, config.listen.port);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  scheduler.start();
+  const decisions = setInterval(() => engine.tick(), DECISION_EVERY_MS);
+  if (config.adminTokens.length === 0) logger.warn('JAGA_ADMIN_TOKENS is not set: overrides cannot be made over HTTP');
+  logger.info({ url, version: VERSION, targets: allTargets.length, volumes: config.storage.volumes.length }, 'jaga started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      clearInterval(decisions);
+      await scheduler.stop(SHUTDOWN_GRACE_MS);
+      engine.flush();
+      await closeServer(server);
+      store.close();
+      logger.info('jaga stopped');
+    })();
+    return stopping;
+  };
+  return { url, engine, stop };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    // Slow or idle clients must not hold sockets: bound headers, whole requests and keep-alive.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 15_000;
+    server.keepAliveTimeout = 5_000;
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+}

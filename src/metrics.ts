@@ -1,0 +1,133 @@
+// Every Prometheus metric jaga exposes, defined in one place on an explicit Registry.
+// Label values are pre-initialised so each series exists from the first scrape. Does no I/O.
+import client from 'prom-client';
+import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from './domain/types.js';
+
+export interface MetricsTopology {
+  readonly version: string;
+  readonly targets: readonly string[];
+  readonly volumes: readonly string[];
+}
+
+/** Buckets in seconds, few on purpose: each one is a series per target and phase on every scrape. */
+const PROBE_BUCKETS = [0.005, 0.025, 0.1, 0.5, 2.5];
+
+export class Metrics {
+  readonly registry = new client.Registry();
+
+  private readonly targetUp = this.gauge('jaga_target_up', 'Whether the target is up (1) or down/unknown (0), after failure and recovery thresholds.', ['target']);
+  private readonly targetConsecutiveFailures = this.gauge('jaga_target_consecutive_failures', 'Consecutive failed probes of the target.', ['target']);
+  private readonly probeDuration = new client.Histogram({
+    name: 'jaga_probe_duration_seconds',
+    help: 'Probe latency by phase (dns, connect, tls, first_byte, transfer, total).',
+    labelNames: ['target', 'phase'],
+    buckets: PROBE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly probeFailures = new client.Counter({
+    name: 'jaga_probe_failures_total',
+    help: 'Failed probes by failure class.',
+    labelNames: ['target', 'reason'],
+    registers: [this.registry],
+  });
+  private readonly probeOverlaps = new client.Counter({
+    name: 'jaga_probe_skipped_total',
+    help: 'Scheduled probes skipped because the previous run of the same probe had not finished.',
+    labelNames: ['target'],
+    registers: [this.registry],
+  });
+  private readonly centralReachable = this.gauge('jaga_central_reachable', 'Whether the central server is reachable (1) or not (0) by central.down_when.', []);
+  private readonly volumeSize = this.gauge('jaga_volume_size_bytes', 'Size of the volume\'s filesystem.', ['volume']);
+  private readonly volumeAvail = this.gauge('jaga_volume_avail_bytes', 'Bytes available to unprivileged users on the volume.', ['volume']);
+  private readonly volumeUsedRatio = this.gauge('jaga_volume_used_ratio', 'Used fraction of the volume, df semantics: used / (used + avail).', ['volume']);
+  private readonly volumeFilesFree = this.gauge('jaga_volume_files_free', 'Free inodes on the volume.', ['volume']);
+  private readonly volumeFilesUsedRatio = this.gauge('jaga_volume_files_used_ratio', 'Used fraction of the volume\'s inodes (0 when the filesystem has no inode limit).', ['volume']);
+  private readonly volumeFullEta = this.gauge('jaga_volume_full_eta_seconds', 'Predicted seconds until the volume is full at its current fill rate; +Inf when not filling.', ['volume']);
+  private readonly volumeAvailable = this.gauge('jaga_volume_available', 'Whether the volume can be trusted (1): statfs answers, it is the configured mount, and it is writable.', ['volume']);
+  private readonly recordingAllowed = this.gauge('jaga_recording_allowed', 'The gate: 1 when recording is allowed, 0 when halted.', []);
+  private readonly haltReason = this.gauge('jaga_recording_halt_reason', 'Reasons holding the gate halted now (1 active, 0 not).', ['reason']);
+  private readonly gateTransitions = new client.Counter({
+    name: 'jaga_gate_transitions_total',
+    help: 'Gate state changes by the state entered.',
+    labelNames: ['to'],
+    registers: [this.registry],
+  });
+  private readonly storeErrors = new client.Counter({
+    name: 'jaga_store_errors_total',
+    help: 'Failed writes to jaga\'s own state database (the gate keeps working from memory).',
+    registers: [this.registry],
+  });
+
+  constructor(topology: MetricsTopology) {
+    client.collectDefaultMetrics({ register: this.registry });
+    this.gauge('jaga_build_info', 'jaga build information; always 1.', ['version', 'nodejs']).set(
+      { version: topology.version, nodejs: process.version },
+      1,
+    );
+    for (const target of topology.targets) {
+      this.targetUp.set({ target }, 0);
+      this.targetConsecutiveFailures.set({ target }, 0);
+      this.probeOverlaps.inc({ target }, 0);
+      for (const reason of TARGET_FAILURES) this.probeFailures.inc({ target, reason }, 0);
+      for (const phase of PHASES) this.probeDuration.zero({ target, phase });
+    }
+    for (const volume of topology.volumes) {
+      this.volumeAvailable.set({ volume }, 0);
+      this.volumeFullEta.set({ volume }, Number.POSITIVE_INFINITY);
+    }
+    this.centralReachable.set(0);
+    this.recordingAllowed.set(0);
+    for (const reason of REASON_CODES) this.haltReason.set({ reason }, 0);
+    for (const to of ['allowed', 'halted']) this.gateTransitions.inc({ to }, 0);
+    this.storeErrors.inc(0);
+  }
+
+  recordTargetStatus(state: TargetState): void {
+    const target = state.name;
+    this.targetUp.set({ target }, state.status === 'up' ? 1 : 0);
+    this.targetConsecutiveFailures.set({ target }, state.consecutiveFailures);
+  }
+
+  recordProbe(obs: TargetObservation): void {
+    const target = obs.target;
+    for (const phase of PHASES) {
+      const ms = obs.phases[phase];
+      if (ms !== undefined) this.probeDuration.observe({ target, phase }, ms / 1000);
+    }
+    if (!obs.ok) this.probeFailures.inc({ target, reason: obs.failure });
+  }
+
+  recordSkippedProbe(target: string): void {
+    this.probeOverlaps.inc({ target });
+  }
+
+  recordVolume(state: VolumeState): void {
+    const volume = state.name;
+    this.volumeAvailable.set({ volume }, state.last?.ok ? 1 : 0);
+    const usage = state.lastUsage;
+    if (usage) {
+      this.volumeSize.set({ volume }, usage.sizeBytes);
+      this.volumeAvail.set({ volume }, usage.availBytes);
+      this.volumeUsedRatio.set({ volume }, usage.usedRatio);
+      this.volumeFilesFree.set({ volume }, usage.filesFree);
+      this.volumeFilesUsedRatio.set({ volume }, usage.filesUsedRatio);
+    }
+    this.volumeFullEta.set({ volume }, state.fullEtaSeconds ?? Number.POSITIVE_INFINITY);
+  }
+
+  recordGate(gate: Gate, centralReachable: boolean, stateChanged: boolean): void {
+    this.recordingAllowed.set(gate.state === 'allowed' ? 1 : 0);
+    this.centralReachable.set(centralReachable ? 1 : 0);
+    const active = new Set(gate.reasons.map((r) => r.code));
+    for (const reason of REASON_CODES) this.haltReason.set({ reason }, active.has(reason) ? 1 : 0);
+    if (stateChanged) this.gateTransitions.inc({ to: gate.state });
+  }
+
+  recordStoreError(): void {
+    this.storeErrors.inc();
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): client.Gauge<L> {
+    return new client.Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+}

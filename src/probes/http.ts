@@ -1,0 +1,170 @@
+// Probes one HTTP(S) URL over a fresh connection per probe, timing dns/connect/tls/first_byte/transfer
+// itself, then checks status and body. Does network I/O.
+import tls from 'node:tls';
+import net from 'node:net';
+import { Client, type buildConnector } from 'undici';
+import type { HttpTargetConfig } from '../config/schema.js';
+import {
+  classifyNetworkError,
+  describeError,
+  measureProbe,
+  since,
+  type ProbeTrace,
+  type TargetProber,
+  type Verdict,
+} from './probe.js';
+import { connectTcp, resolveHost } from './tcp.js';
+
+/** Enough for any health document; a probe must not download a file. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
+  measureProbe(ctx, target.max_latency, async (signal, trace) => {
+    let client: Client | undefined;
+    try {
+      const url = new URL(target.url);
+      let requestSentAt = 0;
+      const connect: buildConnector.connector = (_options, callback) => {
+        openSocket(url, target.tls_verify, signal, trace).then(
+          (socket) => {
+            requestSentAt = performance.now();
+            trace.stage = 'first_byte';
+            callback(null, socket);
+          },
+          (error: Error) => callback(error, null),
+        );
+      };
+      // A pooled keep-alive socket would hide an outage, so every probe dials anew and closes.
+      const fresh = new Client(url.origin, {
+        connect,
+        pipelining: 1,
+        headersTimeout: ctx.timeoutMs,
+        bodyTimeout: ctx.timeoutMs,
+      });
+      client = fresh;
+      // Timeout or outer abort: tear the connection down now, not when undici gets round to it.
+      signal.addEventListener('abort', () => void fresh.destroy().catch(() => undefined), { once: true });
+      return await exchange(fresh, url, target, signal, trace, () => requestSentAt);
+    } catch (error) {
+      return { ok: false, failure: failureFor(error, trace), detail: describeError(error) };
+    } finally {
+      await client?.destroy().catch(() => undefined);
+    }
+  });
+
+async function exchange(
+  client: Client,
+  url: URL,
+  target: HttpTargetConfig,
+  signal: AbortSignal,
+  trace: ProbeTrace,
+  requestSentAt: () => number,
+): Promise<Verdict> {
+  const response = await client.request({
+    path: `${url.pathname}${url.search}`,
+    method: target.method,
+    signal,
+    reset: true,
+    headers: { 'user-agent': 'jaga' },
+  });
+  trace.phases.first_byte = since(requestSentAt());
+  const { statusCode, body } = response;
+  // Never up on a status we were not told to accept, whatever the body says.
+  if (!target.expect_status.includes(statusCode)) {
+    // undici emits an abort error on a destroyed body; unheard, it would crash the process.
+    body.on('error', () => undefined).destroy();
+    return { ok: false, failure: 'status', detail: `HTTP ${statusCode}` };
+  }
+  trace.stage = 'transfer';
+  const transferStarted = performance.now();
+  const wantText = target.body_contains !== undefined || target.expect_json !== undefined;
+  const text = await readBody(body, wantText);
+  trace.phases.transfer = since(transferStarted);
+  const bodyProblem = checkBody(text, target);
+  if (bodyProblem !== undefined) return { ok: false, failure: 'body', detail: bodyProblem };
+  return { ok: true, detail: `HTTP ${statusCode}` };
+}
+
+/** Dials the origin itself so each phase can be timed; undici gets an already connected socket. */
+async function openSocket(url: URL, verify: boolean, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
+  const https = url.protocol === 'https:';
+  const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const address = await resolveHost(host, signal, trace);
+  trace.stage = 'connect';
+  const connectStarted = performance.now();
+  const socket = await connectTcp(address, port, signal);
+  trace.phases.connect = since(connectStarted);
+  if (!https) return socket;
+  trace.stage = 'tls';
+  const tlsStarted = performance.now();
+  const secure = await handshake(socket, host, verify, signal);
+  trace.phases.tls = since(tlsStarted);
+  return secure;
+}
+
+function handshake(socket: net.Socket, host: string, verify: boolean, signal: AbortSignal): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      // SNI must not carry an IP literal; `host` still drives the certificate name check.
+      host,
+      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+      rejectUnauthorized: verify,
+      ALPNProtocols: ['http/1.1'],
+    });
+    const settle = (error: unknown) => {
+      secure.off('secureConnect', onSecure).off('error', settle);
+      signal.removeEventListener('abort', onAbort);
+      if (error === undefined) {
+        resolve(secure);
+      } else {
+        secure.destroy();
+        reject(error);
+      }
+    };
+    const onSecure = () => settle(undefined);
+    const onAbort = () => settle(signal.reason ?? new Error('aborted'));
+    secure.once('secureConnect', onSecure).once('error', settle);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Reads up to BODY_LIMIT_BYTES; keeps the text only when a body check needs it. */
+async function readBody(body: AsyncIterable<Buffer>, keep: boolean): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (keep) chunks.push(chunk);
+    size += chunk.length;
+    if (size >= BODY_LIMIT_BYTES) break;
+  }
+  return keep ? Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8') : '';
+}
+
+/** Returns why the body does not pass the configured checks, or undefined when it does. */
+export function checkBody(text: string, target: HttpTargetConfig): string | undefined {
+  if (target.body_contains !== undefined && !text.includes(target.body_contains)) {
+    return `body does not contain ${JSON.stringify(target.body_contains)}`;
+  }
+  const expectJson = target.expect_json;
+  if (expectJson === undefined) return undefined;
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return 'body is not JSON';
+  }
+  const actual = expectJson.field.split('.').reduce<unknown>(
+    (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+    document,
+  );
+  if (actual === expectJson.equals) return undefined;
+  const shown = actual === undefined ? 'missing' : JSON.stringify(actual);
+  return `json ${expectJson.field} is ${shown}, expected ${JSON.stringify(expectJson.equals)}`;
+}
+
+/** Anything that breaks during the TLS handshake is a TLS failure, whatever its errno. */
+function failureFor(error: unknown, trace: ProbeTrace) {
+  return trace.stage === 'tls' ? 'tls' : classifyNetworkError(error);
+}

@@ -1,0 +1,142 @@
+// The one shape every prober has, plus what they share: the deadline that bounds a probe and the
+// mapping of socket/DNS error codes to failure classes. No I/O of its own (only timers).
+import type { TargetConfig } from '../config/schema.js';
+import type { Phases, ProbeResult, TargetFailure } from '../domain/types.js';
+
+export interface ProbeContext {
+  /** Aborts from outside (e.g. shutdown); the probe then returns quickly with detail "aborted". */
+  readonly signal: AbortSignal;
+  /** Bounds the whole probe; the caller has already applied the target's own `timeout`. */
+  readonly timeoutMs: number;
+}
+
+/** Measures one target. Never throws and never judges anything beyond its own target. */
+export type TargetProber<T extends TargetConfig> = (target: T, ctx: ProbeContext) => Promise<ProbeResult>;
+
+export type Raced<T> =
+  | { readonly settled: true; readonly value: T }
+  | { readonly settled: false; readonly why: 'timeout' | 'aborted' };
+
+/**
+ * Runs `work` until it settles, `ctx.timeoutMs` passes or `ctx.signal` aborts, whichever comes
+ * first. Never waits for work that is stuck (a hung mount, an uncancellable lookup). The signal
+ * handed to `work` aborts whenever the race is over, for any reason, so work hangs its cleanup on it.
+ */
+export async function raceDeadline<T>(
+  ctx: ProbeContext,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<Raced<T>> {
+  if (ctx.signal.aborted) return { settled: false, why: 'aborted' };
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onOuterAbort: (() => void) | undefined;
+  const expired = new Promise<Raced<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ settled: false, why: 'timeout' }), ctx.timeoutMs);
+    onOuterAbort = () => resolve({ settled: false, why: 'aborted' });
+    ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+  });
+  try {
+    const running = work(controller.signal).then((value): Raced<T> => ({ settled: true, value }));
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+    if (onOuterAbort) ctx.signal.removeEventListener('abort', onOuterAbort);
+    controller.abort(new Error('probe finished'));
+  }
+}
+
+/** What a prober's work concludes before timing and the latency limit are applied. */
+export type Verdict =
+  | { readonly ok: true; readonly detail: string }
+  | { readonly ok: false; readonly failure: TargetFailure; readonly detail: string };
+
+/** Mutable notes the work keeps while it runs, so a timeout can still say how far it got. */
+export interface ProbeTrace {
+  readonly phases: Phases;
+  stage: string;
+}
+
+/**
+ * The frame every target prober shares: deadline, `total`/`durationMs`, the `max_latency` check,
+ * and the promise that nothing escapes as an exception.
+ */
+export async function measureProbe(
+  ctx: ProbeContext,
+  maxLatencyMs: number | undefined,
+  work: (signal: AbortSignal, trace: ProbeTrace) => Promise<Verdict>,
+): Promise<ProbeResult> {
+  const started = performance.now();
+  const trace: ProbeTrace = { phases: {}, stage: 'start' };
+  let verdict: Verdict;
+  try {
+    const raced = await raceDeadline(ctx, (signal) => work(signal, trace));
+    verdict = raced.settled
+      ? raced.value
+      : raced.why === 'aborted'
+        ? { ok: false, failure: 'error', detail: 'aborted' }
+        : { ok: false, failure: 'timeout', detail: `timeout after ${ctx.timeoutMs}ms during ${trace.stage}` };
+  } catch (error) {
+    verdict = { ok: false, failure: 'error', detail: describeError(error) };
+  }
+  const durationMs = performance.now() - started;
+  const phases: Phases = { ...trace.phases, total: durationMs };
+  if (verdict.ok && maxLatencyMs !== undefined && durationMs > maxLatencyMs) {
+    const detail = `took ${durationMs.toFixed(1)}ms, max_latency ${maxLatencyMs}ms (${verdict.detail})`;
+    return { ok: false, failure: 'latency', durationMs, phases, detail };
+  }
+  return { ...verdict, durationMs, phases };
+}
+
+/** Milliseconds since a `performance.now()` reading. */
+export function since(start: number): number {
+  return performance.now() - start;
+}
+
+const FAILURE_BY_CODE: Readonly<Record<string, TargetFailure>> = {
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  ECONNABORTED: 'reset',
+  // undici: "other side closed", and a body cut short by the peer.
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'reset',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  EAI_NODATA: 'dns',
+  EAI_NONAME: 'dns',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  EHOSTDOWN: 'unreachable',
+  ENETDOWN: 'unreachable',
+  EADDRNOTAVAIL: 'unreachable',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+};
+
+/** Certificate and handshake errors from node:tls / OpenSSL. */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE)/;
+
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps a socket, DNS or TLS error to its failure class; unknown errors are `error`. */
+export function classifyNetworkError(error: unknown): TargetFailure {
+  const code = errorCode(error);
+  if (code === undefined) return 'error';
+  return FAILURE_BY_CODE[code] ?? (TLS_CODE.test(code) ? 'tls' : 'error');
+}
+
+/** Short internal text: the code and the message, once each ("connect ECONNREFUSED 127.0.0.1:80"). */
+export function describeError(error: unknown): string {
+  const code = errorCode(error);
+  // OpenSSL messages carry a file:line trail; its `reason` alone says it ("wrong version number").
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  const message = typeof reason === 'string' ? reason : error instanceof Error ? error.message.trim() : String(error);
+  const text = code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}

@@ -1,0 +1,74 @@
+// Probes that a TCP port accepts connections (resolve, connect, close), and the abortable resolve
+// and connect steps the HTTP prober builds on. Does network I/O.
+import { promises as dns } from 'node:dns';
+import net from 'node:net';
+import type { TcpTargetConfig } from '../config/schema.js';
+import {
+  classifyNetworkError,
+  describeError,
+  measureProbe,
+  since,
+  type ProbeTrace,
+  type TargetProber,
+} from './probe.js';
+
+export const probeTcp: TargetProber<TcpTargetConfig> = (target, ctx) =>
+  measureProbe(ctx, target.max_latency, async (signal, trace) => {
+    try {
+      const address = await resolveHost(target.host, signal, trace);
+      trace.stage = 'connect';
+      const connectStarted = performance.now();
+      const socket = await connectTcp(address, target.port, signal);
+      trace.phases.connect = since(connectStarted);
+      // Reachability is proven; a FIN handshake would only add noise to the timing.
+      socket.destroy();
+      return { ok: true, detail: `connected to ${formatAddress(address, target.port)}` };
+    } catch (error) {
+      return { ok: false, failure: classifyNetworkError(error), detail: describeError(error) };
+    }
+  });
+
+/**
+ * Resolves a host name to one address (phase `dns`); IP literals pass through untouched.
+ * Uses the system resolver (getaddrinfo) like every other program on the box would.
+ */
+export async function resolveHost(host: string, signal: AbortSignal, trace: ProbeTrace): Promise<string> {
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (net.isIP(literal) !== 0) return literal;
+  trace.stage = 'dns';
+  const started = performance.now();
+  const { address } = await dns.lookup(literal);
+  trace.phases.dns = since(started);
+  // getaddrinfo cannot be cancelled; if the probe ended meanwhile, do not start connecting.
+  signal.throwIfAborted();
+  return address;
+}
+
+/** Connects to an IP address; on abort the half-open socket is destroyed at once. */
+export function connectTcp(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const socket = net.connect({ host: address, port, noDelay: true });
+    const settle = (error: unknown) => {
+      socket.off('connect', onConnect).off('error', settle);
+      signal.removeEventListener('abort', onAbort);
+      if (error === undefined) {
+        resolve(socket);
+      } else {
+        socket.destroy();
+        reject(error);
+      }
+    };
+    const onConnect = () => settle(undefined);
+    const onAbort = () => settle(signal.reason ?? new Error('aborted'));
+    socket.once('connect', onConnect).once('error', settle);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function formatAddress(address: string, port: number): string {
+  return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+}

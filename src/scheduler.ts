@@ -1,0 +1,92 @@
+// Runs probe jobs on node-cron schedules: one cron task per group, the first round at once, a small
+// random start delay per job, never two runs of the same job at a time. Timers and I/O only.
+import cron, { type ScheduledTask } from 'node-cron';
+
+export interface Job {
+  /** Unique across groups (a target or volume name). */
+  readonly key: string;
+  readonly run: (signal: AbortSignal) => Promise<void>;
+}
+
+export interface JobGroup {
+  readonly name: string;
+  readonly expression: string;
+  readonly jobs: readonly Job[];
+  /** Upper bound of the random delay before each job starts, so hundreds of probes do not fire in the same millisecond. */
+  readonly jitterMs: number;
+}
+
+export interface SchedulerHooks {
+  readonly onSkipped: (key: string) => void;
+  readonly onJobError: (key: string, error: unknown) => void;
+}
+
+export class Scheduler {
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly pendingStarts = new Set<NodeJS.Timeout>();
+  private readonly abort = new AbortController();
+  private stopped = false;
+
+  constructor(
+    private readonly groups: readonly JobGroup[],
+    private readonly hooks: SchedulerHooks,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Starts every group's cron task and runs a first round at once (without jitter). */
+  start(): void {
+    for (const group of this.groups) {
+      for (const job of group.jobs) this.launch(job);
+      const task = cron.createTask(group.expression, () => this.tick(group), { name: `jaga-${group.name}` });
+      void task.start();
+      this.tasks.push(task);
+    }
+  }
+
+  /** Stops the schedules, lets in-flight jobs finish for up to `graceMs`, then aborts them. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.tasks.map((task) => task.destroy()));
+    for (const timer of this.pendingStarts) clearTimeout(timer);
+    this.pendingStarts.clear();
+    const all = Promise.allSettled([...this.inFlight.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([all, grace]);
+    clearTimeout(timer);
+    this.abort.abort();
+    await all;
+  }
+
+  private tick(group: JobGroup): void {
+    for (const job of group.jobs) {
+      if (this.inFlight.has(job.key)) {
+        this.hooks.onSkipped(job.key);
+        continue;
+      }
+      const delay = Math.floor(this.random() * group.jitterMs);
+      if (delay <= 0) {
+        this.launch(job);
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.pendingStarts.delete(timer);
+        if (this.inFlight.has(job.key)) this.hooks.onSkipped(job.key);
+        else this.launch(job);
+      }, delay);
+      this.pendingStarts.add(timer);
+    }
+  }
+
+  private launch(job: Job): void {
+    if (this.stopped) return;
+    const running = job
+      .run(this.abort.signal)
+      .catch((error: unknown) => this.hooks.onJobError(job.key, error))
+      .finally(() => this.inFlight.delete(job.key));
+    this.inFlight.set(job.key, running);
+  }
+}

@@ -1,0 +1,64 @@
+// Owns the `state` key/value table: the gate, target and volume state that must survive a restart.
+// Does I/O (SQLite). Values are JSON: nulls survive, `undefined` properties are dropped.
+import type { Gate, TargetState, VolumeState } from '../domain/types.js';
+import type { Database } from './sqlite.js';
+
+/** A volume's state without its fill samples; those come back from `volume_samples`. */
+export type VolumeSnapshot = Omit<VolumeState, 'samples'>;
+
+const GATE = 'gate';
+const TARGETS = 'targets';
+const VOLUMES = 'volumes';
+
+export class SnapshotRepository {
+  private readonly putStmt;
+  private readonly getStmt;
+
+  /** `now` stamps `updated_at`, which is only for people reading the database. */
+  constructor(
+    db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.putStmt = db.prepare<[string, string, number]>(
+      `INSERT INTO state (key, json, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
+    );
+    this.getStmt = db.prepare<[string], string>('SELECT json FROM state WHERE key = ?').pluck();
+  }
+
+  saveGate(g: Gate): void {
+    this.put(GATE, g);
+  }
+
+  loadGate(): Gate | null {
+    return this.get<Gate>(GATE);
+  }
+
+  saveTargets(states: readonly TargetState[]): void {
+    this.put(TARGETS, states);
+  }
+
+  loadTargets(): TargetState[] {
+    return this.get<TargetState[]>(TARGETS) ?? [];
+  }
+
+  saveVolumes(states: readonly VolumeState[]): void {
+    this.put(
+      VOLUMES,
+      states.map(({ samples: _samples, ...rest }): VolumeSnapshot => rest),
+    );
+  }
+
+  loadVolumes(): VolumeSnapshot[] {
+    return this.get<VolumeSnapshot[]>(VOLUMES) ?? [];
+  }
+
+  private put(key: string, value: unknown): void {
+    this.putStmt.run(key, JSON.stringify(value), this.now());
+  }
+
+  private get<T>(key: string): T | null {
+    const json = this.getStmt.get(key);
+    return json === undefined ? null : (JSON.parse(json) as T);
+  }
+}

@@ -1,0 +1,161 @@
+// Owns the SQLite file: opening it (WAL, pragmas), the schema and its migrations, and the Store that
+// bundles one repository per table. Does I/O; errors (SQLITE_FULL, SQLITE_BUSY, ...) propagate.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { AuditRepository } from './audit.js';
+import { OverrideRepository } from './overrides.js';
+import { SampleRepository } from './samples.js';
+import { SnapshotRepository } from './snapshot.js';
+import { TransitionRepository } from './transitions.js';
+
+export type Database = BetterSqlite3.Database;
+
+/**
+ * Schema steps, in order. Step i brings the database to `PRAGMA user_version = i + 1`.
+ * Append only: never edit a step that has shipped. Tables are STRICT so a wrong type fails loudly.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- AUTOINCREMENT: ids never come back after a prune, so API cursors (before=<id>) stay meaningful.
+  CREATE TABLE transitions (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    at            INTEGER NOT NULL,
+    from_state    TEXT NULL CHECK (from_state IN ('allowed', 'halted')),
+    to_state      TEXT NOT NULL CHECK (to_state IN ('allowed', 'halted')),
+    reasons_json  TEXT NOT NULL,
+    evidence_json TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX transitions_at ON transitions (at);
+
+  CREATE TABLE target_samples (
+    at          INTEGER NOT NULL,
+    target      TEXT NOT NULL,
+    ok          INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    failure     TEXT NULL,
+    duration_ms REAL NOT NULL
+  ) STRICT;
+  CREATE INDEX target_samples_target_at ON target_samples (target, at);
+
+  CREATE TABLE volume_samples (
+    at               INTEGER NOT NULL,
+    volume           TEXT NOT NULL,
+    ok               INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    failure          TEXT NULL,
+    avail_bytes      INTEGER NULL,
+    used_ratio       REAL NULL,
+    files_used_ratio REAL NULL
+  ) STRICT;
+  CREATE INDEX volume_samples_volume_at ON volume_samples (volume, at);
+
+  CREATE TABLE overrides (
+    id         TEXT PRIMARY KEY,
+    action     TEXT NOT NULL CHECK (action IN ('halt', 'allow')),
+    reason     TEXT NOT NULL,
+    "by"       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NULL,
+    lifted_at  INTEGER NULL,
+    lifted_by  TEXT NULL
+  ) STRICT;
+
+  CREATE TABLE state (
+    key        TEXT PRIMARY KEY,
+    json       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    detail_json TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating if needed) the database file, sets the pragmas and brings the schema up to date. */
+export function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new BetterSqlite3(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    // Check before touching anything else: an older jaga must not write into a newer schema.
+    refuseNewer(db, file);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && file !== ':memory:') {
+      throw new Error(`${file}: could not switch to WAL journal mode (got '${String(mode)}')`);
+    }
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function userVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function refuseNewer(db: Database, file: string): void {
+  const found = userVersion(db);
+  if (found > SCHEMA_VERSION) {
+    throw new Error(
+      `${file}: database schema version ${found} is newer than this jaga supports (${SCHEMA_VERSION}); ` +
+        'refusing to open. Upgrade jaga or point it at another database file.',
+    );
+  }
+}
+
+function migrate(db: Database, file: string): void {
+  MIGRATIONS.forEach((sql, index) => {
+    const target = index + 1;
+    // IMMEDIATE takes the write lock first, so two processes starting together cannot both apply a step.
+    db.transaction(() => {
+      refuseNewer(db, file);
+      if (userVersion(db) >= target) return;
+      db.exec(sql);
+      db.pragma(`user_version = ${target}`);
+    }).immediate();
+  });
+}
+
+export interface Store {
+  readonly db: Database;
+  readonly transitions: TransitionRepository;
+  readonly samples: SampleRepository;
+  readonly overrides: OverrideRepository;
+  readonly snapshot: SnapshotRepository;
+  readonly audit: AuditRepository;
+  /** Runs `fn` in one transaction (nested calls become savepoints). `fn` must be synchronous. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Opens the database and builds every repository on it. `now` stamps snapshot rows (updated_at). */
+export function openStore(file: string, now: () => number = Date.now): Store {
+  const db = openDatabase(file);
+  return {
+    db,
+    transitions: new TransitionRepository(db),
+    samples: new SampleRepository(db),
+    overrides: new OverrideRepository(db),
+    snapshot: new SnapshotRepository(db, now),
+    audit: new AuditRepository(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close: () => {
+      if (!db.open) return;
+      try {
+        db.pragma('optimize'); // may write (ANALYZE); closing must happen even if that fails
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// SampleRepository against a real SQLite file: batching, fill history, target ranges, retention.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { TargetObservation, VolumeObservation, VolumeUsage } from '../../src/domain/types.js';
+import { openStore, type Store } from '../../src/store/sqlite.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jaga-samples-'));
+  store = openStore(join(dir, 'jaga.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function usage(availBytes: number): VolumeUsage {
+  return {
+    sizeBytes: 1_000,
+    freeBytes: availBytes + 50,
+    availBytes,
+    usedBytes: 950 - availBytes,
+    usedRatio: (950 - availBytes) / 950,
+    filesTotal: 100,
+    filesFree: 40,
+    filesUsedRatio: 0.6,
+  };
+}
+const healthy = (volume: string, at: number, avail: number): VolumeObservation => ({
+  ok: true,
+  durationMs: 1,
+  deviceId: 7,
+  ...usage(avail),
+  volume,
+  at,
+});
+const up = (target: string, at: number): TargetObservation => ({ ok: true, durationMs: 12.5, phases: {}, detail: '', target, at });
+const down = (target: string, at: number): TargetObservation => ({
+  ok: false,
+  failure: 'refused',
+  durationMs: 3,
+  phases: { connect: 3 },
+  detail: 'ECONNREFUSED',
+  target,
+  at,
+});
+
+describe('SampleRepository', () => {
+  it('appends 1,000 target samples inside one store transaction', () => {
+    const obs = Array.from({ length: 1_000 }, (_, i) => (i % 10 === 0 ? down('central', i) : up('central', i)));
+    store.transaction(() => store.samples.appendTargets(obs));
+    assert.deepEqual(store.samples.counts(), { targetSamples: 1_000, volumeSamples: 0 });
+    const all = store.samples.targetSamples('central', 0, 1_000);
+    assert.equal(all.length, 1_000);
+    assert.equal(all.filter((s) => !s.ok).length, 100);
+  });
+
+  it('writes nothing of a batch when the surrounding transaction fails', () => {
+    assert.throws(() =>
+      store.transaction(() => {
+        store.samples.appendTargets([up('central', 1), up('central', 2)]);
+        throw new Error('engine failed later in the tick');
+      }),
+    );
+    assert.deepEqual(store.samples.counts(), { targetSamples: 0, volumeSamples: 0 });
+  });
+
+  it('returns target samples in [since, until), oldest first, with failure classes', () => {
+    store.samples.appendTargets([up('central', 30), down('central', 10), up('central', 20), up('other', 15), up('central', 40)]);
+    assert.deepEqual(store.samples.targetSamples('central', 10, 40), [
+      { at: 10, ok: false, failure: 'refused', durationMs: 3 },
+      { at: 20, ok: true, failure: null, durationMs: 12.5 },
+      { at: 30, ok: true, failure: null, durationMs: 12.5 },
+    ]);
+    assert.deepEqual(store.samples.targetSamples('nobody', 0, 100), []);
+  });
+
+  it('volumeFillSamples returns only ok rows of that volume at or after since, oldest first', () => {
+    const failedWithUsage: VolumeObservation = {
+      ok: false,
+      failure: 'write_failed',
+      durationMs: 1,
+      detail: 'EROFS',
+      usage: usage(111),
+      volume: 'records',
+      at: 250,
+    };
+    const failedWithout: VolumeObservation = { ok: false, failure: 'statfs_timeout', durationMs: 5000, detail: '', volume: 'records', at: 260 };
+    store.samples.appendVolumes([
+      healthy('records', 300, 700),
+      healthy('records', 100, 900),
+      failedWithUsage,
+      healthy('records', 200, 800),
+      failedWithout,
+      healthy('scans', 250, 5),
+      healthy('records', 50, 950),
+    ]);
+    assert.deepEqual(store.samples.volumeFillSamples('records', 100), [
+      { at: 100, availBytes: 900 },
+      { at: 200, availBytes: 800 },
+      { at: 300, availBytes: 700 },
+    ]);
+    assert.deepEqual(store.samples.volumeFillSamples('records', 301), []);
+    assert.equal(store.samples.counts().volumeSamples, 7);
+  });
+
+  it('keeps the usage of a failed volume observation in the row, marked not ok', () => {
+    store.samples.appendVolumes([
+      { ok: false, failure: 'not_mounted', durationMs: 1, detail: '', usage: usage(123), volume: 'v', at: 1 },
+    ]);
+    const row = store.db.prepare('SELECT ok, failure, avail_bytes, used_ratio, files_used_ratio FROM volume_samples').get();
+    assert.deepEqual(row, { ok: 0, failure: 'not_mounted', avail_bytes: 123, used_ratio: (950 - 123) / 950, files_used_ratio: 0.6 });
+  });
+
+  it('prunes both tables before the retention cut-off and reports the total', () => {
+    store.samples.appendTargets([up('central', 10), up('central', 20), up('central', 30)]);
+    store.samples.appendVolumes([healthy('records', 10, 1), healthy('records', 25, 1)]);
+    assert.equal(store.samples.pruneOlderThan(20), 2); // at 10 in each table; 20 is kept
+    assert.deepEqual(store.samples.counts(), { targetSamples: 2, volumeSamples: 1 });
+    assert.deepEqual(
+      store.samples.targetSamples('central', 0, 100).map((s) => s.at),
+      [20, 30],
+    );
+    assert.equal(store.samples.pruneOlderThan(20), 0);
+  });
+
+  it('rejects a non-integer timestamp instead of storing it (STRICT tables)', () => {
+    assert.throws(() => store.samples.appendTargets([up('central', 1.5)]), /INTEGER/);
+    assert.equal(store.samples.counts().targetSamples, 0);
+  });
+});

@@ -1,0 +1,87 @@
+// SnapshotRepository and AuditRepository against a real SQLite file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Gate, VolumeState } from '../../src/domain/types.js';
+import { openStore, type Store } from '../../src/store/sqlite.js';
+
+let dir: string;
+let store: Store;
+let clock: number;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jaga-snapshot-'));
+  clock = 1_000;
+  store = openStore(join(dir, 'jaga.db'), () => clock);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const gate = (state: Gate['state'], since: number): Gate => ({
+  state,
+  since,
+  reasons: [],
+  overridden: [],
+  clearSince: null,
+  decidedAt: since,
+  validUntil: since + 60_000,
+  override: null,
+});
+
+describe('SnapshotRepository', () => {
+  it('loads null / empty before anything was saved', () => {
+    assert.equal(store.snapshot.loadGate(), null);
+    assert.deepEqual(store.snapshot.loadTargets(), []);
+    assert.deepEqual(store.snapshot.loadVolumes(), []);
+  });
+
+  it('overwrites the gate and stamps updated_at from the clock', () => {
+    store.snapshot.saveGate(gate('halted', 1));
+    clock = 2_000;
+    store.snapshot.saveGate(gate('allowed', 2));
+    assert.deepEqual(store.snapshot.loadGate(), gate('allowed', 2));
+    assert.deepEqual(store.db.prepare("SELECT updated_at FROM state WHERE key = 'gate'").pluck().all(), [2_000]);
+  });
+
+  it('stores volumes without their samples and keeps nulls', () => {
+    const v: VolumeState = {
+      name: 'records',
+      deviceId: null,
+      last: null,
+      lastUsage: null,
+      samples: [{ at: 1, availBytes: 2 }],
+      fillRateBytesPerSecond: null,
+      fullEtaSeconds: null,
+    };
+    store.snapshot.saveVolumes([v]);
+    const [loaded] = store.snapshot.loadVolumes();
+    assert.deepEqual(loaded, {
+      name: 'records',
+      deviceId: null,
+      last: null,
+      lastUsage: null,
+      fillRateBytesPerSecond: null,
+      fullEtaSeconds: null,
+    });
+    assert.ok(loaded && !('samples' in loaded));
+  });
+});
+
+describe('AuditRepository', () => {
+  it('appends with increasing ids and lists newest first, up to the limit', () => {
+    const first = store.audit.append({ at: 10, actor: 'ops', action: 'override.create', detail: { id: 'a', expiresAt: null } });
+    const second = store.audit.append({ at: 20, actor: 'chief', action: 'override.lift', detail: { id: 'a' } });
+    assert.equal(second, first + 1);
+    assert.deepEqual(store.audit.list(10), [
+      { id: second, at: 20, actor: 'chief', action: 'override.lift', detail: { id: 'a' } },
+      { id: first, at: 10, actor: 'ops', action: 'override.create', detail: { id: 'a', expiresAt: null } },
+    ]);
+    assert.deepEqual(
+      store.audit.list(1).map((e) => e.id),
+      [second],
+    );
+  });
+});

@@ -1,0 +1,222 @@
+// Opening the database file: migrations, version refusal, WAL, and a full restart round-trip.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Gate, Override, TargetState, Transition, VolumeState } from '../../src/domain/types.js';
+import { MIGRATIONS, SCHEMA_VERSION, openDatabase, openStore } from '../../src/store/sqlite.js';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jaga-store-'));
+  file = join(dir, 'nested', 'jaga.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function userVersion(path: string): number {
+  const raw = new BetterSqlite3(path);
+  try {
+    return raw.pragma('user_version', { simple: true }) as number;
+  } finally {
+    raw.close();
+  }
+}
+
+describe('openDatabase', () => {
+  it('creates the parent directory, runs every migration and sets user_version', () => {
+    assert.ok(MIGRATIONS.length >= 1);
+    const db = openDatabase(file);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all();
+    db.close();
+    assert.deepEqual(tables, ['audit', 'overrides', 'state', 'target_samples', 'transitions', 'volume_samples']);
+    assert.equal(userVersion(file), SCHEMA_VERSION);
+  });
+
+  it('does not run migrations again on reopen (a re-run CREATE TABLE would throw)', () => {
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('sets the pragmas and puts the file in WAL mode', () => {
+    const db = openDatabase(file);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('synchronous', { simple: true }), 1); // NORMAL
+    assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    db.prepare("INSERT INTO audit (at, actor, action, detail_json) VALUES (1, 'a', 'b', '{}')").run();
+    assert.ok(existsSync(`${file}-wal`), 'a write goes to the -wal file');
+    db.close();
+    // WAL is persistent: a plain connection sees it too.
+    const raw = new BetterSqlite3(file);
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    raw.close();
+  });
+
+  it('refuses a database from a newer schema version, naming the version, and leaves it untouched', () => {
+    openDatabase(file).close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 41}`);
+    raw.close();
+    assert.throws(
+      () => openDatabase(file),
+      (err: unknown) =>
+        err instanceof Error &&
+        err.message.includes(`schema version ${SCHEMA_VERSION + 41}`) &&
+        err.message.includes(`supports (${SCHEMA_VERSION})`),
+    );
+    assert.equal(userVersion(file), SCHEMA_VERSION + 41);
+  });
+});
+
+describe('openStore restart', () => {
+  const gate: Gate = {
+    state: 'halted',
+    since: 1_000,
+    reasons: [
+      {
+        code: 'STORAGE_CRITICAL',
+        subject: 'records',
+        since: 900,
+        facts: { usedRatio: 0.93, haltRatio: 0.9, availBytes: 1234, note: null, flag: true },
+      },
+      { code: 'CENTRAL_UNREACHABLE', subject: 'central', since: 950, cause: 'uplink', facts: {} },
+    ],
+    overridden: [],
+    clearSince: null,
+    decidedAt: 1_100,
+    validUntil: 1_160,
+    override: null,
+  };
+  const targets: TargetState[] = [
+    {
+      name: 'central-api',
+      kind: 'http',
+      role: 'central',
+      status: 'down',
+      statusSince: 1_000,
+      consecutiveFailures: 3,
+      consecutiveSuccesses: 0,
+      last: {
+        ok: false,
+        failure: 'timeout',
+        durationMs: 5000.5,
+        phases: { dns: 1.25, connect: 4999 },
+        detail: 'ETIMEDOUT 10.0.0.1:443',
+        target: 'central-api',
+        at: 1_090,
+      },
+      lastSuccessAt: null,
+      lastFailureAt: 1_090,
+    },
+    {
+      name: 'resolver',
+      kind: 'dns',
+      role: 'reference',
+      status: 'unknown',
+      statusSince: null,
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 0,
+      last: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+    },
+  ];
+  const usage = {
+    sizeBytes: 100_000,
+    freeBytes: 8_000,
+    availBytes: 7_000,
+    usedBytes: 92_000,
+    usedRatio: 0.929,
+    filesTotal: 0,
+    filesFree: 0,
+    filesUsedRatio: 0,
+  };
+  const volumes: VolumeState[] = [
+    {
+      name: 'records',
+      deviceId: 2049,
+      last: { ok: true, durationMs: 2, deviceId: 2049, ...usage, volume: 'records', at: 1_090 },
+      lastUsage: usage,
+      samples: [{ at: 1_000, availBytes: 8_000 }],
+      fillRateBytesPerSecond: -11.1,
+      fullEtaSeconds: 630,
+    },
+    {
+      name: 'scans',
+      deviceId: null,
+      last: { ok: false, failure: 'not_mounted', durationMs: 1, detail: 'not a mount point', volume: 'scans', at: 1_090 },
+      lastUsage: null,
+      samples: [],
+      fillRateBytesPerSecond: null,
+      fullEtaSeconds: null,
+    },
+  ];
+  const override: Override = {
+    id: 'ovr-1',
+    action: 'allow',
+    reason: 'central maintenance window',
+    by: 'ops',
+    createdAt: 1_050,
+    expiresAt: 90_000,
+    liftedAt: null,
+    liftedBy: null,
+  };
+  const transition: Transition = { at: 1_000, from: 'allowed', to: 'halted', reasons: gate.reasons, evidence: { x: null } };
+
+  it('brings back gate, targets, volumes, overrides, transitions and audit after close and reopen', () => {
+    const first = openStore(file, () => 5);
+    first.transaction(() => {
+      first.snapshot.saveGate(gate);
+      first.snapshot.saveTargets(targets);
+      first.snapshot.saveVolumes(volumes);
+      first.overrides.insert(override);
+      first.transitions.append(transition);
+      first.audit.append({ at: 1_050, actor: 'ops', action: 'override.create', detail: { id: 'ovr-1' } });
+    });
+    first.close();
+    first.close(); // idempotent
+
+    const second = openStore(file);
+    try {
+      assert.deepEqual(second.snapshot.loadGate(), gate);
+      assert.deepEqual(second.snapshot.loadTargets(), targets);
+      assert.deepEqual(
+        second.snapshot.loadVolumes(),
+        volumes.map(({ samples: _s, ...rest }) => rest),
+      );
+      assert.deepEqual(second.overrides.get('ovr-1'), override);
+      assert.deepEqual(second.transitions.latest(), { ...transition, id: 1 });
+      assert.deepEqual(
+        second.audit.list(10).map((e) => e.action),
+        ['override.create'],
+      );
+    } finally {
+      second.close();
+    }
+  });
+
+  it('rolls the whole store transaction back when the function throws', () => {
+    const store = openStore(file);
+    try {
+      assert.throws(
+        () =>
+          store.transaction(() => {
+            store.snapshot.saveGate(gate);
+            throw new Error('boom');
+          }),
+        /boom/,
+      );
+      assert.equal(store.snapshot.loadGate(), null);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+// TransitionRepository against a real SQLite file: order, cursor pagination, time and reason filters, prune.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { ReasonCode, Transition } from '../../src/domain/types.js';
+import { openStore, type Store } from '../../src/store/sqlite.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jaga-transitions-'));
+  store = openStore(join(dir, 'jaga.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function transition(at: number, codes: readonly ReasonCode[]): Transition {
+  return {
+    at,
+    from: codes.length === 0 ? 'halted' : 'allowed',
+    to: codes.length === 0 ? 'allowed' : 'halted',
+    reasons: codes.map((code) => ({ code, subject: 'central', since: at, facts: { n: at } })),
+    evidence: { at },
+  };
+}
+
+/** ats 100..1000, every third one about storage. */
+function seed(): number[] {
+  return Array.from({ length: 10 }, (_, i) =>
+    store.transitions.append(transition((i + 1) * 100, i % 3 === 0 ? ['STORAGE_CRITICAL', 'CENTRAL_UNREACHABLE'] : ['CENTRAL_UNREACHABLE'])),
+  );
+}
+
+const ats = (items: readonly { at: number }[]): number[] => items.map((t) => t.at);
+
+describe('TransitionRepository', () => {
+  it('returns increasing ids and round-trips a transition, including a null from', () => {
+    const t: Transition = { at: 5, from: null, to: 'halted', reasons: [], evidence: { nested: { a: [1, null] } } };
+    const id = store.transitions.append(t);
+    assert.equal(store.transitions.append(transition(6, [])), id + 1);
+    assert.deepEqual(store.transitions.list({ limit: 10 }).items[1], { ...t, id });
+  });
+
+  it('lists newest first', () => {
+    seed();
+    assert.deepEqual(ats(store.transitions.list({ limit: 3 }).items), [1000, 900, 800]);
+  });
+
+  it('pages with the before cursor until nextBefore is null, without gaps or repeats', () => {
+    seed();
+    const seen: number[] = [];
+    let before: number | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = store.transitions.list({ limit: 4, ...(before === undefined ? {} : { before }) });
+      seen.push(...ats(page.items));
+      pages += 1;
+      if (page.nextBefore === null) break;
+      assert.equal(page.nextBefore, page.items.at(-1)?.id);
+      before = page.nextBefore;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(seen, [1000, 900, 800, 700, 600, 500, 400, 300, 200, 100]);
+  });
+
+  it('gives nextBefore null when the page is exactly the remainder', () => {
+    seed();
+    assert.equal(store.transitions.list({ limit: 10 }).nextBefore, null);
+    assert.notEqual(store.transitions.list({ limit: 9 }).nextBefore, null);
+  });
+
+  it('filters by since (inclusive) and until (exclusive)', () => {
+    seed();
+    assert.deepEqual(ats(store.transitions.list({ limit: 50, since: 300, until: 600 }).items), [500, 400, 300]);
+    assert.deepEqual(ats(store.transitions.list({ limit: 50, since: 1000 }).items), [1000]);
+    assert.deepEqual(ats(store.transitions.list({ limit: 50, until: 100 }).items), []);
+  });
+
+  it('filters by reason code anywhere in the reasons, combined with the cursor', () => {
+    seed();
+    const storage = store.transitions.list({ limit: 2, reason: 'STORAGE_CRITICAL' });
+    assert.deepEqual(ats(storage.items), [1000, 700]);
+    assert.ok(storage.nextBefore !== null);
+    const rest = store.transitions.list({ limit: 2, reason: 'STORAGE_CRITICAL', before: storage.nextBefore });
+    assert.deepEqual(ats(rest.items), [400, 100]);
+    assert.equal(rest.nextBefore, null);
+    assert.equal(store.transitions.list({ limit: 50, reason: 'CENTRAL_UNREACHABLE' }).items.length, 10);
+    assert.equal(store.transitions.list({ limit: 50, reason: 'MANUAL_HALT' }).items.length, 0);
+  });
+
+  it('rejects a limit that is not a positive integer', () => {
+    assert.throws(() => store.transitions.list({ limit: 0 }), RangeError);
+    assert.throws(() => store.transitions.list({ limit: 1.5 }), RangeError);
+  });
+
+  it('latest() is null on an empty table, then the newest transition', () => {
+    assert.equal(store.transitions.latest(), null);
+    seed();
+    assert.equal(store.transitions.latest()?.at, 1000);
+  });
+
+  it('prunes older transitions but always keeps the newest, and ids are never reused', () => {
+    const ids = seed();
+    assert.equal(store.transitions.pruneOlderThan(500), 4);
+    assert.deepEqual(ats(store.transitions.list({ limit: 50 }).items), [1000, 900, 800, 700, 600, 500]);
+    assert.equal(store.transitions.pruneOlderThan(10_000), 5);
+    assert.deepEqual(ats(store.transitions.list({ limit: 50 }).items), [1000]);
+    assert.equal(store.transitions.pruneOlderThan(10_000), 0);
+    assert.ok(store.transitions.append(transition(2000, [])) > Math.max(...ids));
+  });
+});
