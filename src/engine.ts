@@ -2,9 +2,9 @@
 // assessment and decideGate, and applies the effects (metrics, SQLite, logs). The HTTP layer only
 // reads its snapshot. I/O happens here but no judgement: that lives in domain/.
 import type { Logger } from 'pino';
-import { assessTarget, assessVolume, initialTargetState, initialVolumeState } from './domain/assess.js';
-import { fitFillRate, fullEtaSeconds } from './domain/eta.js';
+import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from './domain/assess.js';
 import { decideGate, type GatePolicy } from './domain/gate.js';
+import { isCentralUnreachable } from './domain/reasons.js';
 import type {
   Gate,
   Override,
@@ -52,6 +52,7 @@ export class Engine {
   private readonly volumes = new Map<string, VolumeState>();
   private readonly fillWindows = new Map<string, number>();
   private readonly observedSinceStart = new Set<string>();
+  private readonly previousDeviceIds = new Map<string, number | null>();
   private overrides: Override[] = [];
   private gateNow: Gate;
   private readonly startedAt: number;
@@ -134,6 +135,13 @@ export class Engine {
     this.volumes.set(obs.volume, next);
     this.observedSinceStart.add(`volume:${obs.volume}`);
     this.deps.metrics.recordVolume(next);
+    const before = this.previousDeviceIds.get(obs.volume);
+    if (obs.ok && before !== undefined) {
+      this.previousDeviceIds.delete(obs.volume);
+      if (before !== null && before !== obs.deviceId) {
+        this.deps.logger.warn({ volume: obs.volume, before, now: obs.deviceId }, 'the volume is on a different device than before the restart');
+      }
+    }
     if (!obs.ok && (previous.last === null || previous.last.ok)) {
       this.deps.logger.warn({ volume: obs.volume, failure: obs.failure, detail: obs.detail }, 'volume unavailable');
     }
@@ -257,9 +265,7 @@ export class Engine {
   }
 
   private centralReachable(): boolean {
-    const central = this.targetStates.filter((t) => t.role === 'central');
-    const down = central.filter((t) => t.status === 'down').length;
-    return this.options.policy.downWhen === 'any' ? down === 0 : down < central.length;
+    return !isCentralUnreachable(this.targetStates, this.options.policy.downWhen);
   }
 
   private restore(): void {
@@ -271,15 +277,18 @@ export class Engine {
     for (const saved of store.snapshot.loadVolumes()) {
       const windowMs = this.fillWindows.get(saved.name);
       if (windowMs === undefined) continue;
-      const samples = store.samples.volumeFillSamples(saved.name, now - windowMs);
-      const rate = fitFillRate(samples);
-      const avail = saved.lastUsage?.availBytes ?? null;
-      this.volumes.set(saved.name, {
-        ...saved,
-        samples,
-        fillRateBytesPerSecond: rate,
-        fullEtaSeconds: avail === null ? null : fullEtaSeconds(avail, rate),
-      });
+      // The device id is learnt again: a disk replaced while jaga was down must not read as "not
+      // mounted" forever. require_mount_point catches an unmount that happened meanwhile.
+      this.previousDeviceIds.set(saved.name, saved.deviceId);
+      this.volumes.set(
+        saved.name,
+        restoreVolumeState({
+          name: saved.name,
+          deviceId: null,
+          samples: store.samples.volumeFillSamples(saved.name, now - windowMs),
+          lastUsage: saved.lastUsage,
+        }),
+      );
     }
     this.overrides = store.overrides.list({ activeAt: now });
     for (const t of this.targets.values()) this.deps.metrics.recordTargetStatus(t);

@@ -96,7 +96,7 @@ export function assessVolume(state: VolumeState, obs: VolumeObservation, fillWin
   const rate = fitFillRate(samples);
   return {
     ...state,
-    deviceId: obs.deviceId,
+    deviceId: state.deviceId ?? obs.deviceId,
     last: obs,
     lastUsage: usageOf(obs),
     samples,

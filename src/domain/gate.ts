@@ -169,7 +169,8 @@ type GateStateFields = Pick<Gate, 'state' | 'since' | 'clearSince'>;
 
 /**
  * The gate's state machine (its table lives in test/domain/gate.test.ts). Halting is immediate; resuming
- * waits until no reason has held for `resumeAfterMs`, unless a person allowed it.
+ * waits until no reason has held for `resumeAfterMs`, unless a person allowed it, or the only reason
+ * was STARTING: resume_after damps flapping faults, and a first probe round is not one.
  */
 function nextState(
   previous: Gate | null,
@@ -181,7 +182,8 @@ function nextState(
   const stay = (state: GateStateName): number => (previous?.state === state ? previous.since : now);
   if (hasReasons) return { state: 'halted', since: stay('halted'), clearSince: null };
   if (previous === null || previous.state === 'allowed') return { state: 'allowed', since: stay('allowed'), clearSince: null };
-  if (allowInForce) return { state: 'allowed', since: now, clearSince: null };
+  const onlyStarting = previous.reasons.length > 0 && previous.reasons.every((r) => r.code === 'STARTING');
+  if (allowInForce || onlyStarting) return { state: 'allowed', since: now, clearSince: null };
   const clearSince = previous.clearSince ?? now;
   if (now - clearSince >= resumeAfterMs) return { state: 'allowed', since: now, clearSince: null };
   return { state: 'halted', since: previous.since, clearSince };

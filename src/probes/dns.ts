@@ -22,7 +22,7 @@ export const probeDns: TargetProber<DnsTargetConfig> = (target, ctx) =>
     trace.stage = 'dns';
     const started = performance.now();
     try {
-      const resolver = new dns.Resolver({ timeout: ctx.timeoutMs, tries: 1 });
+      const resolver = new dns.Resolver({ timeout: Math.ceil(ctx.timeoutMs), tries: 1 });
       signal.addEventListener('abort', () => resolver.cancel(), { once: true });
       if (target.server !== undefined) resolver.setServers([await serverAddress(target.server)]);
       const answers = await resolveAnswers(resolver, target.query, target.record_type);

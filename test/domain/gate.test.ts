@@ -427,7 +427,7 @@ test('a volume without a policy is a wiring bug, not a condition', () => {
 
 /** Worlds the scenarios move through; each is built at the step's time so its probes are fresh. */
 const WORLDS = {
-  starting: (at: number): Partial<GateInput> => ({ targets: [target('pusat-api', 'unknown')], volumes: [volume('rekaman', { never: true })] }),
+  starting: (): Partial<GateInput> => ({ targets: [target('pusat-api', 'unknown')], volumes: [volume('rekaman', { never: true })] }),
   fine: (at: number): Partial<GateInput> => ({ targets: [target('pusat-api', 'up', { at })], volumes: [volume('rekaman', { at })] }),
   full: (at: number): Partial<GateInput> => ({ targets: [target('pusat-api', 'up', { at })], volumes: [volume('rekaman', { at, used: 920_000_000 })] }),
   between: (at: number): Partial<GateInput> => ({ targets: [target('pusat-api', 'up', { at })], volumes: [volume('rekaman', { at, used: 870_000_000 })] }),
@@ -445,12 +445,21 @@ type Step = readonly [t: number, world: World, state: GateStateName, since: numb
 const SCENARIOS: { name: string; policy?: Partial<GatePolicy>; steps: readonly Step[] }[] = [
   { name: 'fresh start, nothing wrong: allowed at once', steps: [[0, 'fine', 'allowed', 0, null, true]] },
   {
-    name: 'fresh start waits for probes, then resumeAfter',
+    name: 'fresh start waits for probes, then opens at once: STARTING is not a fault to damp',
     steps: [
       [0, 'starting', 'halted', 0, null, true],
-      [15 * SEC, 'fine', 'halted', 0, 15 * SEC, true], // holding reasons changed: clearing starts
-      [15 * SEC + R - 1, 'fine', 'halted', 0, 15 * SEC, false],
-      [15 * SEC + R, 'fine', 'allowed', 15 * SEC + R, null, true],
+      [5 * SEC, 'starting', 'halted', 0, null, false],
+      [15 * SEC, 'fine', 'allowed', 15 * SEC, null, true],
+    ],
+  },
+  {
+    name: 'a real fault found in the first round still waits resumeAfter once it clears',
+    steps: [
+      [0, 'starting', 'halted', 0, null, true],
+      [15 * SEC, 'full', 'halted', 0, null, true],
+      [30 * SEC, 'fine', 'halted', 0, 30 * SEC, true],
+      [30 * SEC + R - 1, 'fine', 'halted', 0, 30 * SEC, false],
+      [30 * SEC + R, 'fine', 'allowed', 30 * SEC + R, null, true],
     ],
   },
   {

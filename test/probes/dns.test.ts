@@ -2,24 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DnsTargetConfig } from '../../src/config/schema.js';
-import type { ProbeResult } from '../../src/domain/types.js';
 import { probeDns } from '../../src/probes/dns.js';
-import type { ProbeContext } from '../../src/probes/probe.js';
+import { assertFailure, probeContext as ctx } from '../helpers/probe-results.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { freePort } from '../helpers/servers.js';
 
 const T = { timeout: 15_000 };
-
-function ctx(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): ProbeContext {
-  return { timeoutMs, signal };
-}
-
-function assertFailure(result: ProbeResult, failure: string, detail?: RegExp): void {
-  assert.equal(result.ok, false, `expected ${failure}, got ok (${result.detail})`);
-  if (result.ok) return;
-  assert.equal(result.failure, failure, `detail: ${result.detail}`);
-  if (detail) assert.match(result.detail, detail);
-}
 
 describe('probeDns', () => {
   let server: TestDnsServer;

@@ -11,25 +11,14 @@ import { promisify } from 'node:util';
 import type { HttpTargetConfig, TargetConfig } from '../../src/config/schema.js';
 import type { ProbeResult } from '../../src/domain/types.js';
 import { probeHttp } from '../../src/probes/http.js';
-import type { ProbeContext } from '../../src/probes/probe.js';
 import { createTestPki, validFor, type TestPki } from '../helpers/certs.js';
+import { assertFailure, probeContext as ctx } from '../helpers/probe-results.js';
 import { freePort, serve, type RunningServer } from '../helpers/servers.js';
 
 const T = { timeout: 15_000 };
 
 function target(url: string, extra: Partial<HttpTargetConfig> = {}): HttpTargetConfig {
   return { name: 'central', type: 'http', url, method: 'GET', expect_status: [200], tls_verify: true, ...extra };
-}
-
-function ctx(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): ProbeContext {
-  return { timeoutMs, signal };
-}
-
-function assertFailure(result: ProbeResult, failure: string, detail?: RegExp): void {
-  assert.equal(result.ok, false, `expected ${failure}, got ok (${result.detail})`);
-  if (result.ok) return;
-  assert.equal(result.failure, failure, `detail: ${result.detail}`);
-  if (detail) assert.match(result.detail, detail);
 }
 
 /** An http.Server answering each path from a table of handlers. */

@@ -3,26 +3,15 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { TcpTargetConfig } from '../../src/config/schema.js';
-import type { ProbeResult } from '../../src/domain/types.js';
-import type { ProbeContext } from '../../src/probes/probe.js';
+import { runTargetProbe } from '../../src/probes/registry.js';
 import { probeTcp } from '../../src/probes/tcp.js';
+import { assertFailure, probeContext as ctx } from '../helpers/probe-results.js';
 import { freePort, serve, startUnaccepting, type RunningServer, type Unaccepting } from '../helpers/servers.js';
 
 const T = { timeout: 15_000 };
 
 function target(host: string, port: number, extra: Partial<TcpTargetConfig> = {}): TcpTargetConfig {
   return { name: 'central-ssh', type: 'tcp', host, port, ...extra };
-}
-
-function ctx(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): ProbeContext {
-  return { timeoutMs, signal };
-}
-
-function assertFailure(result: ProbeResult, failure: string, detail?: RegExp): void {
-  assert.equal(result.ok, false, `expected ${failure}, got ok (${result.detail})`);
-  if (result.ok) return;
-  assert.equal(result.failure, failure, `detail: ${result.detail}`);
-  if (detail) assert.match(result.detail, detail);
 }
 
 describe('probeTcp', () => {
@@ -44,6 +33,12 @@ describe('probeTcp', () => {
     assert.equal(result.phases.total, result.durationMs);
     assert.equal(server.accepted.length, before + 1);
     await server.allClosed(2000);
+  });
+
+  test('the registry dispatches a tcp target to probeTcp', T, async () => {
+    const result = await runTargetProbe(target('127.0.0.1', server.port), ctx());
+    assert.equal(result.ok, true, result.detail);
+    assert.equal(result.detail, `connected to 127.0.0.1:${server.port}`);
   });
 
   test('a host name is resolved first (phase dns)', T, async () => {
