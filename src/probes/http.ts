@@ -25,7 +25,7 @@ export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
       const url = new URL(target.url);
       let requestSentAt = 0;
       const connect: buildConnector.connector = (_options, callback) => {
-        openSocket(url, target.tls_verify, signal, trace).then(
+        void openSocket(url, target.tls_verify, signal, trace).then(
           (socket) => {
             requestSentAt = performance.now();
             trace.stage = 'first_byte';

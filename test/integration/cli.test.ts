@@ -1,0 +1,172 @@
+// The `jaga` command as a user runs it (the built bin): exit codes, readable output, errors that
+// name the key, and the remote verbs against a running jaga.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { FakeCentral } from '../helpers/fake-central.js';
+import { ADMIN_TOKEN, BIN, JagaProcess } from '../helpers/jaga-process.js';
+import { freePort } from '../helpers/servers.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function jagaCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'jaga-cli-'));
+const volumeDir = mkdtempSync(join(tmpdir(), 'jaga-vol-'));
+let central: FakeCentral;
+
+function writeConfig(name: string, centralUrl: string): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    stringify({
+      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: centralUrl }] },
+      storage: { volumes: [{ name: 'rekaman', path: volumeDir }] },
+    }),
+  );
+  return file;
+}
+
+before(async () => {
+  central = await FakeCentral.start();
+});
+
+after(async () => {
+  await central?.close();
+});
+
+describe('check-config', () => {
+  test('a valid file: exit 0 and the effective config with secrets masked', async () => {
+    const run = await jagaCli(['check-config', '--config', writeConfig('ok.yaml', central.url)], { JAGA_ADMIN_TOKENS: 'kabid=0123456789abcdef' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Konfigurasi .* valid/);
+    assert.match(run.stdout, /failure_threshold: 3/);
+    assert.match(run.stdout, /name: kabid/);
+    assert.ok(!run.stdout.includes('0123456789abcdef'), 'the secret is masked');
+  });
+
+  test('an invalid file: non-zero exit, the file, line and key path on stderr', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'central:\n  timeout: soon\n  targets: []\nstorage:\n  volumes: [{ name: v, path: /x, halt_ratio: 2 }]\n');
+    const run = await jagaCli(['check-config', '--config', file]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /bad\.yaml tidak valid/);
+    assert.match(run.stderr, /line 2: central\.timeout: must be a duration/);
+    assert.match(run.stderr, /central\.targets: must list at least one target/);
+    assert.match(run.stderr, /line 5: storage\.volumes\[0\]\.halt_ratio: must be between 0 and 1 \(got 2\)/);
+  });
+
+  test('a missing file: non-zero exit naming it', async () => {
+    const run = await jagaCli(['check-config', '--config', join(dir, 'nope.yaml'), '--lang', 'en']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /nope\.yaml is invalid[\s\S]*cannot read the file: ENOENT/);
+  });
+
+  test('start refuses a bad config with a non-zero exit', async () => {
+    const file = join(dir, 'bad-start.yaml');
+    writeFileSync(file, 'site: x\nunknown: 1\n');
+    const run = await jagaCli(['start', '--config', file]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown: unknown key/);
+  });
+
+  test('an unknown command or option: usage and exit 2', async () => {
+    assert.equal((await jagaCli(['fly'])).code, 2);
+    const run = await jagaCli(['probe', '--frobnicate']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Pemakaian: jaga/);
+  });
+});
+
+describe('probe: one round, a table, exit 0 allowed / 1 halted', () => {
+  test('central answers: exit 0 and a table', async () => {
+    const run = await jagaCli(['probe', '--config', writeConfig('probe-ok.yaml', central.url)]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^NAMA\s+JENIS\s+HASIL\s+WAKTU\s+KETERANGAN/m);
+    assert.match(run.stdout, /^pusat-api\s+http\s+ok\s+\d+ ms\s+HTTP 200/m);
+    assert.match(run.stdout, /^rekaman\s+storage\s+ok/m);
+    assert.match(run.stdout, /Gerbang: PEREKAMAN BERJALAN/);
+  });
+
+  test('central refuses: exit 1 and the reason', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/health`;
+    const run = await jagaCli(['probe', '--config', writeConfig('probe-down.yaml', url), '--lang', 'en']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /^pusat-api\s+http\s+failed: refused/m);
+    assert.match(run.stdout, /Gate: RECORDING HALTED/);
+    assert.match(run.stdout, /CENTRAL_UNREACHABLE/);
+  });
+});
+
+describe('status and override against a running jaga', () => {
+  let jaga: JagaProcess;
+  before(async () => {
+    jaga = await JagaProcess.create({
+      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
+      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+      gate: { resume_after: '1s' },
+    });
+    await jaga.start();
+    await jaga.waitForGate((g) => g.state === 'allowed', 10_000, 'allowed');
+  });
+  after(async () => {
+    await jaga?.cleanup();
+  });
+
+  test('status: exit 0 while allowed, with targets and volumes', async () => {
+    const run = await jagaCli(['status', '--config', jaga.configFile]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Gerbang: PEREKAMAN BERJALAN/);
+    assert.match(run.stdout, /pusat-api\s+central\s+up/);
+    assert.match(run.stdout, /rekaman\s+storage\s+ok/);
+  });
+
+  test('override halt, list, lift', async () => {
+    const env = { JAGA_TOKEN: ADMIN_TOKEN };
+    const noToken = await jagaCli(['override', 'halt', '--reason', 'uji', '--url', jaga.url]);
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /JAGA_TOKEN/);
+
+    const halt = await jagaCli(['override', 'halt', '--reason', 'server pusat pemeliharaan', '--for', '1h', '--url', jaga.url], env);
+    assert.equal(halt.code, 1, halt.stderr);
+    assert.match(halt.stdout, /Override ovr-\S+ \(halt\) dibuat/);
+    assert.match(halt.stdout, /MANUAL_HALT: Dihentikan manual oleh tester: server pusat pemeliharaan/);
+    const id = /Override (ovr-\S+)/.exec(halt.stdout)?.[1] ?? '';
+
+    const list = await jagaCli(['override', 'list', '--url', jaga.url], env);
+    assert.match(list.stdout, new RegExp(`${id}\\s+halt\\s+tester`));
+    assert.equal((await jagaCli(['status', '--url', jaga.url])).code, 1);
+
+    const lift = await jagaCli(['override', 'lift', id, '--url', jaga.url], env);
+    assert.match(lift.stdout, /dicabut/);
+    const allow = await jagaCli(['override', 'allow', '--reason', 'uji', '--url', jaga.url], env);
+    assert.equal(allow.code, 2);
+    assert.match(allow.stderr, /HTTP 400: for: an allow override must expire/);
+  });
+
+  test('history lists transitions', async () => {
+    const run = await jagaCli(['history', '--url', jaga.url]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /halted\s+MANUAL_HALT/);
+  });
+
+  test('status when jaga is not running: exit 2 and a plain message', async () => {
+    const run = await jagaCli(['status', '--url', `http://127.0.0.1:${await freePort()}`]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Tidak dapat menghubungi jaga .*ECONNREFUSED/);
+  });
+});
