@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type AdminToken, type Config } from './schema.js';
+import { configSchema, type AdminToken, type Config, type FileConfig } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -48,10 +48,30 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(describeIssue(issue, doc, lines, raw));
   }
+  if (parsed.success) problems.push(...unreadableCaFiles(parsed.data, doc, lines));
   const tokens = parseAdminTokens(env.JAGA_ADMIN_TOKENS);
   if (typeof tokens === 'string') problems.push(tokens);
   if (problems.length > 0 || !parsed.success || typeof tokens === 'string') throw new ConfigError(file, problems);
   return deepFreeze({ ...parsed.data, adminTokens: tokens });
+}
+
+/** A CA file that cannot be read would fail every probe of its target: refuse to start instead. */
+function unreadableCaFiles(config: FileConfig, doc: Document, lines: LineCounter): string[] {
+  const problems: string[] = [];
+  for (const group of ['targets', 'reference_targets'] as const) {
+    config.central[group].forEach((target, index) => {
+      if (target.type !== 'http' || target.tls_ca === undefined) return;
+      const path = ['central', group, index, 'tls_ca'];
+      try {
+        if (!readFileSync(target.tls_ca, 'utf8').includes('-----BEGIN CERTIFICATE-----')) {
+          problems.push(`${locate(doc, lines, path)}${formatPath(path)}: ${target.tls_ca} holds no PEM certificate`);
+        }
+      } catch (error) {
+        problems.push(`${locate(doc, lines, path)}${formatPath(path)}: cannot read ${target.tls_ca} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+    });
+  }
+  return problems;
 }
 
 /** JAGA_ADMIN_TOKENS="kabid=<secret>,it=<secret>": the name before "=" is who the audit records. */

@@ -74,6 +74,8 @@ const httpTarget = z.strictObject({
     .optional(),
   max_latency: durationText.optional(),
   tls_verify: z.boolean().default(true),
+  /** A PEM file with the CA that signed the central server's certificate (an office or ministry CA). */
+  tls_ca: z.string().min(1).optional(),
   timeout: durationText.optional(),
 });
 

@@ -129,6 +129,20 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({ items: page.items.map((t) => transitionView(t, options)), next_before: page.nextBefore });
   });
 
+  router.get('/api/v1/audit', (req, res) => {
+    requireToken(req);
+    const { limit } = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), req.query, 'query');
+    res.json({
+      items: deps.store.audit.list(limit).map((entry) => ({
+        id: entry.id,
+        at: new Date(entry.at).toISOString(),
+        actor: entry.actor,
+        action: entry.action,
+        detail: entry.detail,
+      })),
+    });
+  });
+
   router.get('/api/v1/overrides', (req, res) => {
     requireToken(req);
     res.json({ items: engine.activeOverrides.map(overrideView) });

@@ -11,10 +11,6 @@ export class TokenChecker {
     this.digests = tokens.map((t) => ({ name: t.name, digest: digest(t.token) }));
   }
 
-  get configured(): boolean {
-    return this.digests.length > 0;
-  }
-
   /**
    * The token's name, or null. Hashing first makes every comparison the same length, and every
    * configured token is compared, so neither length nor position leaks through timing.

@@ -1,5 +1,6 @@
 // Probes one HTTP(S) URL over a fresh connection per probe, timing dns/connect/tls/first_byte/transfer
 // itself, then checks status and body. Does network I/O.
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import net from 'node:net';
 import { Client, type buildConnector } from 'undici';
@@ -25,7 +26,7 @@ export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
       const url = new URL(target.url);
       let requestSentAt = 0;
       const connect: buildConnector.connector = (_options, callback) => {
-        void openSocket(url, target.tls_verify, signal, trace).then(
+        void openSocket(url, target, signal, trace).then(
           (socket) => {
             requestSentAt = performance.now();
             trace.stage = 'first_byte';
@@ -87,7 +88,7 @@ async function exchange(
 }
 
 /** Dials the origin itself so each phase can be timed; undici gets an already connected socket. */
-async function openSocket(url: URL, verify: boolean, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
+async function openSocket(url: URL, target: HttpTargetConfig, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
   const https = url.protocol === 'https:';
   const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -99,19 +100,32 @@ async function openSocket(url: URL, verify: boolean, signal: AbortSignal, trace:
   if (!https) return socket;
   trace.stage = 'tls';
   const tlsStarted = performance.now();
-  const secure = await handshake(socket, host, verify, signal);
+  const secure = await handshake(socket, host, target, signal);
   trace.phases.tls = since(tlsStarted);
   return secure;
 }
 
-function handshake(socket: net.Socket, host: string, verify: boolean, signal: AbortSignal): Promise<tls.TLSSocket> {
+/** CA files are read once: the config loader already checked they are readable. */
+const caFiles = new Map<string, string>();
+
+function caOf(file: string): string {
+  let pem = caFiles.get(file);
+  if (pem === undefined) {
+    pem = readFileSync(file, 'utf8');
+    caFiles.set(file, pem);
+  }
+  return pem;
+}
+
+function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, signal: AbortSignal): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const secure = tls.connect({
       socket,
       // SNI must not carry an IP literal; `host` still drives the certificate name check.
       host,
       ...(net.isIP(host) === 0 ? { servername: host } : {}),
-      rejectUnauthorized: verify,
+      rejectUnauthorized: target.tls_verify,
+      ...(target.tls_ca !== undefined ? { ca: [...tls.rootCertificates, caOf(target.tls_ca)] } : {}),
       ALPNProtocols: ['http/1.1'],
     });
     const settle = (error: unknown) => {

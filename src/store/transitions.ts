@@ -44,7 +44,6 @@ interface ListParams {
 export class TransitionRepository {
   private readonly insertStmt;
   private readonly listStmt;
-  private readonly latestStmt;
   private readonly pruneStmt;
 
   constructor(db: Database) {
@@ -61,7 +60,6 @@ export class TransitionRepository {
           SELECT 1 FROM json_each(t.reasons_json) r WHERE json_extract(r.value, '$.code') = @reason))
       ORDER BY t.id DESC
       LIMIT @limit`);
-    this.latestStmt = db.prepare<[], Row>('SELECT * FROM transitions ORDER BY id DESC LIMIT 1');
     // The newest transition explains the current state, so it survives any prune.
     this.pruneStmt = db.prepare<[number]>(
       'DELETE FROM transitions WHERE at < ? AND id < (SELECT max(id) FROM transitions)',
@@ -93,11 +91,6 @@ export class TransitionRepository {
     const items = rows.slice(0, q.limit).map(toTransition);
     const last = items[items.length - 1];
     return { items, nextBefore: rows.length > q.limit && last ? last.id : null };
-  }
-
-  latest(): StoredTransition | null {
-    const row = this.latestStmt.get();
-    return row ? toTransition(row) : null;
   }
 
   /** Deletes transitions before `at` (epoch ms), always keeping the newest one. Returns rows deleted. */

@@ -122,3 +122,9 @@ test('a timeout as long as the schedule interval is refused (the next run would 
     "line 37: storage.timeout: must be shorter than the schedule's interval (10s)",
   ]);
 });
+
+test('tls_ca must be a readable PEM file', () => {
+  const withCa = (path: string) => edited('      max_latency: 2s', `      max_latency: 2s\n      tls_ca: ${path}`);
+  assert.deepEqual(problemsOf(withCa('/nonexistent/ca.pem')), ['line 27: central.targets[0].tls_ca: cannot read /nonexistent/ca.pem (ENOENT)']);
+  assert.deepEqual(problemsOf(withCa('/etc/hostname')), ['line 27: central.targets[0].tls_ca: /etc/hostname holds no PEM certificate']);
+});

@@ -135,6 +135,13 @@ describe('bad input gets a 4xx with a JSON message', () => {
     });
   }
 
+  test('the audit names who did what, newest first', async () => {
+    assert.equal((await jaga.fetch('/api/v1/audit')).status, 401);
+    const { body } = await json(await jaga.adminFetch('/api/v1/audit?limit=1000'));
+    const actions = (body.items as { actor: string; action: string }[]).map((i) => `${i.actor}:${i.action}`);
+    assert.deepEqual(actions.slice(0, 4), ['tester:override.lift', 'tester:override.create', 'tester:override.lift', 'tester:override.create']);
+  });
+
   test('no override was created by any of them', async () => {
     const listed = await json(await jaga.adminFetch('/api/v1/overrides'));
     assert.deepEqual(listed.body.items, []);

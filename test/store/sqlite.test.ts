@@ -193,7 +193,7 @@ describe('openStore restart', () => {
         volumes.map(({ samples: _s, ...rest }) => rest),
       );
       assert.deepEqual(second.overrides.get('ovr-1'), override);
-      assert.deepEqual(second.transitions.latest(), { ...transition, id: 1 });
+      assert.deepEqual(second.transitions.list({ limit: 1 }).items[0], { ...transition, id: 1 });
       assert.deepEqual(
         second.audit.list(10).map((e) => e.action),
         ['override.create'],

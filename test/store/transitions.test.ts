@@ -97,12 +97,6 @@ describe('TransitionRepository', () => {
     assert.throws(() => store.transitions.list({ limit: 1.5 }), RangeError);
   });
 
-  it('latest() is null on an empty table, then the newest transition', () => {
-    assert.equal(store.transitions.latest(), null);
-    seed();
-    assert.equal(store.transitions.latest()?.at, 1000);
-  });
-
   it('prunes older transitions but always keeps the newest, and ids are never reused', () => {
     const ids = seed();
     assert.equal(store.transitions.pruneOlderThan(500), 4);

@@ -1,0 +1,81 @@
+// The wire shapes: public views never carry internal text; tokens are matched by name.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Gate, TargetState } from '../../src/domain/types.js';
+import { TokenChecker } from '../../src/http/auth.js';
+import { gateView, targetView } from '../../src/http/views.js';
+
+const gate: Gate = {
+  state: 'halted',
+  since: 0,
+  reasons: [
+    {
+      code: 'VOLUME_UNAVAILABLE',
+      subject: 'rekaman',
+      since: 0,
+      facts: { failure: 'statfs_error', detail: 'ENOENT: no such file or directory, statfs /srv/rekaman' },
+    },
+  ],
+  overridden: [],
+  clearSince: 10_000,
+  decidedAt: 20_000,
+  validUntil: 65_000,
+  override: null,
+};
+
+describe('gateView', () => {
+  test('public: no internal detail anywhere, message without it', () => {
+    const view = gateView(gate, { language: 'id', internal: false, resumeAfterMs: 120_000 });
+    assert.ok(!JSON.stringify(view).includes('/srv/rekaman'));
+    assert.match(String((view.reasons as { message: string }[])[0]?.message), /Penyimpanan rekaman tidak dapat dipercaya \(statfs_error\)/);
+    assert.equal(view.resuming_at, new Date(130_000).toISOString());
+    assert.equal(view.valid_until, new Date(65_000).toISOString());
+  });
+
+  test('internal: the detail is there for operators', () => {
+    const view = gateView(gate, { language: 'en', internal: true, resumeAfterMs: 120_000 });
+    assert.ok(JSON.stringify(view).includes('/srv/rekaman'));
+    assert.match(String((view.reasons as { message: string }[])[0]?.message), /^Volume rekaman cannot be trusted/);
+  });
+
+  test('a target\'s error text only for internal readers', () => {
+    const target: TargetState = {
+      name: 'pusat',
+      kind: 'http',
+      role: 'central',
+      status: 'down',
+      statusSince: 0,
+      consecutiveFailures: 3,
+      consecutiveSuccesses: 0,
+      last: { target: 'pusat', at: 0, ok: false, failure: 'refused', durationMs: 1, phases: {}, detail: 'connect ECONNREFUSED 10.1.2.3:443' },
+      lastSuccessAt: null,
+      lastFailureAt: 0,
+    };
+    assert.ok(!JSON.stringify(targetView(target, false)).includes('10.1.2.3'));
+    assert.ok(JSON.stringify(targetView(target, true)).includes('10.1.2.3'));
+  });
+});
+
+describe('TokenChecker', () => {
+  const checker = new TokenChecker([
+    { name: 'kabid', token: 'kabid-secret-0123456789' },
+    { name: 'it', token: 'it-secret-0123456789abc' },
+  ]);
+  const rows: [string | undefined, string | null][] = [
+    ['Bearer kabid-secret-0123456789', 'kabid'],
+    ['bearer it-secret-0123456789abc', 'it'],
+    ['Bearer kabid-secret-012345678', null],
+    ['Bearer kabid-secret-0123456789x', null],
+    ['kabid-secret-0123456789', null],
+    ['Basic kabid-secret-0123456789', null],
+    ['Bearer ', null],
+    [undefined, null],
+    [`Bearer ${'x'.repeat(100_000)}`, null],
+  ];
+  for (const [header, who] of rows) {
+    test(`${String(header).slice(0, 40)} -> ${who}`, () => assert.equal(checker.identify(header), who));
+  }
+  test('no tokens configured: nobody gets in', () => {
+    assert.equal(new TokenChecker([]).identify('Bearer anything-at-all-0123'), null);
+  });
+});
