@@ -18,6 +18,7 @@ export class ConfigError extends Error {
 /** Environment variables jaga reads; only the composition root passes process.env here. */
 export interface ConfigEnv {
   readonly JAGA_ADMIN_TOKENS?: string | undefined;
+  readonly JAGA_SMTP_PASSWORD?: string | undefined;
 }
 
 export function loadConfigFile(file: string, env: ConfigEnv): Config {
@@ -52,7 +53,8 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
   const tokens = parseAdminTokens(env.JAGA_ADMIN_TOKENS);
   if (typeof tokens === 'string') problems.push(tokens);
   if (problems.length > 0 || !parsed.success || typeof tokens === 'string') throw new ConfigError(file, problems);
-  return deepFreeze({ ...parsed.data, adminTokens: tokens });
+  const smtpPassword = env.JAGA_SMTP_PASSWORD === undefined || env.JAGA_SMTP_PASSWORD === '' ? null : env.JAGA_SMTP_PASSWORD;
+  return deepFreeze({ ...parsed.data, adminTokens: tokens, smtpPassword });
 }
 
 /** A CA file that cannot be read would fail every probe of its target: refuse to start instead. */
@@ -164,5 +166,6 @@ export function maskedConfig(config: Config): unknown {
   return {
     ...config,
     adminTokens: config.adminTokens.map((t) => ({ name: t.name, token: '********' })),
+    smtpPassword: config.smtpPassword === null ? null : '********',
   };
 }

@@ -3,6 +3,7 @@
 // parsed value is always ms); sizes are written "10GiB" and become bytes.
 import cron from 'node-cron';
 import { z } from 'zod';
+import { ALERT_NAMES, SEVERITIES } from '../alerting/types.js';
 import { cronIntervalMs } from './cron.js';
 import { parseDurationMs, parseSizeBytes } from './units.js';
 
@@ -129,6 +130,108 @@ const volume = z
     }
   });
 
+const severity = z.enum(SEVERITIES);
+
+const recipient = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  email: z.email({ error: 'must be an email address' }),
+  role: z.enum(['department_head', 'operator', 'other']).default('operator'),
+  /** Default by role: department heads get critical alerts, everyone else warnings and up. */
+  min_severity: severity.optional(),
+  language: z.enum(['id', 'en']).optional(),
+  alertnames: z.array(z.enum(ALERT_NAMES)).min(1).optional(),
+});
+
+const labelMatchers = z
+  .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'label names are letters, digits and "_"' }), z.string().min(1))
+  .refine((m) => Object.keys(m).length > 0, { error: 'must match at least one label' });
+
+const configSilence = z.union(
+  [
+    z.strictObject({
+      match: labelMatchers,
+      cron: z.string().superRefine((expression, ctx) => {
+        if (expression.trim().split(/\s+/).length !== 5 || !cron.validate(expression)) {
+          ctx.addIssue({ code: 'custom', message: 'must be a five-field cron expression (minute hour day month weekday)' });
+        }
+      }),
+      duration: durationText,
+      comment: z.string().min(1).max(500),
+    }),
+    z.strictObject({
+      match: labelMatchers,
+      starts_at: z.iso.datetime({ offset: true }),
+      ends_at: z.iso.datetime({ offset: true }),
+      comment: z.string().min(1).max(500),
+    }),
+  ],
+  { error: 'must have match, comment, and either cron + duration or starts_at + ends_at' },
+);
+
+const alerts = z
+  .strictObject({
+    language: z.enum(['id', 'en']).default('id'),
+    group_wait: duration('30s'),
+    group_interval: duration('5m'),
+    repeat_interval: duration('4h'),
+    send_resolved: z.boolean().default(true),
+    rules: z
+      .strictObject({
+        central_unreachable: z.strictObject({ for: duration('0s') }).prefault({}),
+        central_slow: z.strictObject({ for: duration('5m'), latency: duration('2s') }).prefault({}),
+        storage_warning: z.strictObject({ for: duration('5m') }).prefault({}),
+        storage_critical: z.strictObject({ for: duration('0s') }).prefault({}),
+        storage_filling: z.strictObject({ for: duration('10m'), eta: duration('24h') }).prefault({}),
+        recording_halted: z.strictObject({ for: duration('0s') }).prefault({}),
+        jaga_degraded: z.strictObject({ for: duration('1m'), outbox_age: duration('15m') }).prefault({}),
+      })
+      .prefault({}),
+    smtp: z
+      .strictObject({
+        host: z.string().min(1),
+        port: port.default(587),
+        /** starttls: plain connection upgraded with STARTTLS, required; implicit: TLS from the first byte (465); none: no TLS. */
+        tls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+        tls_verify: z.boolean().default(true),
+        user: z.string().min(1).optional(),
+        from: z.string().min(3),
+        timeout: duration('30s'),
+      })
+      .optional(),
+    outbox: z
+      .strictObject({
+        retry_initial: duration('30s'),
+        retry_max: duration('15m'),
+        max_age: duration('24h'),
+      })
+      .prefault({}),
+    /** Whom to call, by cause; quoted in the emails' next step. */
+    contacts: z
+      .strictObject({
+        central: z.string().min(1).max(300).optional(),
+        uplink: z.string().min(1).max(300).optional(),
+        dns: z.string().min(1).max(300).optional(),
+        local_it: z.string().min(1).max(300).optional(),
+      })
+      .prefault({}),
+    recipients: z.array(recipient).default([]),
+    silences: z.array(configSilence).default([]),
+    alertmanager: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+        timeout: duration('5s'),
+      })
+      .optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.recipients.length > 0 && a.smtp === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is required when recipients are listed' });
+    }
+    if (a.outbox.retry_initial > a.outbox.retry_max) {
+      ctx.addIssue({ code: 'custom', path: ['outbox', 'retry_initial'], message: 'must not be above retry_max' });
+    }
+  });
+
 const uniqueNames = (what: string) => (items: { name: string }[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   items.forEach((item, index) => {
@@ -172,6 +275,9 @@ export const configSchema = z
         stale_after_intervals: z.number().int().min(2).default(3),
       })
       .prefault({}),
+    /** How people reach jaga from outside (links in emails, generatorURL for Alertmanager). */
+    public_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    alerts: alerts.optional(),
     store: z
       .strictObject({
         sample_retention: duration('7d'),
@@ -237,6 +343,11 @@ export interface AdminToken {
   readonly token: string;
 }
 
+export type AlertsConfig = NonNullable<FileConfig['alerts']>;
+export type SmtpConfig = NonNullable<AlertsConfig['smtp']>;
+
 export interface Config extends FileConfig {
   readonly adminTokens: readonly AdminToken[];
+  /** JAGA_SMTP_PASSWORD, when the SMTP server needs a login. */
+  readonly smtpPassword: string | null;
 }
