@@ -171,6 +171,18 @@ const configSilence = z.union(
 const alerts = z
   .strictObject({
     language: z.enum(['id', 'en']).default('id'),
+    /** Times in messages are written in this zone (WIB by default; WITA Asia/Makassar, WIT Asia/Jayapura). */
+    time_zone: z
+      .string()
+      .default('Asia/Jakarta')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, { error: 'must be an IANA time zone such as Asia/Jakarta' }),
     group_wait: duration('30s'),
     group_interval: duration('5m'),
     repeat_interval: duration('4h'),
