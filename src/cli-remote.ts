@@ -42,6 +42,8 @@ export async function remoteCommand(command: string, args: readonly string[], ct
         return await status(ctx);
       case 'history':
         return await history(ctx);
+      case 'silence':
+        return await silence(args, ctx);
       default:
         return await override(args, ctx);
     }
@@ -154,6 +156,53 @@ async function override(args: readonly string[], ctx: RemoteContext): Promise<nu
     io.out(text.cli.overrideCreated(body.override.id, body.override.action, body.override.expires_at ?? '-'));
     printGate(body.gate, ctx);
     return body.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
+  }
+  io.err(text.cli.usage);
+  return EXIT_ERROR;
+}
+
+interface SilenceJson {
+  id: string;
+  matchers: Record<string, string>;
+  starts_at?: string;
+  ends_at?: string;
+  cron?: string;
+  comment: string;
+  source: string;
+  active: boolean;
+}
+
+async function silence(args: readonly string[], ctx: RemoteContext): Promise<number> {
+  const [verb, id] = args;
+  const { text, io, values } = ctx;
+  if (verb === 'list') {
+    const body = (await call(ctx, 'GET', '/api/v1/silences', { token: true })) as { items: SilenceJson[] };
+    if (body.items.length === 0) io.out(text.cli.noSilences);
+    for (const s of body.items) {
+      const matchers = Object.entries(s.matchers).map(([k, v]) => `${k}=${v}`).join(',');
+      const when = s.cron ? `cron "${s.cron}"` : `${s.starts_at ?? ''} .. ${s.ends_at ?? ''}`;
+      io.out(`${s.id}  ${s.active ? '*' : ' '} ${matchers}  ${when}  ${s.comment}`);
+    }
+    return EXIT_ALLOWED;
+  }
+  if (verb === 'expire' && id) {
+    await call(ctx, 'DELETE', `/api/v1/silences/${encodeURIComponent(id)}`, { token: true });
+    io.out(text.cli.silenceExpired(id));
+    return EXIT_ALLOWED;
+  }
+  if (verb === 'add' && values.match && values.match.length > 0 && values.comment && values.for) {
+    const matchers: Record<string, string> = {};
+    for (const pair of values.match) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new RemoteError(text.cli.badMatcher(pair));
+      matchers[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const body = (await call(ctx, 'POST', '/api/v1/silences', {
+      token: true,
+      body: { matchers, comment: values.comment, for: values.for },
+    })) as { silence: SilenceJson };
+    io.out(text.cli.silenceCreated(body.silence.id, body.silence.ends_at ?? '-'));
+    return EXIT_ALLOWED;
   }
   io.err(text.cli.usage);
   return EXIT_ERROR;

@@ -8,6 +8,7 @@ import { createLogger } from './logger.js';
 import { startService } from './main.js';
 import { remoteCommand } from './cli-remote.js';
 import { runProbeRound, renderProbeTable } from './probe-round.js';
+import { sendTestEmails } from './test-email.js';
 
 const EXIT_ALLOWED = 0;
 const EXIT_HALTED = 1;
@@ -59,8 +60,17 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         else io.out(renderProbeTable(round, text));
         return round.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
       }
+      case 'test-email': {
+        const results = await sendTestEmails(load(), values.to);
+        for (const result of results) {
+          if (result.outcome === 'accepted') io.out(text.cli.testEmailAccepted(result.to, result.response));
+          else io.err(text.cli.testEmailRefused(result.to, result.outcome === 'permanent', result.error));
+        }
+        return results.length > 0 && results.every((r) => r.outcome === 'accepted') ? EXIT_ALLOWED : EXIT_HALTED;
+      }
       case 'status':
       case 'override':
+      case 'silence':
       case 'history': {
         return await remoteCommand(command, rest, { values, env, text, io, baseUrl: () => baseUrl(values.url, load) });
       }
@@ -92,6 +102,9 @@ function parseOptions(argv: readonly string[]) {
       for: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
+      match: { type: 'string', multiple: true },
+      comment: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -39,6 +39,16 @@ export interface EngineDeps {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** Runs after every decision (alert evaluation); gets what the decision saw. */
+  readonly afterDecision?: (view: DecisionView) => void;
+}
+
+export interface DecisionView {
+  readonly targets: readonly TargetState[];
+  readonly volumes: readonly VolumeState[];
+  readonly gate: Gate;
+  /** Since when writes to the state database fail (null while they succeed). */
+  readonly storeFailingSince: number | null;
 }
 
 export interface NewOverride {
@@ -62,6 +72,7 @@ export class Engine {
   private flushScheduled = false;
   private lastSnapshotAt = 0;
   private lastPruneAt = 0;
+  private storeFailingSinceAt: number | null = null;
   private version = 0;
 
   constructor(
@@ -158,6 +169,12 @@ export class Engine {
     if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
     this.overrides = this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
     this.gateNow = this.decide(now, { persist: true });
+    this.deps.afterDecision?.({
+      targets: this.targetStates,
+      volumes: this.volumeStates,
+      gate: this.gateNow,
+      storeFailingSince: this.storeFailingSinceAt,
+    });
   }
 
   createOverride(input: NewOverride, by: string): Override {
@@ -224,11 +241,13 @@ export class Engine {
         }
       });
       this.pendingTransitions = [];
+      this.storeFailingSinceAt = null;
       if (snapshotDue) this.lastSnapshotAt = now;
       if (pruneDue) this.lastPruneAt = now;
     } catch (error) {
       // The gate keeps answering from memory; transitions wait for the next flush, samples are dropped.
       this.deps.metrics.recordStoreError();
+      this.storeFailingSinceAt ??= now;
       this.deps.logger.error({ err: error, pendingTransitions: this.pendingTransitions.length }, 'cannot write the state database');
     }
   }

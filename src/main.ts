@@ -4,8 +4,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config, TargetConfig } from './config/schema.js';
-import { Engine } from './engine.js';
+import { AlertmanagerPusher } from './alerting/alertmanager.js';
+import { createSmtpMailer } from './alerting/email.js';
+import { OutboxSender } from './alerting/outbox.js';
+import { AlertPipeline } from './alerting/pipeline.js';
+import type { Alert } from './alerting/types.js';
+import type { AlertsConfig, Config, TargetConfig } from './config/schema.js';
+import { Engine, type DecisionView } from './engine.js';
 import { createApp } from './http/app.js';
 import { TokenChecker } from './http/auth.js';
 import { Metrics } from './metrics.js';
@@ -13,8 +18,8 @@ import { runTargetProbe } from './probes/registry.js';
 import { probeVolume } from './probes/storage.js';
 import { cronIntervalMs } from './config/cron.js';
 import { Scheduler, type Job } from './scheduler.js';
-import { gatePolicy } from './policy.js';
-import { openStore } from './store/sqlite.js';
+import { alertPipelineOptions, gatePolicy } from './policy.js';
+import { openStore, type Store } from './store/sqlite.js';
 import { VERSION } from './version.js';
 
 export interface RunningService {
@@ -37,8 +42,10 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     version: VERSION,
     targets: allTargets.map((t) => t.config.name),
     volumes: config.storage.volumes.map((v) => v.name),
+    alertmanager: config.alerts?.alertmanager !== undefined,
   });
   const policy = gatePolicy(config);
+  const alerting = config.alerts ? startAlerting(config, config.alerts, { store, metrics, logger, clock }) : null;
   const engine = new Engine(
     {
       targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
@@ -49,7 +56,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       transitionRetentionMs: config.store.transition_retention,
       snapshotEveryMs: 10_000,
     },
-    { store, metrics, logger, clock },
+    { store, metrics, logger, clock, ...(alerting ? { afterDecision: (view: DecisionView) => alerting.pipeline.update(view, view.storeFailingSince) } : {}) },
   );
 
   const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
@@ -90,6 +97,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
 
   const app = createApp({
     engine,
+    alerting: alerting?.pipeline ?? null,
     registry: metrics.registry,
     store,
     tokens: new TokenChecker(config.adminTokens),
@@ -113,6 +121,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       clearInterval(decisions);
       await scheduler.stop(SHUTDOWN_GRACE_MS);
       engine.flush();
+      await alerting?.stop(SHUTDOWN_GRACE_MS);
       await closeServer(server);
       store.close();
       logger.info('jaga stopped');
@@ -120,6 +129,63 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     return stopping;
   };
   return { url, engine, stop };
+}
+
+interface Alerting {
+  readonly pipeline: AlertPipeline;
+  stop(graceMs: number): Promise<void>;
+}
+
+/** The alert pipeline, and, when SMTP is configured, the outbox sender that delivers its emails. */
+function startAlerting(
+  config: Config,
+  alerts: AlertsConfig,
+  deps: { store: Store; metrics: Metrics; logger: Logger; clock: () => number },
+): Alerting {
+  const { store, metrics, logger, clock } = deps;
+  const mailer = alerts.smtp ? createSmtpMailer(alerts.smtp, config.smtpPassword) : null;
+  const sender = mailer
+    ? new OutboxSender(
+        store.outbox,
+        mailer,
+        { retryInitialMs: alerts.outbox.retry_initial, retryMaxMs: alerts.outbox.retry_max, maxAgeMs: alerts.outbox.max_age },
+        { clock, random: Math.random, logger, onResult: (result) => metrics.recordNotification('email', result) },
+      )
+    : null;
+  const pusher = alerts.alertmanager
+    ? new AlertmanagerPusher(
+        {
+          url: alerts.alertmanager.url,
+          timeoutMs: alerts.alertmanager.timeout,
+          generatorUrl: config.public_url ?? `http://${config.listen.host}:${config.listen.port}/`,
+          language: alerts.language,
+        },
+        { clock, logger, onResult: (result) => metrics.recordNotification('alertmanager', result) },
+      )
+    : null;
+  const pipeline = new AlertPipeline(alertPipelineOptions(config, alerts), {
+    store,
+    metrics,
+    logger,
+    clock,
+    onEnqueued: () => sender?.kick(),
+    ...(pusher ? { onEvaluated: (alerts: readonly Alert[]) => pusher.update(alerts) } : {}),
+  });
+  sender?.start();
+  if (mailer && alerts.smtp) {
+    const { host, port } = alerts.smtp;
+    void mailer.verify().then((problem) => {
+      if (problem) logger.warn({ smtp: `${host}:${port}`, problem }, 'the SMTP server cannot be reached or refuses us; alert emails wait in the outbox until it can');
+      else logger.info({ smtp: `${host}:${port}` }, 'SMTP server reachable');
+    });
+  }
+  return {
+    pipeline,
+    async stop(graceMs) {
+      await sender?.stop(graceMs);
+      mailer?.close();
+    },
+  };
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {

@@ -1,13 +1,28 @@
 // Every Prometheus metric jaga exposes, defined in one place on an explicit Registry.
 // Label values are pre-initialised so each series exists from the first scrape. Does no I/O.
 import client from 'prom-client';
+import type { Alert, AlertName, Severity } from './alerting/types.js';
 import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from './domain/types.js';
 
 export interface MetricsTopology {
   readonly version: string;
   readonly targets: readonly string[];
   readonly volumes: readonly string[];
+  readonly alertmanager: boolean;
 }
+
+/** Each built-in alert with its severity, so every series exists from the first scrape. */
+const ALERT_SEVERITIES: readonly (readonly [AlertName, Severity])[] = [
+  ['CentralUnreachable', 'critical'],
+  ['CentralSlow', 'warning'],
+  ['StorageWarning', 'warning'],
+  ['StorageCritical', 'critical'],
+  ['StorageFillingUp', 'warning'],
+  ['RecordingHalted', 'critical'],
+  ['JagaDegraded', 'warning'],
+];
+
+const NOTIFICATION_RESULTS = ['sent', 'retry', 'failed', 'expired'] as const;
 
 /** Buckets in seconds, few on purpose: each one is a series per target and phase on every scrape. */
 const PROBE_BUCKETS = [0.005, 0.025, 0.1, 0.5, 2.5];
@@ -52,6 +67,15 @@ export class Metrics {
     labelNames: ['to'],
     registers: [this.registry],
   });
+  private readonly alertsFiring = this.gauge('jaga_alerts_firing', 'Alerts firing now (1) by name and severity; 0 when not firing.', ['alertname', 'severity']);
+  private readonly notifications = new client.Counter({
+    name: 'jaga_notifications_total',
+    help: 'Notification attempts by channel and result (sent, retry, failed = permanently rejected, expired = given up after max_age).',
+    labelNames: ['channel', 'result'],
+    registers: [this.registry],
+  });
+  private readonly outboxPending = this.gauge('jaga_outbox_pending', 'Notifications written to the outbox and not yet accepted by the mail server.', []);
+  private readonly outboxOldestAge = this.gauge('jaga_outbox_oldest_age_seconds', 'Age of the oldest pending notification; 0 when none is pending.', []);
   private readonly storeErrors = new client.Counter({
     name: 'jaga_store_errors_total',
     help: 'Failed writes to jaga\'s own state database (the gate keeps working from memory).',
@@ -80,6 +104,28 @@ export class Metrics {
     for (const reason of REASON_CODES) this.haltReason.set({ reason }, 0);
     for (const to of ['allowed', 'halted']) this.gateTransitions.inc({ to }, 0);
     this.storeErrors.inc(0);
+    for (const [alertname, severity] of ALERT_SEVERITIES) this.alertsFiring.set({ alertname, severity }, 0);
+    for (const result of NOTIFICATION_RESULTS) this.notifications.inc({ channel: 'email', result }, 0);
+    if (topology.alertmanager) for (const result of ['sent', 'failed']) this.notifications.inc({ channel: 'alertmanager', result }, 0);
+    this.outboxPending.set(0);
+    this.outboxOldestAge.set(0);
+  }
+
+  /** Firing alerts by name and severity; each series is 1 while at least one such alert fires. */
+  recordAlerts(alerts: readonly Alert[]): void {
+    const firing = new Set(alerts.filter((a) => a.state === 'firing').map((a) => `${a.name}\u0000${a.severity}`));
+    for (const [alertname, severity] of ALERT_SEVERITIES) {
+      this.alertsFiring.set({ alertname, severity }, firing.has(`${alertname}\u0000${severity}`) ? 1 : 0);
+    }
+  }
+
+  recordNotification(channel: 'email' | 'alertmanager', result: string): void {
+    this.notifications.inc({ channel, result });
+  }
+
+  recordOutbox(pending: number, oldestAgeSeconds: number): void {
+    this.outboxPending.set(pending);
+    this.outboxOldestAge.set(oldestAgeSeconds);
   }
 
   recordTargetStatus(state: TargetState): void {

@@ -5,15 +5,18 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { parseDurationMs } from '../config/units.js';
 import { REASON_CODES } from '../domain/types.js';
+import type { AlertPipeline } from '../alerting/pipeline.js';
 import type { Engine } from '../engine.js';
 import { pickLanguage, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
 import { HttpError } from './app.js';
 import type { TokenChecker } from './auth.js';
-import { gateView, overrideView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
+import { alertView, gateView, outboxView, overrideView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
 
 export interface ApiDeps {
   readonly engine: Engine;
+  /** Null when the config has no `alerts` section. */
+  readonly alerting: AlertPipeline | null;
   readonly registry: Registry;
   readonly store: Store;
   readonly tokens: TokenChecker;
@@ -22,6 +25,7 @@ export interface ApiDeps {
 }
 
 const MAX_ALLOW_MS = 24 * 3_600_000;
+const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 
 const overrideBody = z.strictObject({
   action: z.enum(['halt', 'allow']),
@@ -29,6 +33,18 @@ const overrideBody = z.strictObject({
   for: z.string().optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
 });
+
+const silenceBody = z
+  .strictObject({
+    matchers: z
+      .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string().min(1).max(200))
+      .refine((m) => Object.keys(m).length > 0 && Object.keys(m).length <= 10, { error: 'give 1 to 10 label matchers' }),
+    comment: z.string().trim().min(1).max(500),
+    starts_at: z.iso.datetime({ offset: true }).optional(),
+    ends_at: z.iso.datetime({ offset: true }).optional(),
+    for: z.string().optional(),
+  })
+  .refine((b) => (b.ends_at === undefined) !== (b.for === undefined), { error: 'give either "for" (e.g. "2h") or "ends_at"', path: ['for'] });
 
 const historyQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -113,6 +129,8 @@ export function apiRouter(deps: ApiDeps): Router {
       targets: engine.targetStates.map((t) => targetView(t, internal)),
       volumes: engine.volumeStates.map((v) => volumeView(v, internal)),
       overrides: engine.activeOverrides.map(overrideView),
+      alerts: deps.alerting ? deps.alerting.alerts.map((a) => alertView(a, internal)) : [],
+      outbox: deps.alerting ? outboxView(deps.store, deps.clock(), internal) : null,
     });
   });
 
@@ -141,6 +159,45 @@ export function apiRouter(deps: ApiDeps): Router {
         detail: entry.detail,
       })),
     });
+  });
+
+  const requireAlerting = (): AlertPipeline => {
+    if (!deps.alerting) throw new HttpError(404, 'not_found', 'alerting is not configured (no `alerts` section in the config)');
+    return deps.alerting;
+  };
+
+  router.get('/api/v1/silences', (req, res) => {
+    requireToken(req);
+    const alerting = requireAlerting();
+    res.json({ items: alerting.silences.map((s) => silenceView(s, deps.clock())) });
+  });
+
+  router.post('/api/v1/silences', (req, res) => {
+    const who = requireToken(req);
+    const alerting = requireAlerting();
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+    const body = parse(silenceBody, req.body, 'body');
+    const now = deps.clock();
+    const startsAt = body.starts_at === undefined ? now : Date.parse(body.starts_at);
+    let endsAt: number;
+    if (body.for !== undefined) {
+      const ms = parseDurationMs(body.for);
+      if (ms === undefined || ms <= 0) throw new HttpError(400, 'invalid_request', 'for: must be a duration such as "30m" or "2h"');
+      endsAt = startsAt + ms;
+    } else {
+      endsAt = Date.parse(body.ends_at as string);
+    }
+    if (endsAt <= Math.max(now, startsAt)) throw new HttpError(400, 'invalid_request', 'ends_at: must be after starts_at and in the future');
+    if (endsAt - startsAt > MAX_SILENCE_MS) throw new HttpError(400, 'invalid_request', 'for: a silence lasts at most 7 days');
+    const silence = alerting.createSilence({ matchers: body.matchers, startsAt, endsAt, comment: body.comment }, who);
+    res.status(201).json({ silence: silenceView(silence, now) });
+  });
+
+  router.delete('/api/v1/silences/:id', (req, res) => {
+    const who = requireToken(req);
+    const expired = requireAlerting().expireSilence(String(req.params.id), who);
+    if (!expired) throw new HttpError(404, 'not_found', 'no active or upcoming silence with that id (config silences are changed in the config)');
+    res.json({ silence: silenceView(expired, deps.clock()) });
   });
 
   router.get('/api/v1/overrides', (req, res) => {

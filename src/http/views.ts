@@ -1,6 +1,9 @@
 // How the domain looks on the wire: snake_case JSON with ISO times and messages from the language
 // catalogue. Public views leave out internal text (error details, paths). Pure.
+import type { Alert, RecurringSilence, Silence } from '../alerting/types.js';
+import { isRecurringActive } from '../alerting/silences.js';
 import type { Gate, Override, Reason, TargetState, Transition, VolumeState } from '../domain/types.js';
+import type { Store } from '../store/sqlite.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
 
 export interface ViewOptions {
@@ -110,5 +113,66 @@ export function transitionView(transition: Transition & { readonly id: number },
     to: transition.to,
     reasons: transition.reasons.map((r) => reasonView(r, options)),
     ...(options.internal ? { evidence: transition.evidence } : {}),
+  };
+}
+
+export function alertView(alert: Alert & { readonly silencedBy: string | null }, internal: boolean): Record<string, unknown> {
+  return {
+    name: alert.name,
+    severity: alert.severity,
+    state: alert.state,
+    labels: alert.labels,
+    active_since: iso(alert.activeSince),
+    firing_since: iso(alert.firingSince),
+    silenced_by: alert.silencedBy,
+    ...(internal ? { values: alert.values } : {}),
+  };
+}
+
+export function silenceView(silence: Silence | RecurringSilence, now: number): Record<string, unknown> {
+  if ('cron' in silence) {
+    return {
+      id: silence.id,
+      matchers: silence.matchers,
+      cron: silence.cron,
+      duration_seconds: silence.durationMs / 1000,
+      comment: silence.comment,
+      source: 'config',
+      active: isRecurringActive(silence, now),
+    };
+  }
+  return {
+    id: silence.id,
+    matchers: silence.matchers,
+    starts_at: iso(silence.startsAt),
+    ends_at: iso(silence.endsAt),
+    created_by: silence.createdBy,
+    comment: silence.comment,
+    source: silence.createdBy === 'config' ? 'config' : 'api',
+    active: silence.startsAt <= now && now < silence.endsAt,
+  };
+}
+
+/** Outbox depth, and what was given up: a permanent rejection must not go unnoticed. */
+export function outboxView(store: Store, now: number, internal: boolean): Record<string, unknown> {
+  const stats = store.outbox.stats(now);
+  const failed = store.outbox.list({ status: 'failed', limit: 20 });
+  const expired = store.outbox.list({ status: 'expired', limit: 20 });
+  return {
+    pending: stats.pending,
+    oldest_pending_at: iso(stats.oldestPendingAt),
+    failed_24h: stats.failedSince24h,
+    expired_24h: stats.expiredSince24h,
+    given_up: [...failed, ...expired]
+      .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))
+      .slice(0, 20)
+      .map((m) => ({
+        id: m.id,
+        status: m.status,
+        subject: m.subject,
+        at: iso(m.finishedAt),
+        attempts: m.attempts,
+        ...(internal ? { recipient: m.recipient, error: m.lastError } : {}),
+      })),
   };
 }

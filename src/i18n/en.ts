@@ -1,5 +1,6 @@
 // English texts, available on request (`--lang en`, `?lang=en`, a recipient's `language: en`). Pure.
 import type { Catalogue } from './catalogue.js';
+import { enEmail } from './en-email.js';
 import { bytes, percent, span, text } from './format.js';
 
 const units = { d: 'd', h: 'h', m: 'm', s: 's' };
@@ -57,8 +58,20 @@ export const en: Catalogue = {
       '  override list              active overrides',
       '  override lift ID           lift an override',
       '  history [--limit N]        gate transitions',
+      '  silence list | add --match label=value --comment TEXT --for 2h | expire ID   mute alerts',
+      '  test-email [--to ADDRESS]  send a test email to every recipient (or one address)',
     ].join('\n'),
+    noSilences: 'No active silence.',
+    silenceCreated: (silenceId, until) => `Silence ${silenceId} created, in force until ${until}.`,
+    silenceExpired: (silenceId) => `Silence ${silenceId} expired.`,
+    badMatcher: (pair) => `Matcher "${pair}" is invalid: write label=value (or label=~regex).`,
+    smtpMissing: 'Email is not set up: alerts.smtp is missing from the configuration.',
+    noRecipients: 'No recipients: fill alerts.recipients or use --to ADDRESS.',
+    testEmailAccepted: (to, response) => `Test email to ${to} accepted by the mail server: ${response}`,
+    testEmailRefused: (to, permanent, error) =>
+      `Test email to ${to} ${permanent ? 'rejected (permanent)' : 'failed (temporary, may be retried)'}: ${error}`,
     started: (url) => `jaga listening on ${url}`,
     stopping: 'jaga stopping...',
   },
+  email: enEmail,
 };

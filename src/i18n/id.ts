@@ -1,5 +1,6 @@
 // Bahasa Indonesia: the default language of every text a person reads. Pure.
 import type { Catalogue } from './catalogue.js';
+import { idEmail } from './id-email.js';
 import { bytes, percent, span, text } from './format.js';
 
 const units = { d: 'h', h: 'j', m: 'm', s: 'd' };
@@ -57,8 +58,20 @@ export const id: Catalogue = {
       '  override list              override aktif',
       '  override lift ID           mencabut override',
       '  history [--limit N]        riwayat perubahan gerbang',
+      '  silence list | add --match label=nilai --comment TEKS --for 2h | expire ID   jeda peringatan',
+      '  test-email [--to ALAMAT]   mengirim email uji ke semua penerima (atau satu alamat)',
     ].join('\n'),
+    noSilences: 'Tidak ada silence aktif.',
+    silenceCreated: (silenceId, until) => `Silence ${silenceId} dibuat, berlaku sampai ${until}.`,
+    silenceExpired: (silenceId) => `Silence ${silenceId} diakhiri.`,
+    badMatcher: (pair) => `Pencocok "${pair}" tidak valid: tulis label=nilai (atau label=~regex).`,
+    smtpMissing: 'Email belum diatur: alerts.smtp tidak ada di konfigurasi.',
+    noRecipients: 'Tidak ada penerima: isi alerts.recipients atau pakai --to ALAMAT.',
+    testEmailAccepted: (to, response) => `Email uji ke ${to} diterima server surat: ${response}`,
+    testEmailRefused: (to, permanent, error) =>
+      `Email uji ke ${to} ${permanent ? 'ditolak (permanen)' : 'gagal (sementara, dapat dicoba lagi)'}: ${error}`,
     started: (url) => `jaga berjalan di ${url}`,
     stopping: 'jaga berhenti...',
   },
+  email: idEmail,
 };

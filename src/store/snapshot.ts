@@ -1,5 +1,7 @@
-// Owns the `state` key/value table: the gate, target and volume state that must survive a restart.
+// Owns the `state` key/value table: the gate, target and volume state, and alerting's memory, that
+// must survive a restart.
 // Does I/O (SQLite). Values are JSON: nulls survive, `undefined` properties are dropped.
+import type { AlertMemory, GroupState } from '../alerting/types.js';
 import type { Gate, TargetState, VolumeState } from '../domain/types.js';
 import type { Database } from './sqlite.js';
 
@@ -9,6 +11,13 @@ export type VolumeSnapshot = Omit<VolumeState, 'samples'>;
 const GATE = 'gate';
 const TARGETS = 'targets';
 const VOLUMES = 'volumes';
+const ALERTING = 'alerting';
+
+/** What alerting must remember across restarts so nobody gets the same email twice. */
+export interface AlertingSnapshot {
+  readonly memory: AlertMemory;
+  readonly groups: Readonly<Record<string, GroupState>>;
+}
 
 export class SnapshotRepository {
   private readonly putStmt;
@@ -51,6 +60,14 @@ export class SnapshotRepository {
 
   loadVolumes(): VolumeSnapshot[] {
     return this.get<VolumeSnapshot[]>(VOLUMES) ?? [];
+  }
+
+  saveAlerting(snapshot: AlertingSnapshot): void {
+    this.put(ALERTING, snapshot);
+  }
+
+  loadAlerting(): AlertingSnapshot | null {
+    return this.get<AlertingSnapshot>(ALERTING);
   }
 
   private put(key: string, value: unknown): void {

@@ -4,8 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AuditRepository } from './audit.js';
+import { OutboxRepository } from './outbox.js';
 import { OverrideRepository } from './overrides.js';
 import { SampleRepository } from './samples.js';
+import { SilenceRepository } from './silences.js';
 import { SnapshotRepository } from './snapshot.js';
 import { TransitionRepository } from './transitions.js';
 
@@ -73,6 +75,47 @@ export const MIGRATIONS: readonly string[] = [
     detail_json TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- The outbox: every notification is written here before it is sent, and stays until pruned.
+  CREATE TABLE notifications (
+    id              TEXT PRIMARY KEY,
+    channel         TEXT NOT NULL CHECK (channel IN ('email')),
+    recipient       TEXT NOT NULL,
+    recipient_name  TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    html            TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'expired')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER NULL,
+    last_error      TEXT NULL,
+    sent_at         INTEGER NULL,
+    finished_at     INTEGER NULL
+  ) STRICT;
+  -- The sender's queue: pending rows in sending order. Partial, so finished rows cost nothing.
+  CREATE INDEX notifications_pending ON notifications (created_at, id) WHERE status = 'pending';
+  CREATE INDEX notifications_finished ON notifications (finished_at) WHERE finished_at IS NOT NULL;
+  CREATE INDEX notifications_status_created ON notifications (status, created_at);
+
+  -- Silences made over the API; those from the config file are not stored.
+  CREATE TABLE silences (
+    id            TEXT PRIMARY KEY,
+    matchers_json TEXT NOT NULL,
+    starts_at     INTEGER NOT NULL,
+    ends_at       INTEGER NOT NULL,
+    created_by    TEXT NOT NULL,
+    comment       TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    expired_at    INTEGER NULL,
+    expired_by    TEXT NULL,
+    -- Expiring an upcoming silence moves ends_at before starts_at; only then may it be so.
+    CHECK (ends_at > starts_at OR expired_at IS NOT NULL)
+  ) STRICT;
+  CREATE INDEX silences_ends_at ON silences (ends_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -133,6 +176,8 @@ export interface Store {
   readonly overrides: OverrideRepository;
   readonly snapshot: SnapshotRepository;
   readonly audit: AuditRepository;
+  readonly outbox: OutboxRepository;
+  readonly silences: SilenceRepository;
   /** Runs `fn` in one transaction (nested calls become savepoints). `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -148,6 +193,8 @@ export function openStore(file: string, now: () => number = Date.now): Store {
     overrides: new OverrideRepository(db),
     snapshot: new SnapshotRepository(db, now),
     audit: new AuditRepository(db),
+    outbox: new OutboxRepository(db),
+    silences: new SilenceRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (!db.open) return;

@@ -34,7 +34,7 @@ describe('openDatabase', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(tables, ['audit', 'overrides', 'state', 'target_samples', 'transitions', 'volume_samples']);
+    assert.deepEqual(tables, ['audit', 'notifications', 'overrides', 'silences', 'state', 'target_samples', 'transitions', 'volume_samples']);
     assert.equal(userVersion(file), SCHEMA_VERSION);
   });
 
@@ -43,6 +43,23 @@ describe('openDatabase', () => {
     const db = openDatabase(file);
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     db.close();
+  });
+
+  it('upgrades a database left at an older version in place, keeping its rows', () => {
+    const old = join(dir, 'old.db');
+    const raw = new BetterSqlite3(old);
+    raw.exec(MIGRATIONS[0] ?? '');
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO audit (at, actor, action, detail_json) VALUES (1, 'ops', 'kept', '{}')").run();
+    raw.close();
+    const store = openStore(old);
+    try {
+      assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.deepEqual(store.audit.list(10).map((e) => e.action), ['kept']);
+      assert.equal(store.outbox.stats(0).pending, 0);
+    } finally {
+      store.close();
+    }
   });
 
   it('sets the pragmas and puts the file in WAL mode', () => {

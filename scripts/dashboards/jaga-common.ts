@@ -1,0 +1,55 @@
+// What both jaga dashboards share: the selector every query starts from, jaga's default thresholds
+// and the value mappings of its 0/1 gauges. Pure constants.
+import type { Mapping, Threshold } from './grafana.js';
+
+/** Every jaga query is narrowed by the dashboard's site and instance variables. */
+export const SEL = 'site=~"$site", instance=~"$instance"';
+
+/**
+ * jaga does not export its per-volume thresholds, so the dashboards draw its defaults (warn_ratio
+ * 0.85, halt_ratio 0.90, floor_ratio 0.95), the same lines alerts/jaga.rules.yml warns at.
+ */
+export const STORAGE_THRESHOLDS: readonly Threshold[] = [
+  { color: 'green', value: null },
+  { color: 'orange', value: 0.85 },
+  { color: 'red', value: 0.9 },
+  { color: 'dark-red', value: 0.95 },
+];
+
+/** jaga exports +Inf when a volume is not filling; Grafana cannot map +Inf, so queries clamp it to a year. */
+export const ETA_CAP_SECONDS = 365 * 24 * 3600;
+export const etaCapped = (selector: string): string => `clamp_max(jaga_volume_full_eta_seconds{${selector}}, ${ETA_CAP_SECONDS})`;
+export const ETA_MAPPINGS: readonly Mapping[] = [{ value: ETA_CAP_SECONDS, text: 'not filling', color: 'green' }];
+/** Red under jaga's default halt_eta (4h), orange under a day (JagaStorageFillingUp's horizon). */
+export const ETA_THRESHOLDS: readonly Threshold[] = [
+  { color: 'red', value: null },
+  { color: 'orange', value: 4 * 3600 },
+  { color: 'green', value: 24 * 3600 },
+];
+
+export const GATE_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'ALLOWED', color: 'green' },
+  { value: 0, text: 'HALTED', color: 'red' },
+];
+export const UP_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'up', color: 'green' },
+  { value: 0, text: 'down', color: 'red' },
+];
+export const REACHABLE_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'reachable', color: 'green' },
+  { value: 0, text: 'unreachable', color: 'red' },
+];
+export const ACTIVE_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'active', color: 'red' },
+  { value: 0, text: 'no', color: 'transparent' },
+];
+export const FIRING_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'firing', color: 'red' },
+  { value: 0, text: 'ok', color: 'transparent' },
+];
+
+/** Red when a count of bad things is above zero. */
+export const ZERO_IS_GOOD: readonly Threshold[] = [
+  { color: 'green', value: null },
+  { color: 'red', value: 1 },
+];

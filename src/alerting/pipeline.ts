@@ -1,0 +1,191 @@
+// After every gate decision: evaluate the alert rules, plan notifications per recipient (grouping,
+// repeats, resolutions, silences), render them and write them to the outbox in one transaction with
+// the memory that prevents duplicates. Sending is the OutboxSender's job. I/O: SQLite and logs.
+import type { Logger } from 'pino';
+import type { Gate, TargetState, VolumeState } from '../domain/types.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/sqlite.js';
+import { planNotifications } from './grouping.js';
+import { messageIdFor, renderNotification, type RenderContext } from './render.js';
+import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from './rules.js';
+import { activeSilenceFor } from './silences.js';
+import type { Alert, AlertMemory, GroupState, Matchers, Recipient, RecurringSilence, Silence, Timing } from './types.js';
+
+export interface PipelineOptions {
+  readonly rules: AlertRulesPolicy;
+  readonly recipients: readonly Recipient[];
+  readonly timing: Timing;
+  readonly recurringSilences: readonly RecurringSilence[];
+  /** Fixed windows from the config file; API-made silences live in the database. */
+  readonly configSilences: readonly Silence[];
+  readonly render: Omit<RenderContext, 'gate' | 'now' | 'language'>;
+}
+
+export interface PipelineDeps {
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  /** Wakes the sender after new notifications are written. */
+  readonly onEnqueued: () => void;
+  /** Every evaluation's alerts, for a second channel (Alertmanager); silences do not apply there. */
+  readonly onEvaluated?: (alerts: readonly Alert[]) => void;
+}
+
+export interface WorldView {
+  readonly targets: readonly TargetState[];
+  readonly volumes: readonly VolumeState[];
+  readonly gate: Gate;
+}
+
+export interface NewSilence {
+  readonly matchers: Matchers;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly comment: string;
+}
+
+/** How often outbox depth is read back for metrics and JagaDegraded. */
+const OUTBOX_STATS_EVERY_MS = 5_000;
+
+export class AlertPipeline {
+  private memory: AlertMemory;
+  private groups: Readonly<Record<string, GroupState>>;
+  private alertsNow: readonly Alert[] = [];
+  private savedJson: string;
+  private apiSilences: Silence[];
+  private outboxStatsAt = 0;
+  private outboxOldestPendingAt: number | null = null;
+  private notificationsGivenUp = 0;
+
+  constructor(
+    private readonly options: PipelineOptions,
+    private readonly deps: PipelineDeps,
+  ) {
+    const saved = deps.store.snapshot.loadAlerting();
+    this.memory = saved?.memory ?? {};
+    this.groups = saved?.groups ?? {};
+    this.savedJson = JSON.stringify({ memory: this.memory, groups: this.groups });
+    this.apiSilences = deps.store.silences.list({ current: deps.clock(), limit: 1000 });
+  }
+
+  /** Alerts pending or firing after the last evaluation, each with the silence that mutes it. */
+  get alerts(): readonly (Alert & { readonly silencedBy: string | null })[] {
+    const now = this.deps.clock();
+    return this.alertsNow.map((alert) => ({ ...alert, silencedBy: this.silenceFor(alert, now)?.id ?? null }));
+  }
+
+  get silences(): readonly (Silence | RecurringSilence)[] {
+    const now = this.deps.clock();
+    return [...this.options.configSilences.filter((s) => s.endsAt > now), ...this.apiSilences.filter((s) => s.endsAt > now), ...this.options.recurringSilences];
+  }
+
+  update(world: WorldView, storeFailingSince: number | null): void {
+    const now = this.deps.clock();
+    this.refreshOutboxStats(now);
+    const health: JagaHealth = {
+      storeFailingSince,
+      outboxOldestPendingAt: this.outboxOldestPendingAt,
+      notificationsGivenUp: this.notificationsGivenUp,
+    };
+    const evaluated = evaluateAlerts(this.memory, { ...world, health, now }, this.options.rules);
+    this.alertsNow = evaluated.alerts;
+    this.deps.metrics.recordAlerts(evaluated.alerts);
+    this.deps.onEvaluated?.(evaluated.alerts);
+    const planned = planNotifications(
+      this.groups,
+      evaluated.alerts,
+      this.options.recipients,
+      (alert) => this.silenceFor(alert, now) !== null,
+      this.options.timing,
+      now,
+    );
+    const json = JSON.stringify({ memory: evaluated.memory, groups: planned.groups });
+    if (json === this.savedJson && planned.notifications.length === 0) {
+      this.memory = evaluated.memory;
+      return;
+    }
+    const recipients = new Map(this.options.recipients.map((r) => [r.email, r]));
+    const messages = planned.notifications.map((n) => {
+      const recipient = recipients.get(n.recipient) as Recipient;
+      const email = renderNotification(n, recipient.name, { ...this.options.render, language: recipient.language, gate: world.gate, now });
+      return {
+        id: n.id,
+        channel: 'email' as const,
+        recipient: recipient.email,
+        recipientName: recipient.name,
+        ...email,
+        messageId: messageIdFor(n.id, this.options.rules.site),
+        createdAt: now,
+      };
+    });
+    try {
+      // Planning state and the messages it produced are written together: after a crash either both
+      // are there (the sender will send them) or neither (the next evaluation plans them again).
+      this.deps.store.transaction(() => {
+        if (messages.length > 0) this.deps.store.outbox.enqueue(messages);
+        this.deps.store.snapshot.saveAlerting({ memory: evaluated.memory, groups: planned.groups });
+      });
+    } catch (error) {
+      this.deps.metrics.recordStoreError();
+      this.deps.logger.error({ err: error, notifications: messages.length }, 'cannot write notifications to the outbox; will plan them again');
+      return;
+    }
+    this.memory = evaluated.memory;
+    this.groups = planned.groups;
+    this.savedJson = json;
+    for (const n of planned.notifications) {
+      this.deps.logger.info({ notification: n.id, recipient: n.recipient, kind: n.kind, firing: n.firing.map((a) => a.key), resolved: n.resolved.map((a) => a.key) }, 'notification queued');
+    }
+    if (messages.length > 0) this.deps.onEnqueued();
+  }
+
+  createSilence(input: NewSilence, by: string): Silence {
+    const now = this.deps.clock();
+    const silence: Silence = {
+      id: `sil-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
+      matchers: input.matchers,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      createdBy: by,
+      comment: input.comment,
+    };
+    this.deps.store.transaction(() => {
+      this.deps.store.silences.insert({ ...silence, createdAt: now });
+      this.deps.store.audit.append({ at: now, actor: by, action: 'silence.create', detail: { ...silence } });
+    });
+    this.apiSilences = [...this.apiSilences, silence];
+    this.deps.logger.info({ silence }, 'silence created');
+    return silence;
+  }
+
+  expireSilence(id: string, by: string): Silence | null {
+    const now = this.deps.clock();
+    const expired = this.deps.store.transaction(() => {
+      const result = this.deps.store.silences.expire(id, by, now);
+      if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'silence.expire', detail: { id } });
+      return result;
+    });
+    if (!expired) return null;
+    this.apiSilences = this.apiSilences.filter((s) => s.id !== id);
+    this.deps.logger.info({ silence: id, by }, 'silence expired');
+    return expired;
+  }
+
+  private silenceFor(alert: Alert, now: number): Silence | RecurringSilence | null {
+    return activeSilenceFor(alert.labels, [...this.options.configSilences, ...this.apiSilences], this.options.recurringSilences, now);
+  }
+
+  private refreshOutboxStats(now: number): void {
+    if (now - this.outboxStatsAt < OUTBOX_STATS_EVERY_MS) return;
+    this.outboxStatsAt = now;
+    try {
+      const stats = this.deps.store.outbox.stats(now);
+      this.outboxOldestPendingAt = stats.oldestPendingAt;
+      this.notificationsGivenUp = stats.failedSince24h + stats.expiredSince24h;
+      this.deps.metrics.recordOutbox(stats.pending, stats.oldestPendingAt === null ? 0 : (now - stats.oldestPendingAt) / 1000);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'cannot read the outbox');
+    }
+  }
+}

@@ -1,0 +1,179 @@
+// Silences' tables: matchers, fixed windows at their edges, recurring cron windows in local time, and
+// the recurring walk checked against a brute-force scan with node-cron's own matcher. Pure code.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import cron from 'node-cron';
+import { activeSilenceFor, isRecurringActive, labelsMatch } from '../../src/alerting/silences.js';
+import type { Matchers, RecurringSilence, Silence } from '../../src/alerting/types.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Local time, like node-cron: months 1-12 here to read like a calendar. */
+const local = (y: number, month: number, d: number, h = 0, min = 0, s = 0, ms = 0) =>
+  new Date(y, month - 1, d, h, min, s, ms).getTime();
+
+const LABELS = { alertname: 'CentralUnreachable', severity: 'critical', site: 'kua-bandung' };
+
+const recurring = (cronExpr: string, durationMs: number, matchers: Matchers = {}): RecurringSilence => ({
+  id: `rec-${cronExpr}`,
+  matchers,
+  cron: cronExpr,
+  durationMs,
+  comment: 'maintenance',
+});
+
+const silence = (id: string, startsAt: number, endsAt: number, matchers: Matchers = {}): Silence => ({
+  id,
+  matchers,
+  startsAt,
+  endsAt,
+  createdBy: 'operator',
+  comment: 'known',
+});
+
+describe('labelsMatch', () => {
+  const rows: [name: string, matchers: Matchers, labels: Record<string, string>, expected: boolean][] = [
+    ['exact', { alertname: 'CentralUnreachable' }, LABELS, true],
+    ['exact, other value', { alertname: 'CentralSlow' }, LABELS, false],
+    ['exact is not a prefix', { alertname: 'Central' }, LABELS, false],
+    ['exact, case matters', { alertname: 'centralunreachable' }, LABELS, false],
+    ['all matchers must hold', { alertname: 'CentralUnreachable', severity: 'warning' }, LABELS, false],
+    ['several matchers hold', { alertname: 'CentralUnreachable', site: 'kua-bandung' }, LABELS, true],
+    ['regex', { alertname: '~Central.*' }, LABELS, true],
+    ['regex is anchored at the end', { alertname: '~Central' }, LABELS, false],
+    ['regex is anchored at the start', { alertname: '~Unreachable' }, LABELS, false],
+    ['regex alternation is anchored as a whole', { alertname: '~Central|Slow' }, LABELS, false],
+    ['regex alternation', { alertname: '~CentralSlow|CentralUnreachable' }, LABELS, true],
+    ['regex on another label', { volume: '~rek.*' }, { ...LABELS, volume: 'rekaman' }, true],
+    ['missing label never matches', { volume: 'rekaman' }, LABELS, false],
+    ['missing label never matches, even ~.*', { volume: '~.*' }, LABELS, false],
+    ['a label named like a prototype property', { constructor: '~.*' }, LABELS, false],
+    ['invalid regex matches nothing', { alertname: '~Central(' }, LABELS, false],
+    ['no matchers: every label set', {}, LABELS, true],
+  ];
+  for (const [name, matchers, labels, expected] of rows) {
+    test(name, () => assert.equal(labelsMatch(matchers, labels), expected));
+  }
+});
+
+describe('fixed silences', () => {
+  const T = local(2024, 12, 15, 10);
+  const s = silence('sil-1', T, T + HOUR, { alertname: 'CentralUnreachable' });
+  const rows: [name: string, now: number, expected: boolean][] = [
+    ['1 ms before startsAt', T - 1, false],
+    ['at startsAt (inclusive)', T, true],
+    ['inside', T + 30 * MIN, true],
+    ['1 ms before endsAt', T + HOUR - 1, true],
+    ['at endsAt (exclusive)', T + HOUR, false],
+  ];
+  for (const [name, now, expected] of rows) {
+    test(name, () => assert.equal(activeSilenceFor(LABELS, [s], [], now)?.id ?? null, expected ? 'sil-1' : null));
+  }
+  test('active but for other labels', () => {
+    assert.equal(activeSilenceFor({ ...LABELS, alertname: 'CentralSlow' }, [s], [], T), null);
+  });
+});
+
+describe('recurring silences', () => {
+  // 15 December 2024 is a Sunday.
+  const weekly = recurring('0 0 * * 0', 2 * HOUR);
+  const rows: [name: string, rule: RecurringSilence, now: number, expected: boolean][] = [
+    ['weekly: Saturday 23:59', weekly, local(2024, 12, 14, 23, 59), false],
+    ['weekly: Saturday 23:59:59.999', weekly, local(2024, 12, 14, 23, 59, 59, 999), false],
+    ['weekly: Sunday 00:00', weekly, local(2024, 12, 15, 0, 0), true],
+    ['weekly: Sunday 01:00', weekly, local(2024, 12, 15, 1, 0), true],
+    ['weekly: Sunday 01:59', weekly, local(2024, 12, 15, 1, 59), true],
+    ['weekly: Sunday 01:59:59.999', weekly, local(2024, 12, 15, 1, 59, 59, 999), true],
+    ['weekly: Sunday 02:00', weekly, local(2024, 12, 15, 2, 0), false],
+    ['weekly: Monday 00:30', weekly, local(2024, 12, 16, 0, 30), false],
+    ['weekly: next Sunday 00:30', weekly, local(2024, 12, 22, 0, 30), true],
+    ['7 is Sunday too', recurring('0 0 * * 7', 2 * HOUR), local(2024, 12, 15, 1, 0), true],
+    ['day names', recurring('0 0 * * SUN', 2 * HOUR), local(2024, 12, 15, 1, 0), true],
+    // a window that started the day before
+    ['across midnight: Saturday 23:30 for 2h, Sunday 01:00', recurring('30 23 * * 6', 2 * HOUR), local(2024, 12, 15, 1, 0), true],
+    ['across midnight: Saturday 23:30 for 2h, Sunday 01:30', recurring('30 23 * * 6', 2 * HOUR), local(2024, 12, 15, 1, 30), false],
+    // node-cron requires day of month AND day of week when both are restricted; so do we
+    ['Friday the 13th: on a Friday 13th', recurring('0 9 13 * 5', HOUR), local(2024, 12, 13, 9, 30), true],
+    ['Friday the 13th: on another Friday', recurring('0 9 13 * 5', HOUR), local(2024, 12, 6, 9, 30), false],
+    ['Friday the 13th: on a Thursday 13th', recurring('0 9 13 * 5', HOUR), local(2025, 2, 13, 9, 30), false],
+    ['every 15 min on weekdays at 03:xx, 1 min long', recurring('*/15 3 * * 1-5', MIN), local(2024, 12, 16, 3, 45, 30), true],
+    ['every 15 min, 1 min long, just after', recurring('*/15 3 * * 1-5', MIN), local(2024, 12, 16, 3, 46), false],
+    ['last day of the month at 22:00 for 3h', recurring('0 22 L * *', 3 * HOUR), local(2025, 1, 1, 0, 30), true],
+    ['not the last day of the month', recurring('0 22 L * *', 3 * HOUR), local(2024, 12, 31, 0, 30), false],
+    // the walk skips hours and days that cannot match; it must land on their last minute, not before it
+    ['a window from the last minute of an earlier hour', recurring('59 8 * * *', 2 * HOUR), local(2024, 12, 15, 10, 30), true],
+    ['a window from the last minute of an earlier day', recurring('59 23 * * 5', 2 * DAY), local(2024, 12, 15, 0, 30), true],
+    ['duration 0: never', recurring('* * * * *', 0), local(2024, 12, 15, 1, 0), false],
+    ['invalid expression: never', recurring('every sunday', DAY), local(2024, 12, 15, 1, 0), false],
+    ['a day-long window, matched at its far end', recurring('0 0 * * 0', DAY), local(2024, 12, 15, 23, 59), true],
+    ['a day-long window, just past', recurring('0 0 * * 0', DAY), local(2024, 12, 16, 0, 0), false],
+  ];
+  for (const [name, rule, now, expected] of rows) {
+    test(name, () => assert.equal(isRecurringActive(rule, now), expected));
+  }
+
+  test('labels are matched too', () => {
+    const mine = recurring('0 0 * * 0', 2 * HOUR, { alertname: '~Central.*' });
+    const sunday = local(2024, 12, 15, 1, 0);
+    assert.equal(activeSilenceFor(LABELS, [], [mine], sunday), mine);
+    assert.equal(activeSilenceFor({ ...LABELS, alertname: 'StorageCritical' }, [], [mine], sunday), null);
+  });
+
+  test('no task is left in node-cron’s registry', () => {
+    const before = cron.getTasks().size;
+    isRecurringActive(recurring('17 4 * * 2', HOUR), local(2024, 12, 15));
+    assert.equal(cron.getTasks().size, before);
+  });
+});
+
+describe('the recurring walk agrees with a brute-force scan of node-cron’s matcher', () => {
+  /** Every minute boundary in (now - duration, now], asked of node-cron one by one. */
+  function bruteForce(expression: string, durationMs: number, now: number): boolean {
+    const task = cron.createTask(expression, () => undefined);
+    void task.destroy();
+    const first = new Date(now);
+    first.setSeconds(0, 0);
+    for (let m = first.getTime(); m > now - durationMs; m -= MIN) if (task.match(new Date(m))) return true;
+    return false;
+  }
+
+  // A deterministic generator: the same "random" instants every run.
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const START = local(2024, 1, 1);
+  const expressions = ['0 0 * * 0', '*/15 3 * * 1-5', '30 23 * * 6', '0 9 13 * 5', '0 22 L * *', '5,35 8-17 * 3,10 *', '0 9 * * 1#2', '59 8 * * *', '59 23 * * 5'];
+  const durations = [MIN, 37 * MIN, 2 * HOUR, DAY + 7 * MIN, 3 * DAY];
+  for (const expression of expressions) {
+    test(expression, () => {
+      let active = 0;
+      for (const durationMs of durations) {
+        for (let i = 0; i < 150; i += 1) {
+          const now = START + Math.floor(random() * 366 * DAY);
+          const expected = bruteForce(expression, durationMs, now);
+          active += expected ? 1 : 0;
+          assert.equal(isRecurringActive(recurring(expression, durationMs), now), expected, `${expression} for ${durationMs} ms at ${new Date(now).toString()}`);
+        }
+      }
+      assert.ok(active > 0, 'the sample must contain active windows, or it proves little');
+    });
+  }
+});
+
+describe('activeSilenceFor', () => {
+  const T = local(2024, 12, 15, 1, 0);
+  const fixed = silence('sil-1', T - HOUR, T + HOUR);
+  const later = silence('sil-2', T - HOUR, T + 2 * HOUR);
+  const weekly = recurring('0 0 * * 0', 2 * HOUR);
+  test('fixed before recurring, first in order', () => {
+    assert.equal(activeSilenceFor(LABELS, [fixed, later], [weekly], T), fixed);
+    assert.equal(activeSilenceFor(LABELS, [], [weekly], T), weekly);
+  });
+  test('none active', () => {
+    assert.equal(activeSilenceFor(LABELS, [silence('old', T - 2 * HOUR, T - HOUR)], [recurring('0 0 * * 1', 2 * HOUR)], T), null);
+  });
+});
