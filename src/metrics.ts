@@ -1,6 +1,7 @@
 // Every Prometheus metric jaga exposes, defined in one place on an explicit Registry.
 // Label values are pre-initialised so each series exists from the first scrape. Does no I/O.
 import client from 'prom-client';
+import { ALERT_SEVERITY } from './alerting/rules.js';
 import type { Alert, AlertName, Severity } from './alerting/types.js';
 import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from './domain/types.js';
 
@@ -12,15 +13,7 @@ export interface MetricsTopology {
 }
 
 /** Each built-in alert with its severity, so every series exists from the first scrape. */
-const ALERT_SEVERITIES: readonly (readonly [AlertName, Severity])[] = [
-  ['CentralUnreachable', 'critical'],
-  ['CentralSlow', 'warning'],
-  ['StorageWarning', 'warning'],
-  ['StorageCritical', 'critical'],
-  ['StorageFillingUp', 'warning'],
-  ['RecordingHalted', 'critical'],
-  ['JagaDegraded', 'warning'],
-];
+const ALERT_SEVERITIES = Object.entries(ALERT_SEVERITY) as [AlertName, Severity][];
 
 const NOTIFICATION_RESULTS = ['sent', 'retry', 'failed', 'expired'] as const;
 

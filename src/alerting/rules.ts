@@ -219,6 +219,11 @@ const RULES: { readonly [N in AlertName]: Rule } = {
   JagaDegraded: { severity: 'warning', forMs: (p) => p.jagaDegraded.forMs, conditions: jagaDegraded },
 };
 
+/** Each alert's severity, e.g. for pre-initialising metric series. */
+export const ALERT_SEVERITY: { readonly [N in AlertName]: Severity } = Object.fromEntries(
+  Object.entries(RULES).map(([name, rule]) => [name, rule.severity]),
+) as { readonly [N in AlertName]: Severity };
+
 /** "StorageCritical{volume=rekaman}": the name plus the labels that tell siblings apart, sorted. */
 export function alertKey(name: AlertName, labels: Readonly<Record<string, string>>): string {
   const parts = Object.keys(labels)
