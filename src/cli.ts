@@ -43,7 +43,11 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     return command === undefined && !values.help ? EXIT_ERROR : EXIT_ALLOWED;
   }
 
-  const load = (): Config => loadConfigFile(configFile, { JAGA_ADMIN_TOKENS: env.JAGA_ADMIN_TOKENS, JAGA_SMTP_PASSWORD: env.JAGA_SMTP_PASSWORD });
+  const load = (): Config => loadConfigFile(configFile, {
+      JAGA_ADMIN_TOKENS: env.JAGA_ADMIN_TOKENS,
+      JAGA_SMTP_PASSWORD: env.JAGA_SMTP_PASSWORD,
+      JAGA_WEBHOOK_SECRET: env.JAGA_WEBHOOK_SECRET,
+    });
   try {
     switch (command) {
       case 'start':

@@ -73,7 +73,7 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
     ),
     render: {
       site: config.site,
-      timeZone: alerts.time_zone,
+      timeZone: alerts.time_zone ?? config.time_zone,
       publicUrl: config.public_url ?? null,
       contacts: alerts.contacts,
     },

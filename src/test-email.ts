@@ -25,7 +25,7 @@ export async function sendTestEmails(config: Config, to: string | undefined, clo
       const email = renderTestEmail(recipient.name, {
         site: config.site,
         language: recipient.language,
-        timeZone: alerts.time_zone,
+        timeZone: alerts.time_zone ?? config.time_zone,
         publicUrl: config.public_url ?? null,
         contacts: alerts.contacts,
         now,

@@ -19,6 +19,7 @@ export class ConfigError extends Error {
 export interface ConfigEnv {
   readonly JAGA_ADMIN_TOKENS?: string | undefined;
   readonly JAGA_SMTP_PASSWORD?: string | undefined;
+  readonly JAGA_WEBHOOK_SECRET?: string | undefined;
 }
 
 export function loadConfigFile(file: string, env: ConfigEnv): Config {
@@ -53,8 +54,12 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
   const tokens = parseAdminTokens(env.JAGA_ADMIN_TOKENS);
   if (typeof tokens === 'string') problems.push(tokens);
   if (problems.length > 0 || !parsed.success || typeof tokens === 'string') throw new ConfigError(file, problems);
-  const smtpPassword = env.JAGA_SMTP_PASSWORD === undefined || env.JAGA_SMTP_PASSWORD === '' ? null : env.JAGA_SMTP_PASSWORD;
-  return deepFreeze({ ...parsed.data, adminTokens: tokens, smtpPassword });
+  const secret = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+  const webhookSecret = secret(env.JAGA_WEBHOOK_SECRET);
+  if (webhookSecret === null && parsed.data.gate_actions.some((a) => a.type === 'webhook')) {
+    throw new ConfigError(file, ['JAGA_WEBHOOK_SECRET: is required when gate_actions has a webhook (its deliveries are signed)']);
+  }
+  return deepFreeze({ ...parsed.data, adminTokens: tokens, smtpPassword: secret(env.JAGA_SMTP_PASSWORD), webhookSecret });
 }
 
 /** A CA file that cannot be read would fail every probe of its target: refuse to start instead. */
@@ -167,5 +172,6 @@ export function maskedConfig(config: Config): unknown {
     ...config,
     adminTokens: config.adminTokens.map((t) => ({ name: t.name, token: '********' })),
     smtpPassword: config.smtpPassword === null ? null : '********',
+    webhookSecret: config.webhookSecret === null ? null : '********',
   };
 }

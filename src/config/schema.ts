@@ -168,21 +168,23 @@ const configSilence = z.union(
   { error: 'must have match, comment, and either cron + duration or starts_at + ends_at' },
 );
 
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an IANA time zone such as Asia/Jakarta' },
+);
+
 const alerts = z
   .strictObject({
     language: z.enum(['id', 'en']).default('id'),
-    /** Times in messages are written in this zone (WIB by default; WITA Asia/Makassar, WIT Asia/Jayapura). */
-    time_zone: z
-      .string()
-      .default('Asia/Jakarta')
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, { error: 'must be an IANA time zone such as Asia/Jakarta' }),
+    /** Times in messages; defaults to the top-level time_zone. */
+    time_zone: timeZone.optional(),
     group_wait: duration('30s'),
     group_interval: duration('5m'),
     repeat_interval: duration('4h'),
@@ -244,6 +246,46 @@ const alerts = z
     }
   });
 
+/** Text a person reads, in each language; Indonesian is required, English falls back to it. */
+const localized = z.strictObject({ id: z.string().trim().min(1).max(2000), en: z.string().trim().min(1).max(2000).optional() });
+
+const statusPage = z.strictObject({
+  /** The office as the public knows it, e.g. "Disdukcapil Kota Palangka Raya". */
+  office_name: z.string().trim().min(1).max(200).default('Kantor Dinas Kependudukan dan Pencatatan Sipil'),
+  /** How often the page reloads itself (no JavaScript: a meta refresh). */
+  refresh: duration('30s'),
+  /** Shown whatever the gate says (opening hours, where to queue). */
+  notice: localized.optional(),
+  /** Shown while recording is halted, e.g. that a temporary certificate is issued meanwhile. */
+  notice_halted: localized.optional(),
+});
+
+const gateAction = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('halt_file'),
+      /** Exists while halted, absent while allowed: the simplest signal an old recording application can obey. */
+      path: z.string().min(1),
+    }),
+    z.strictObject({
+      type: z.literal('webhook'),
+      url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+      timeout: duration('5s'),
+      /** Give a delivery up after this long (the receiver was down all along). */
+      max_age: duration('24h'),
+    }),
+    z.strictObject({
+      type: z.literal('command'),
+      /** Program and arguments, run without a shell; the gate comes in JAGA_GATE_* environment variables. */
+      command: z.array(z.string().min(1)).min(1),
+      timeout: duration('10s'),
+      retries: z.number().int().min(0).max(10).default(3),
+    }),
+  ],
+  { error: 'must have type halt_file, webhook or command' },
+);
+
 const uniqueNames = (what: string) => (items: { name: string }[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   items.forEach((item, index) => {
@@ -257,6 +299,8 @@ const uniqueNames = (what: string) => (items: { name: string }[], ctx: z.Refinem
 export const configSchema = z
   .strictObject({
     site: name.default('office'),
+    /** Times people read (emails, the status page, daily report rows): WIB by default; WITA Asia/Makassar, WIT Asia/Jayapura. */
+    time_zone: timeZone.default('Asia/Jakarta'),
     listen: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
@@ -290,9 +334,11 @@ export const configSchema = z
     /** How people reach jaga from outside (links in emails, generatorURL for Alertmanager). */
     public_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     alerts: alerts.optional(),
+    status_page: statusPage.prefault({}),
+    gate_actions: z.array(gateAction).default([]),
     store: z
       .strictObject({
-        sample_retention: duration('7d'),
+        sample_retention: duration('35d'),
         transition_retention: duration('400d'),
       })
       .prefault({}),
@@ -356,10 +402,15 @@ export interface AdminToken {
 }
 
 export type AlertsConfig = NonNullable<FileConfig['alerts']>;
+export type StatusPageConfig = FileConfig['status_page'];
+export type GateActionConfig = FileConfig['gate_actions'][number];
+export type LocalizedText = z.output<typeof localized>;
 export type SmtpConfig = NonNullable<AlertsConfig['smtp']>;
 
 export interface Config extends FileConfig {
   readonly adminTokens: readonly AdminToken[];
   /** JAGA_SMTP_PASSWORD, when the SMTP server needs a login. */
   readonly smtpPassword: string | null;
+  /** JAGA_WEBHOOK_SECRET: the HMAC key of webhook gate actions' signatures. */
+  readonly webhookSecret: string | null;
 }

@@ -28,7 +28,8 @@ test('the bundled example is valid and gets its defaults and units', () => {
   assert.equal(config.storage.volumes[0]?.fill_window, 3_600_000);
   assert.equal(config.storage.volumes[0]?.write_probe, true);
   assert.equal(config.gate.resume_after, 30_000);
-  assert.equal(config.store.sample_retention, 7 * 86_400_000);
+  assert.equal(config.store.sample_retention, 35 * 86_400_000);
+  assert.equal(config.time_zone, 'Asia/Jakarta');
   assert.ok(Object.isFrozen(config.central.targets), 'config is immutable');
 });
 
