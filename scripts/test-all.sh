@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl util-linux prometheus prometheus-alertmanager docker-compose)
+debian_packages=(openssl util-linux prometheus prometheus-alertmanager docker-compose chromium fonts-dejavu-core)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -95,15 +95,35 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     },
   );
 
+  const tokens = new TokenChecker(config.adminTokens);
   const app = createApp({
     engine,
     alerting: alerting?.pipeline ?? null,
     registry: metrics.registry,
     store,
-    tokens: new TokenChecker(config.adminTokens),
+    tokens,
     resumeAfterMs: policy.resumeAfterMs,
     clock,
     logger,
+    statusPage: {
+      engine,
+      store,
+      page: config.status_page,
+      site: config.site,
+      timeZone: config.time_zone,
+      resumeAfterMs: policy.resumeAfterMs,
+      clock,
+    },
+    admin: {
+      engine,
+      alerting: alerting?.pipeline ?? null,
+      store,
+      tokens,
+      timeZone: config.time_zone,
+      resumeAfterMs: policy.resumeAfterMs,
+      clock,
+      logger,
+    },
   });
   const server = await listen(app, config.listen.host, config.listen.port);
   const address = server.address() as AddressInfo;

@@ -2,7 +2,9 @@
 // api.ts. Does network I/O only through express.
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { adminRouter, type AdminDeps } from './admin.js';
 import { apiRouter, type ApiDeps } from './api.js';
+import { statusPageRouter, type StatusPageDeps } from './status-page.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -20,7 +22,9 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json({ error: code, message });
 }
 
-export function createApp(deps: ApiDeps & { readonly logger: Logger }): express.Express {
+export type AppDeps = ApiDeps & { readonly logger: Logger; readonly statusPage: StatusPageDeps; readonly admin: AdminDeps };
+
+export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -43,6 +47,8 @@ export function createApp(deps: ApiDeps & { readonly logger: Logger }): express.
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
 
   app.use(apiRouter(deps));
+  app.use(statusPageRouter(deps.statusPage));
+  app.use(adminRouter(deps.admin));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'not_found', 'no such path'));
 
