@@ -42,6 +42,8 @@ export async function remoteCommand(command: string, args: readonly string[], ct
         return await status(ctx);
       case 'history':
         return await history(ctx);
+      case 'report':
+        return await report(ctx);
       case 'silence':
         return await silence(args, ctx);
       default:
@@ -118,8 +120,12 @@ async function status(ctx: RemoteContext): Promise<number> {
 }
 
 async function history(ctx: RemoteContext): Promise<number> {
-  const limit = ctx.values.limit ?? '20';
-  const body = (await call(ctx, 'GET', `/api/v1/history?limit=${encodeURIComponent(limit)}&lang=${langOf(ctx)}`)) as {
+  const { values } = ctx;
+  const query = new URLSearchParams({ limit: values.limit ?? '20', lang: langOf(ctx) });
+  if (values.since) query.set('since', values.since);
+  if (values.until) query.set('until', values.until);
+  if (values.reason) query.set('reason', values.reason);
+  const body = (await call(ctx, 'GET', `/api/v1/history?${query.toString()}`)) as {
     items: { id: number; at: string; from: string | null; to: string; reasons: { code: string; message: string }[] }[];
   };
   if (ctx.values.json) {
@@ -159,6 +165,40 @@ async function override(args: readonly string[], ctx: RemoteContext): Promise<nu
   }
   io.err(text.cli.usage);
   return EXIT_ERROR;
+}
+
+/** `jaga report`: the period's summary for people, or the CSV for a spreadsheet (`--csv`). */
+async function report(ctx: RemoteContext): Promise<number> {
+  const { values, io, text } = ctx;
+  const query = new URLSearchParams();
+  if (values.since) query.set('since', values.since);
+  if (values.until) query.set('until', values.until);
+  if (values.csv) {
+    query.set('format', 'csv');
+    const url = `${ctx.baseUrl()}/api/v1/report?${query.toString()}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => {
+      throw new RemoteError(text.cli.unreachable(ctx.baseUrl(), (error as { cause?: { code?: string } }).cause?.code ?? String(error)));
+    });
+    if (!response.ok) throw new RemoteError(`HTTP ${response.status}: ${((await response.json().catch(() => null)) as { message?: string } | null)?.message ?? ''}`);
+    process.stdout.write(await response.text());
+    return EXIT_ALLOWED;
+  }
+  const body = (await call(ctx, 'GET', `/api/v1/report?${query.toString()}`)) as {
+    total: { start: string; end: string; halted_seconds: number; halted_percent: number; halts: number; reason_seconds: Record<string, number>; central_availability_percent: number | null };
+    longest_central_outage: { target: string; start: string; seconds: number } | null;
+  };
+  if (values.json) {
+    io.out(JSON.stringify(body, null, 2));
+    return EXIT_ALLOWED;
+  }
+  const t = body.total;
+  io.out(text.cli.reportPeriod(t.start, t.end));
+  io.out(text.cli.reportHalted(t.halted_seconds, t.halted_percent, t.halts));
+  for (const [code, seconds] of Object.entries(t.reason_seconds)) if (seconds > 0) io.out(`  - ${code}: ${Math.round(seconds / 60)} min`);
+  const longest = body.longest_central_outage;
+  io.out(text.cli.reportLongestOutage(longest ? longest.seconds : null, longest?.start ?? null));
+  io.out(text.cli.reportAvailability(t.central_availability_percent));
+  return EXIT_ALLOWED;
 }
 
 interface SilenceJson {

@@ -75,6 +75,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
       case 'status':
       case 'override':
       case 'silence':
+      case 'report':
       case 'history': {
         return await remoteCommand(command, rest, { values, env, text, io, baseUrl: () => baseUrl(values.url, load) });
       }
@@ -109,6 +110,9 @@ function parseOptions(argv: readonly string[]) {
       match: { type: 'string', multiple: true },
       comment: { type: 'string' },
       to: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      csv: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

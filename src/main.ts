@@ -103,6 +103,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     store,
     tokens,
     resumeAfterMs: policy.resumeAfterMs,
+    timeZone: config.time_zone,
     clock,
     logger,
     statusPage: {

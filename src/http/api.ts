@@ -3,15 +3,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import { parseDurationMs } from '../config/units.js';
+import { reportCsv, utcOffsetMs } from '../domain/report.js';
 import { REASON_CODES } from '../domain/types.js';
+import { loadReport } from '../report.js';
 import type { AlertPipeline } from '../alerting/pipeline.js';
 import type { Engine } from '../engine.js';
 import { pickLanguage, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
 import { HttpError } from './app.js';
 import type { TokenChecker } from './auth.js';
-import { alertView, gateView, outboxView, overrideView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
+import { overrideRequest, parseRequest, RequestError, silenceRequest } from './requests.js';
+import { alertView, gateView, outboxView, overrideView, reportView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
 
 export interface ApiDeps {
   readonly engine: Engine;
@@ -21,30 +23,9 @@ export interface ApiDeps {
   readonly store: Store;
   readonly tokens: TokenChecker;
   readonly resumeAfterMs: number;
+  readonly timeZone: string;
   readonly clock: () => number;
 }
-
-const MAX_ALLOW_MS = 24 * 3_600_000;
-const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
-
-const overrideBody = z.strictObject({
-  action: z.enum(['halt', 'allow']),
-  reason: z.string().trim().min(1).max(500),
-  for: z.string().optional(),
-  expires_at: z.iso.datetime({ offset: true }).optional(),
-});
-
-const silenceBody = z
-  .strictObject({
-    matchers: z
-      .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string().min(1).max(200))
-      .refine((m) => Object.keys(m).length > 0 && Object.keys(m).length <= 10, { error: 'give 1 to 10 label matchers' }),
-    comment: z.string().trim().min(1).max(500),
-    starts_at: z.iso.datetime({ offset: true }).optional(),
-    ends_at: z.iso.datetime({ offset: true }).optional(),
-    for: z.string().optional(),
-  })
-  .refine((b) => (b.ends_at === undefined) !== (b.for === undefined), { error: 'give either "for" (e.g. "2h") or "ends_at"', path: ['for'] });
 
 const historyQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -55,12 +36,35 @@ const historyQuery = z.strictObject({
   lang: z.enum(['id', 'en']).optional(),
 });
 
+const DAY_MS = 86_400_000;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day such as 2026-11-01' });
+
+const reportQuery = z.strictObject({
+  since: day.optional(),
+  until: day.optional(),
+  format: z.enum(['json', 'csv']).optional(),
+  lang: z.enum(['id', 'en']).optional(),
+});
+
+/** The start of a calendar day (YYYY-MM-DD) in the office's zone, as epoch ms. */
+function parseDay(text: string, offsetMs: number): number {
+  const at = Date.parse(`${text}T00:00:00Z`);
+  if (Number.isNaN(at)) throw new HttpError(400, 'invalid_request', `${text}: not a calendar day`);
+  return at - offsetMs;
+}
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const path = first?.path.length ? first.path.join('.') : where;
-  throw new HttpError(400, 'invalid_request', `${path}: ${first?.message ?? 'invalid'}`);
+  return asHttp(() => parseRequest(schema, value, where));
+}
+
+/** The shared request rules (requests.ts) answer 400 with their message here. */
+function asHttp<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof RequestError) throw new HttpError(400, 'invalid_request', error.message);
+    throw error;
+  }
 }
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -176,20 +180,9 @@ export function apiRouter(deps: ApiDeps): Router {
     const who = requireToken(req);
     const alerting = requireAlerting();
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
-    const body = parse(silenceBody, req.body, 'body');
     const now = deps.clock();
-    const startsAt = body.starts_at === undefined ? now : Date.parse(body.starts_at);
-    let endsAt: number;
-    if (body.for !== undefined) {
-      const ms = parseDurationMs(body.for);
-      if (ms === undefined || ms <= 0) throw new HttpError(400, 'invalid_request', 'for: must be a duration such as "30m" or "2h"');
-      endsAt = startsAt + ms;
-    } else {
-      endsAt = Date.parse(body.ends_at as string);
-    }
-    if (endsAt <= Math.max(now, startsAt)) throw new HttpError(400, 'invalid_request', 'ends_at: must be after starts_at and in the future');
-    if (endsAt - startsAt > MAX_SILENCE_MS) throw new HttpError(400, 'invalid_request', 'for: a silence lasts at most 7 days');
-    const silence = alerting.createSilence({ matchers: body.matchers, startsAt, endsAt, comment: body.comment }, who);
+    const input = asHttp(() => silenceRequest(req.body, now));
+    const silence = alerting.createSilence(input, who);
     res.status(201).json({ silence: silenceView(silence, now) });
   });
 
@@ -200,6 +193,24 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({ silence: silenceView(expired, deps.clock()) });
   });
 
+  router.get('/api/v1/report', (req, res) => {
+    const query = parse(reportQuery, req.query, 'query');
+    const now = deps.clock();
+    const offset = utcOffsetMs(deps.timeZone, now);
+    const since = query.since === undefined ? now - 30 * DAY_MS : parseDay(query.since, offset);
+    const until = query.until === undefined ? now : parseDay(query.until, offset);
+    if (!(since < until)) throw new HttpError(400, 'invalid_request', 'since: must be before until');
+    if (until - since > 400 * DAY_MS) throw new HttpError(400, 'invalid_request', 'since: a report covers at most 400 days');
+    const central = engine.targetStates.filter((t) => t.role === 'central').map((t) => t.name);
+    const report = loadReport(deps.store, central, since, Math.min(until, now), deps.timeZone);
+    if (query.format === 'csv') {
+      res.setHeader('Content-Disposition', `attachment; filename="jaga-report-${new Date(since + offset).toISOString().slice(0, 10)}.csv"`);
+      res.type('text/csv').send(reportCsv(report));
+      return;
+    }
+    res.json(reportView(report));
+  });
+
   router.get('/api/v1/overrides', (req, res) => {
     requireToken(req);
     res.json({ items: engine.activeOverrides.map(overrideView) });
@@ -208,16 +219,8 @@ export function apiRouter(deps: ApiDeps): Router {
   router.post('/api/v1/overrides', (req: Request, res: Response) => {
     const who = requireToken(req);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
-    const body = parse(overrideBody, req.body, 'body');
-    const now = deps.clock();
-    const expiresAt = expiry(body, now);
-    if (body.action === 'allow' && expiresAt === null) {
-      throw new HttpError(400, 'invalid_request', 'for: an allow override must expire; give "for" (e.g. "2h") or "expires_at", at most 24h');
-    }
-    if (body.action === 'allow' && expiresAt !== null && expiresAt - now > MAX_ALLOW_MS) {
-      throw new HttpError(400, 'invalid_request', 'for: an allow override lasts at most 24h');
-    }
-    const override = engine.createOverride({ action: body.action, reason: body.reason, expiresAt }, who);
+    const input = asHttp(() => overrideRequest(req.body, deps.clock()));
+    const override = engine.createOverride(input, who);
     res.status(201).json({ override: overrideView(override), gate: gateView(engine.gate, viewOptions(req, true)) });
   });
 
@@ -233,21 +236,4 @@ export function apiRouter(deps: ApiDeps): Router {
 
 function language(req: Request): Language {
   return pickLanguage(req.query.lang, req.headers['accept-language']);
-}
-
-function expiry(body: z.infer<typeof overrideBody>, now: number): number | null {
-  if (body.for !== undefined && body.expires_at !== undefined) {
-    throw new HttpError(400, 'invalid_request', 'for: give either "for" or "expires_at", not both');
-  }
-  if (body.for !== undefined) {
-    const ms = parseDurationMs(body.for);
-    if (ms === undefined || ms <= 0) throw new HttpError(400, 'invalid_request', 'for: must be a duration such as "30m" or "2h"');
-    return now + ms;
-  }
-  if (body.expires_at !== undefined) {
-    const at = Date.parse(body.expires_at);
-    if (at <= now) throw new HttpError(400, 'invalid_request', 'expires_at: must be in the future');
-    return at;
-  }
-  return null;
 }

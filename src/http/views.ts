@@ -3,6 +3,7 @@
 import type { Alert, RecurringSilence, Silence } from '../alerting/types.js';
 import { isRecurringActive } from '../alerting/silences.js';
 import type { Gate, Override, Reason, TargetState, Transition, VolumeState } from '../domain/types.js';
+import type { Report, ReportRow } from '../domain/report.js';
 import type { Store } from '../store/sqlite.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
 
@@ -174,5 +175,28 @@ export function outboxView(store: Store, now: number, internal: boolean): Record
         attempts: m.attempts,
         ...(internal ? { recipient: m.recipient, error: m.lastError } : {}),
       })),
+  };
+}
+
+function reportRowView(row: ReportRow): Record<string, unknown> {
+  return {
+    period: row.period,
+    start: iso(row.start),
+    end: iso(row.end),
+    halted_seconds: Math.round(row.haltedSeconds),
+    halted_percent: Math.round(row.haltedRatio * 10_000) / 100,
+    halts: row.halts,
+    reason_seconds: Object.fromEntries(Object.entries(row.reasonSeconds).map(([code, seconds]) => [code, Math.round(seconds)])),
+    longest_central_outage_seconds: Math.round(row.longestCentralOutageSeconds),
+    central_availability_percent: row.centralAvailability === null ? null : Math.round(row.centralAvailability * 10_000) / 100,
+  };
+}
+
+export function reportView(report: Report): Record<string, unknown> {
+  const longest = report.longestCentralOutage;
+  return {
+    total: reportRowView(report.total),
+    longest_central_outage: longest ? { target: longest.target, start: iso(longest.start), end: iso(longest.end), seconds: Math.round((longest.end - longest.start) / 1000) } : null,
+    days: report.days.map(reportRowView),
   };
 }

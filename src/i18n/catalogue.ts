@@ -1,6 +1,8 @@
 // The shape every language catalogue fills, and how to pick one. Pure.
 import type { AlertName, Severity } from '../alerting/types.js';
-import type { CentralCause, GateStateName, Reason, TargetFailure, VolumeFailure } from '../domain/types.js';
+import type { CentralCause, GateStateName, Reason, ReasonCode, TargetFailure, TargetStatus, VolumeFailure } from '../domain/types.js';
+import type { ProblemCode } from '../http/requests.js';
+import type { OutboxStatus } from '../store/outbox.js';
 import type { ClockStyle, DurationWords } from './format.js';
 import { en } from './en.js';
 import { id } from './id.js';
@@ -37,8 +39,14 @@ export interface Catalogue {
     readonly noRecipients: string;
     readonly testEmailAccepted: (to: string, response: string) => string;
     readonly testEmailRefused: (to: string, permanent: boolean, error: string) => string;
+    readonly reportPeriod: (start: string, end: string) => string;
+    readonly reportHalted: (seconds: number, percent: number, halts: number) => string;
+    readonly reportLongestOutage: (seconds: number | null, start: string | null) => string;
+    readonly reportAvailability: (percent: number | null) => string;
   };
   readonly email: EmailCatalogue;
+  readonly page: PageCatalogue;
+  readonly admin: AdminCatalogue;
 }
 
 /** What a StorageCritical alert is about, from the gate reasons behind it. */
@@ -127,6 +135,101 @@ export interface EmailCatalogue {
     readonly subject: string;
     readonly lines: (site: string, sentAt: string) => readonly string[];
   };
+}
+
+/** The public status page and its feed: words for citizens, never internal names, numbers or error text. */
+export interface PageCatalogue {
+  readonly headline: Record<GateStateName, string>;
+  /** Under the headline: what the state means for someone in the queue. */
+  readonly subline: Record<GateStateName, string>;
+  /** "sejak 08.15 WIB" */
+  readonly since: (when: string) => string;
+  readonly reasonHeading: string;
+  /** What the public is told for each reason code; codes that mean the same to a citizen share a text. */
+  readonly reason: Record<ReasonCode, string>;
+  /** Halted without a reason the public can be told (should not happen; never shows internals). */
+  readonly unknownReason: string;
+  /** Halted, every reason gone: the gate reopens at `when` unless something fails again. */
+  readonly reopening: (when: string) => string;
+  readonly noticeHeading: string;
+  /** Shown while halted when `status_page.notice_halted` is not configured. */
+  readonly noticeHalted: string;
+  readonly lastCheck: (when: string) => string;
+  readonly refreshNote: (seconds: number) => string;
+  /** The link to the page in the other language, written in that language. */
+  readonly otherLanguage: { readonly language: Language; readonly label: string };
+  readonly feedLink: string;
+  readonly feed: {
+    readonly title: (office: string) => string;
+    readonly subtitle: string;
+    /** The first state jaga ever recorded was open. */
+    readonly opened: string;
+    readonly resumed: string;
+    /** `reasons` is null when there is nothing the public can be told. */
+    readonly halted: (reasons: string | null) => string;
+    readonly openedAt: (when: string) => string;
+    readonly haltedAt: (when: string) => string;
+    readonly reasonLine: (reasons: string) => string;
+  };
+}
+
+/** The operator page /admin: internal words for staff (names, numbers and error text are fine here). */
+export interface AdminCatalogue {
+  readonly title: string;
+  readonly login: { readonly heading: string; readonly intro: string; readonly token: string; readonly submit: string; readonly failed: string; readonly rateLimited: string };
+  readonly signedInAs: (who: string) => string;
+  readonly logout: string;
+  readonly otherLanguage: { readonly language: Language; readonly label: string };
+  readonly sections: Record<'gate' | 'overrides' | 'newOverride' | 'targets' | 'volumes' | 'alerts' | 'silences' | 'newSilence' | 'outbox' | 'history' | 'audit', string>;
+  readonly gate: {
+    /** `ago` is null under a minute. */
+    readonly since: (when: string, ago: string | null) => string;
+    readonly decidedAt: (when: string) => string;
+    readonly validUntil: (when: string) => string;
+    readonly reasons: string;
+    readonly overridden: string;
+    readonly noReasons: string;
+    readonly override: (action: string, by: string) => string;
+  };
+  /** Table headers. */
+  readonly columns: Record<
+    | 'name' | 'kind' | 'status' | 'failures' | 'lastProbe' | 'latency' | 'lastSuccess' | 'used' | 'avail' | 'inodes' | 'fillRate' | 'eta'
+    | 'time' | 'change' | 'reasons' | 'who' | 'what' | 'detail' | 'alert' | 'severity' | 'state' | 'labels' | 'values' | 'silencedBy'
+    | 'action' | 'reason' | 'by' | 'created' | 'expires' | 'matchers' | 'comment' | 'starts' | 'recipient' | 'subject' | 'attempts' | 'error',
+    string
+  >;
+  readonly targetStatus: Record<TargetStatus, string>;
+  readonly probeOk: string;
+  readonly volumeOk: string;
+  readonly notFilling: string;
+  readonly unknown: string;
+  readonly perHour: (amount: string) => string;
+  readonly untilLifted: string;
+  readonly none: string;
+  readonly alertState: Record<'pending' | 'firing', string>;
+  readonly alertingOff: string;
+  readonly outbox: {
+    readonly pending: (count: number) => string;
+    readonly oldest: (when: string) => string;
+    readonly pendingHeading: string;
+    readonly givenUpHeading: string;
+    readonly status: Record<OutboxStatus, string>;
+  };
+  /** Audit actions by their stored verb; unknown verbs are shown as stored. */
+  readonly audit: Readonly<Record<string, string>>;
+  readonly overrideAction: Record<'halt' | 'allow', string>;
+  readonly silenceSource: Record<'config' | 'api', string>;
+  readonly recurring: (cron: string, duration: string) => string;
+  readonly lift: string;
+  readonly expire: string;
+  readonly form: Record<
+    'action' | 'halt' | 'allow' | 'reason' | 'duration' | 'durationHint' | 'setOverride' | 'matchers' | 'silenceDuration' | 'comment' | 'addSilence',
+    string
+  >;
+  readonly flash: Record<'overrideCreated' | 'overrideLifted' | 'silenceCreated' | 'silenceExpired', (id: string) => string>;
+  /** A refused form, worded for the person who filled it in. */
+  readonly problem: (field: string, code: ProblemCode) => string;
+  readonly errors: Record<'title' | 'csrf' | 'notFound' | 'overrideGone' | 'silenceGone' | 'tooLarge' | 'internal' | 'back', string>;
 }
 
 const catalogues: Record<Language, Catalogue> = { id, en };

@@ -1,6 +1,8 @@
 // English texts, available on request (`--lang en`, `?lang=en`, a recipient's `language: en`). Pure.
 import type { Catalogue } from './catalogue.js';
 import { enEmail } from './en-email.js';
+import { enPage } from './en-page.js';
+import { enAdmin } from './en-admin.js';
 import { bytes, percent, span, text } from './format.js';
 
 const units = { d: 'd', h: 'h', m: 'm', s: 's' };
@@ -57,7 +59,8 @@ export const en: Catalogue = {
       '  override halt|allow --reason TEXT [--for 2h]   halt or allow recording by hand',
       '  override list              active overrides',
       '  override lift ID           lift an override',
-      '  history [--limit N]        gate transitions',
+      '  history [--limit N] [--since ISO] [--until ISO] [--reason CODE]   gate transitions',
+      '  report [--since 2026-11-01] [--until 2026-12-01] [--csv]   report: time halted, by reason, longest central outage, central availability',
       '  silence list | add --match label=value --comment TEXT --for 2h | expire ID   mute alerts',
       '  test-email [--to ADDRESS]  send a test email to every recipient (or one address)',
     ].join('\n'),
@@ -70,8 +73,15 @@ export const en: Catalogue = {
     testEmailAccepted: (to, response) => `Test email to ${to} accepted by the mail server: ${response}`,
     testEmailRefused: (to, permanent, error) =>
       `Test email to ${to} ${permanent ? 'rejected (permanent)' : 'failed (temporary, may be retried)'}: ${error}`,
+    reportPeriod: (start, end) => `Report ${start} to ${end}`,
+    reportHalted: (seconds, percent, halts) => `Recording halted for ${Math.round(seconds / 60)} min (${percent}% of the period), ${halts} times`,
+    reportLongestOutage: (seconds, start) =>
+      seconds === null ? 'No central server outage.' : `Longest central server outage: ${Math.round(seconds / 60)} min, from ${start}`,
+    reportAvailability: (percent) => `Central server availability: ${percent === null ? 'no data' : `${percent}%`}`,
     started: (url) => `jaga listening on ${url}`,
     stopping: 'jaga stopping...',
   },
   email: enEmail,
+  page: enPage,
+  admin: enAdmin,
 };

@@ -1,6 +1,8 @@
 // Bahasa Indonesia: the default language of every text a person reads. Pure.
 import type { Catalogue } from './catalogue.js';
 import { idEmail } from './id-email.js';
+import { idPage } from './id-page.js';
+import { idAdmin } from './id-admin.js';
 import { bytes, percent, span, text } from './format.js';
 
 const units = { d: 'h', h: 'j', m: 'm', s: 'd' };
@@ -57,7 +59,8 @@ export const id: Catalogue = {
       '  override halt|allow --reason TEKS [--for 2h]   menghentikan atau membuka perekaman secara manual',
       '  override list              override aktif',
       '  override lift ID           mencabut override',
-      '  history [--limit N]        riwayat perubahan gerbang',
+      '  history [--limit N] [--since ISO] [--until ISO] [--reason KODE]   riwayat perubahan gerbang',
+      '  report [--since 2026-11-01] [--until 2026-12-01] [--csv]   laporan: lama perekaman dihentikan, per penyebab, gangguan pusat terlama, ketersediaan pusat',
       '  silence list | add --match label=nilai --comment TEKS --for 2h | expire ID   jeda peringatan',
       '  test-email [--to ALAMAT]   mengirim email uji ke semua penerima (atau satu alamat)',
     ].join('\n'),
@@ -70,8 +73,16 @@ export const id: Catalogue = {
     testEmailAccepted: (to, response) => `Email uji ke ${to} diterima server surat: ${response}`,
     testEmailRefused: (to, permanent, error) =>
       `Email uji ke ${to} ${permanent ? 'ditolak (permanen)' : 'gagal (sementara, dapat dicoba lagi)'}: ${error}`,
+    reportPeriod: (start, end) => `Laporan ${start} s.d. ${end}`,
+    reportHalted: (seconds, percent, halts) =>
+      `Perekaman dihentikan selama ${Math.round(seconds / 60)} menit (${percent}% dari periode), ${halts} kali`,
+    reportLongestOutage: (seconds, start) =>
+      seconds === null ? 'Tidak ada gangguan server pusat.' : `Gangguan server pusat terlama: ${Math.round(seconds / 60)} menit, mulai ${start}`,
+    reportAvailability: (percent) => `Ketersediaan server pusat: ${percent === null ? 'tidak ada data' : `${percent}%`}`,
     started: (url) => `jaga berjalan di ${url}`,
     stopping: 'jaga berhenti...',
   },
   email: idEmail,
+  page: idPage,
+  admin: idAdmin,
 };

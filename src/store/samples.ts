@@ -91,14 +91,11 @@ export class SampleRepository {
     return this.fillStmt.all(volume, since);
   }
 
-  /** Samples of `target` with since <= at < until, oldest first. */
-  targetSamples(target: string, since: number, until: number): TargetSample[] {
-    return this.targetRangeStmt.all(target, since, until).map((r) => ({
-      at: r.at,
-      ok: r.ok === 1,
-      failure: r.failure as TargetFailure | null,
-      durationMs: r.duration_ms,
-    }));
+  /** Samples of `target` with since <= at < until, oldest first, streamed: a month is many rows. */
+  *targetSamples(target: string, since: number, until: number): Generator<TargetSample> {
+    for (const r of this.targetRangeStmt.iterate(target, since, until)) {
+      yield { at: r.at, ok: r.ok === 1, failure: r.failure as TargetFailure | null, durationMs: r.duration_ms };
+    }
   }
 
   /** Deletes samples of both tables before `at` (epoch ms). Returns rows deleted in total. */

@@ -4,12 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AuditRepository } from './audit.js';
+import { GateActionStateRepository } from './gate-action-state.js';
 import { OutboxRepository } from './outbox.js';
 import { OverrideRepository } from './overrides.js';
 import { SampleRepository } from './samples.js';
 import { SilenceRepository } from './silences.js';
 import { SnapshotRepository } from './snapshot.js';
 import { TransitionRepository } from './transitions.js';
+import { WebhookDeliveryRepository } from './webhook-deliveries.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -116,6 +118,35 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX silences_ends_at ON silences (ends_at);
   `,
+  `
+  -- Gate actions: per action (its stable key), the last gate state it handled, so a restart tells a
+  -- transition already handled from one that happened while the process was down.
+  CREATE TABLE gate_action_state (
+    action     TEXT PRIMARY KEY,
+    state      TEXT NOT NULL CHECK (state IN ('allowed', 'halted')),
+    since      INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- Webhook gate actions: every delivery is written here before it is sent. id is the transition's
+  -- delivery id (x-jaga-delivery), the same for each URL; body is exactly what is POSTed and signed.
+  CREATE TABLE webhook_deliveries (
+    id              TEXT NOT NULL,
+    url             TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'expired')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER NULL,
+    last_error      TEXT NULL,
+    finished_at     INTEGER NULL,
+    PRIMARY KEY (url, id)
+  ) STRICT;
+  -- Each URL's queue in sending order. Partial, so finished rows cost nothing.
+  CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, created_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -178,6 +209,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
   readonly silences: SilenceRepository;
+  readonly gateActionState: GateActionStateRepository;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
   /** Runs `fn` in one transaction (nested calls become savepoints). `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -195,6 +228,8 @@ export function openStore(file: string, now: () => number = Date.now): Store {
     audit: new AuditRepository(db),
     outbox: new OutboxRepository(db),
     silences: new SilenceRepository(db),
+    gateActionState: new GateActionStateRepository(db),
+    webhookDeliveries: new WebhookDeliveryRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (!db.open) return;

@@ -45,6 +45,8 @@ export class TransitionRepository {
   private readonly insertStmt;
   private readonly listStmt;
   private readonly pruneStmt;
+  private readonly rangeStmt;
+  private readonly lastBeforeStmt;
 
   constructor(db: Database) {
     this.insertStmt = db.prepare<[number, string | null, string, string, string]>(
@@ -60,6 +62,8 @@ export class TransitionRepository {
           SELECT 1 FROM json_each(t.reasons_json) r WHERE json_extract(r.value, '$.code') = @reason))
       ORDER BY t.id DESC
       LIMIT @limit`);
+    this.rangeStmt = db.prepare<[number, number], Row>('SELECT * FROM transitions WHERE at >= ? AND at < ? ORDER BY id');
+    this.lastBeforeStmt = db.prepare<[number], Row>('SELECT * FROM transitions WHERE at < ? ORDER BY id DESC LIMIT 1');
     // The newest transition explains the current state, so it survives any prune.
     this.pruneStmt = db.prepare<[number]>(
       'DELETE FROM transitions WHERE at < ? AND id < (SELECT max(id) FROM transitions)',
@@ -76,6 +80,12 @@ export class TransitionRepository {
       JSON.stringify(t.evidence),
     );
     return Number(result.lastInsertRowid);
+  }
+
+  /** Every transition with since <= at < until, oldest first, and the one before (the state at `since`). */
+  period(since: number, until: number): { before: StoredTransition | null; items: StoredTransition[] } {
+    const before = this.lastBeforeStmt.get(since);
+    return { before: before ? toTransition(before) : null, items: this.rangeStmt.all(since, until).map(toTransition) };
   }
 
   list(q: TransitionQuery): TransitionPage {

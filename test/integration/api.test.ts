@@ -96,6 +96,19 @@ describe('reading the gate', () => {
     }
   });
 
+  test('the report: JSON by default, CSV for a spreadsheet, with the halts of this run', async () => {
+    const json = (await (await jaga.fetch('/api/v1/report')).json()) as { total: { halts: number; halted_seconds: number; central_availability_percent: number | null }; days: unknown[] };
+    assert.ok(json.total.halts >= 1, 'the manual halts above are in the report');
+    assert.ok(json.total.halted_seconds > 0);
+    assert.ok(json.total.central_availability_percent !== null && json.total.central_availability_percent > 0);
+    assert.ok(json.days.length >= 30);
+    const csv = await jaga.fetch('/api/v1/report?format=csv&since=2026-01-01&until=2026-01-03');
+    assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="jaga-report-2026-01-01\.csv"/);
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    assert.deepEqual(lines.map((l) => l.split(',')[0]), ['period', '2026-01-01', '2026-01-02', 'TOTAL']);
+  });
+
   test('/healthz and /readyz', async () => {
     assert.deepEqual(await json(await jaga.fetch('/healthz')), { status: 200, body: { status: 'ok' } });
     assert.deepEqual(await json(await jaga.fetch('/readyz')), { status: 200, body: { ready: true } });
@@ -121,6 +134,8 @@ describe('bad input gets a 4xx with a JSON message', () => {
     ['bad duration', () => post(JSON.stringify({ action: 'halt', reason: 'uji', for: 'soon' })), 400, /^for:/],
     ['not JSON at all', () => post('action=halt', { 'content-type': 'application/x-www-form-urlencoded' }), 415, /application\/json/],
     ['bad history filter', () => jaga.fetch('/api/v1/history?reason=NOPE'), 400, /^reason:/],
+    ['report period backwards', () => jaga.fetch('/api/v1/report?since=2026-02-01&until=2026-01-01'), 400, /^since: must be before until/],
+    ['report with a bad date', () => jaga.fetch('/api/v1/report?since=yesterday'), 400, /^since:/],
     ['unknown path', () => jaga.fetch('/api/v1/nothing'), 404, /no such path/],
     ['path traversal', () => jaga.fetch('/..%2f..%2fetc%2fpasswd'), 404, /no such path/],
   ];

@@ -164,6 +164,22 @@ describe('status and override against a running jaga', () => {
     assert.match(run.stdout, /halted\s+MANUAL_HALT/);
   });
 
+  test('history filters and the report, as text and as CSV', async () => {
+    const filtered = await jagaCli(['history', '--url', jaga.url, '--reason', 'MANUAL_HALT', '--lang', 'en']);
+    assert.equal(filtered.code, 0);
+    assert.ok(filtered.stdout.trim().split('\n').every((line) => line.includes('MANUAL_HALT')), filtered.stdout);
+    const report = await jagaCli(['report', '--url', jaga.url]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /^Laporan .* s\.d\. /m);
+    assert.match(report.stdout, /Perekaman dihentikan selama \d+ menit \([\d.]+% dari periode\), 1 kali/);
+    assert.match(report.stdout, /MANUAL_HALT: \d+ min/);
+    assert.match(report.stdout, /Ketersediaan server pusat: [\d.]+%/);
+    const csv = await jagaCli(['report', '--url', jaga.url, '--csv', '--since', '2026-01-01', '--until', '2026-01-02']);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.match(csv.stdout, /^period,halted_seconds,/);
+    assert.match(csv.stdout, /\r\nTOTAL,0,0\.00,0,/);
+  });
+
   test('status when jaga is not running: exit 2 and a plain message', async () => {
     const run = await jagaCli(['status', '--url', `http://127.0.0.1:${await freePort()}`]);
     assert.equal(run.code, 2);

@@ -54,7 +54,7 @@ describe('SampleRepository', () => {
     const obs = Array.from({ length: 1_000 }, (_, i) => (i % 10 === 0 ? down('central', i) : up('central', i)));
     store.transaction(() => store.samples.appendTargets(obs));
     assert.deepEqual(store.samples.counts(), { targetSamples: 1_000, volumeSamples: 0 });
-    const all = store.samples.targetSamples('central', 0, 1_000);
+    const all = [...store.samples.targetSamples('central', 0, 1_000)];
     assert.equal(all.length, 1_000);
     assert.equal(all.filter((s) => !s.ok).length, 100);
   });
@@ -71,12 +71,12 @@ describe('SampleRepository', () => {
 
   it('returns target samples in [since, until), oldest first, with failure classes', () => {
     store.samples.appendTargets([up('central', 30), down('central', 10), up('central', 20), up('other', 15), up('central', 40)]);
-    assert.deepEqual(store.samples.targetSamples('central', 10, 40), [
+    assert.deepEqual([...store.samples.targetSamples('central', 10, 40)], [
       { at: 10, ok: false, failure: 'refused', durationMs: 3 },
       { at: 20, ok: true, failure: null, durationMs: 12.5 },
       { at: 30, ok: true, failure: null, durationMs: 12.5 },
     ]);
-    assert.deepEqual(store.samples.targetSamples('nobody', 0, 100), []);
+    assert.deepEqual([...store.samples.targetSamples('nobody', 0, 100)], []);
   });
 
   it('volumeFillSamples returns only ok rows of that volume at or after since, oldest first', () => {
@@ -122,7 +122,7 @@ describe('SampleRepository', () => {
     assert.equal(store.samples.pruneOlderThan(20), 2); // at 10 in each table; 20 is kept
     assert.deepEqual(store.samples.counts(), { targetSamples: 2, volumeSamples: 1 });
     assert.deepEqual(
-      store.samples.targetSamples('central', 0, 100).map((s) => s.at),
+      [...store.samples.targetSamples('central', 0, 100)].map((s) => s.at),
       [20, 30],
     );
     assert.equal(store.samples.pruneOlderThan(20), 0);

@@ -34,7 +34,18 @@ describe('openDatabase', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(tables, ['audit', 'notifications', 'overrides', 'silences', 'state', 'target_samples', 'transitions', 'volume_samples']);
+    assert.deepEqual(tables, [
+      'audit',
+      'gate_action_state',
+      'notifications',
+      'overrides',
+      'silences',
+      'state',
+      'target_samples',
+      'transitions',
+      'volume_samples',
+      'webhook_deliveries',
+    ]);
     assert.equal(userVersion(file), SCHEMA_VERSION);
   });
 

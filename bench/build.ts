@@ -1,0 +1,25 @@
+// Turns the floor (bench/floor.ts and the rounds.ts it imports) into plain JavaScript with the
+// TypeScript compiler, so the floor runs as `node floor.js`: no tsx loader in the measured process.
+// Writes under node_modules/.cache so that `undici` resolves from the repository. File I/O.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { BENCH_DIR, REPO_DIR } from './spawn.js';
+
+const OUT_DIR = join(REPO_DIR, 'node_modules', '.cache', 'jaga-bench');
+
+/** Transpiles the floor; returns the path of floor.js. */
+export function buildFloor(): string {
+  mkdirSync(OUT_DIR, { recursive: true });
+  for (const name of ['floor', 'rounds']) {
+    const source = readFileSync(join(BENCH_DIR, `${name}.ts`), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+      fileName: `${name}.ts`,
+    });
+    writeFileSync(join(OUT_DIR, `${name}.js`), outputText);
+  }
+  // ESM, whatever the nearest package.json says.
+  writeFileSync(join(OUT_DIR, 'package.json'), '{"type":"module"}\n');
+  return join(OUT_DIR, 'floor.js');
+}

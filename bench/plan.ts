@@ -1,0 +1,99 @@
+// What one benchmark run measures: the full run (about 13 minutes on 2 cores) and the smoke run
+// (seconds, numbers meaningless, every figure still produced). Data only.
+import type { DetectionPlan } from './detection.js';
+import type { GateReadPlan } from './latency.js';
+import type { WindowPlan } from './measure.js';
+
+export type SubjectId = 'jaga-http' | 'blackbox-http' | 'floor-client' | 'floor-reset' | 'jaga-tcp' | 'blackbox-tcp' | 'floor-tcp';
+
+export const ALL_SUBJECTS: readonly SubjectId[] = ['jaga-http', 'blackbox-http', 'floor-client', 'floor-reset', 'jaga-tcp', 'blackbox-tcp', 'floor-tcp'];
+
+export interface RateScenario {
+  /** e.g. "1000@10s". */
+  readonly id: string;
+  /** How the table names it. */
+  readonly title: string;
+  readonly targets: number;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly windows: WindowPlan;
+  readonly subjects: readonly SubjectId[];
+  /** Goals of the issue for this rate, as ratios of jaga to blackbox_exporter (null: none). */
+  readonly goals: { readonly http: number | null; readonly tcp: number | null };
+  /** Where /metrics and gate reads are measured: inside this scenario's jaga-http run. */
+  readonly latencyHere: boolean;
+}
+
+export interface BenchPlan {
+  readonly mode: 'full' | 'smoke';
+  readonly scenarios: readonly RateScenario[];
+  /** Run a scenario's subjects side by side (smoke only: it saves time and the numbers mean nothing). */
+  readonly parallel: boolean;
+  readonly scrapes: number;
+  readonly gateReads: GateReadPlan;
+  readonly detection: DetectionPlan;
+}
+
+export const FULL_PLAN: BenchPlan = {
+  mode: 'full',
+  parallel: false,
+  scenarios: [
+    {
+      id: '1000@10s',
+      title: '1,000 targets, 100 probes/s',
+      targets: 1_000,
+      intervalMs: 10_000,
+      timeoutMs: 2_000,
+      windows: { windowMs: 10_000, rounds: 3, minWarmupMs: 2_000 },
+      subjects: ALL_SUBJECTS,
+      goals: { http: 0.85, tcp: 0.6 },
+      latencyHere: true,
+    },
+    {
+      id: '1000@2s',
+      title: '1,000 targets, 500 probes/s',
+      targets: 1_000,
+      intervalMs: 2_000,
+      timeoutMs: 1_000,
+      windows: { windowMs: 10_000, rounds: 3, minWarmupMs: 2_000 },
+      subjects: ALL_SUBJECTS,
+      goals: { http: 0.6, tcp: 0.35 },
+      latencyHere: false,
+    },
+    {
+      id: '100@1s',
+      title: '100 targets, 100 probes/s',
+      targets: 100,
+      intervalMs: 1_000,
+      timeoutMs: 500,
+      windows: { windowMs: 8_000, rounds: 3, minWarmupMs: 2_000 },
+      subjects: ['jaga-http', 'blackbox-http', 'jaga-tcp', 'blackbox-tcp'],
+      goals: { http: null, tcp: null },
+      latencyHere: false,
+    },
+  ],
+  scrapes: 200,
+  gateReads: { intervals: 1, connections: 100 },
+  detection: { trials: 5, intervalMs: 1_000, timeoutMs: 500, failureThreshold: 3, pollMs: 25 },
+};
+
+export const SMOKE_PLAN: BenchPlan = {
+  mode: 'smoke',
+  parallel: true,
+  scenarios: [
+    {
+      id: '5@1s',
+      title: '5 targets (smoke)',
+      targets: 5,
+      intervalMs: 1_000,
+      timeoutMs: 500,
+      windows: { windowMs: 1_000, rounds: 1, minWarmupMs: 0 },
+      subjects: ALL_SUBJECTS,
+      goals: { http: null, tcp: null },
+      latencyHere: true,
+    },
+  ],
+  scrapes: 10,
+  gateReads: { intervals: 1, connections: 10 },
+  detection: { trials: 1, intervalMs: 1_000, timeoutMs: 300, failureThreshold: 1, pollMs: 25 },
+};

@@ -1,0 +1,146 @@
+// The command gate action: on each transition, runs a program (no shell) with the gate in JAGA_GATE_*
+// environment variables, retried with backoff; a newer transition cancels an older run, since only the
+// latest state matters. I/O: processes, SQLite (the state handled), timers, logs.
+import type { Logger } from 'pino';
+import { retryDelayMs } from '../alerting/outbox.js';
+import type { GateActionConfig } from '../config/schema.js';
+import type { Gate } from '../domain/types.js';
+import type { GateMark } from '../store/gate-action-state.js';
+import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction, type GateTransition } from './action.js';
+import { startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
+
+type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;
+
+/** What the program finds in its environment, besides jaga's own (inherited as spawn does by default). */
+export function gateEnvironment(t: GateTransition, site: string, resumeAfterMs: number): Record<string, string> {
+  return {
+    JAGA_GATE_STATE: t.to,
+    JAGA_GATE_SINCE: new Date(t.gate.since).toISOString(),
+    JAGA_GATE_REASONS: [...new Set(t.gate.reasons.map((r) => r.code))].join(','),
+    /** The same JSON a webhook receives. */
+    JAGA_GATE_JSON: transitionEvent(t, site, resumeAfterMs),
+  };
+}
+
+export class CommandAction implements GateAction {
+  private readonly logger: Logger;
+  private readonly attempts: number;
+  /** The state last asked for: being applied, or applied (loaded from the store on start). */
+  private wanted: GateMark | null;
+  private generation = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private running: RunningProcess | null = null;
+  private wake: (() => void) | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly config: CommandConfig,
+    private readonly deps: ActionDeps,
+  ) {
+    this.logger = deps.logger.child({ action: 'command', command: config.command[0] });
+    this.attempts = 1 + config.retries;
+    this.wanted = deps.store.gateActionState.load(this.deps.key);
+  }
+
+  update(gate: Gate, _now: number): void {
+    if (this.stopping) return;
+    const transition = transitionOf(this.wanted, gate, this.deps.site);
+    if (transition === null) return;
+    this.wanted = markOf(gate);
+    const generation = ++this.generation;
+    // Only the latest state matters: end the older run (or its backoff) before this one starts.
+    this.running?.cancel();
+    this.wake?.();
+    this.chain = this.chain
+      .then(() => this.apply(transition, generation))
+      .catch((error: unknown) => this.logger.error({ err: error, transition: describeTransition(transition) }, 'command could not be run'));
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.chain.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.running?.cancel();
+      await this.chain;
+    }
+  }
+
+  private async apply(t: GateTransition, generation: number): Promise<void> {
+    const env = { ...process.env, ...gateEnvironment(t, this.deps.site, this.deps.resumeAfterMs) };
+    for (let attempt = 1; ; attempt++) {
+      if (generation !== this.generation || this.stopping) return;
+      const run = startProcess({
+        command: [this.config.command[0] ?? '', ...this.config.command.slice(1)],
+        env,
+        timeoutMs: this.config.timeout,
+        killGraceMs: this.deps.tuning.killGraceMs,
+      });
+      this.running = run;
+      const outcome = await run.done;
+      this.running = null;
+      const log = { transition: describeTransition(t), attempt, attempts: this.attempts, ...outcomeLog(outcome) };
+      if (outcome.cancelled) {
+        const why = generation !== this.generation ? 'a newer transition came' : 'jaga is stopping';
+        this.logger.info({ ...log, result: 'cancelled' }, `command cancelled: ${why}`);
+        return;
+      }
+      if (outcome.ok) {
+        this.logger.info({ ...log, result: 'ok' }, 'command succeeded');
+        this.deps.onResult('ok');
+        this.handled(t);
+        return;
+      }
+      const what = outcome.timedOut ? `command timed out after ${this.config.timeout} ms and was killed` : 'command failed';
+      if (attempt >= this.attempts) {
+        this.logger.error({ ...log, result: 'failed' }, `${what}; giving up`);
+        this.deps.onResult('failed');
+        this.handled(t);
+        return;
+      }
+      const { retryInitialMs, retryMaxMs } = this.deps.tuning;
+      const delayMs = retryDelayMs(attempt - 1, { retryInitialMs, retryMaxMs: Math.max(retryInitialMs, retryMaxMs / 10) }, this.deps.random());
+      this.logger.warn({ ...log, result: 'retry', retryInMs: delayMs }, `${what}; will retry`);
+      this.deps.onResult('retry');
+      await this.sleep(delayMs);
+    }
+  }
+
+  /** Done with `t` (succeeded or given up): a restart need not run it again. */
+  private handled(t: GateTransition): void {
+    try {
+      this.deps.store.gateActionState.save(this.deps.key, markOf(t.gate), this.deps.clock());
+    } catch (error) {
+      this.logger.error({ err: error }, 'cannot record the command as done; it runs again after a restart');
+    }
+  }
+
+  /** Waits `ms`, or less when a newer transition or stop() comes. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function outcomeLog(outcome: ProcessOutcome): Record<string, unknown> {
+  return {
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    durationMs: outcome.durationMs,
+    ...(outcome.spawnError === null ? {} : { spawnError: outcome.spawnError }),
+    ...(outcome.stderr === '' ? {} : { stderr: outcome.stderr }),
+  };
+}

@@ -1,0 +1,135 @@
+// Runs one program without a shell in its own process group, bounded by a timeout, and kills the
+// whole group (SIGTERM, then SIGKILL after a grace) when it times out or is cancelled. Process I/O.
+import { spawn } from 'node:child_process';
+
+export interface ProcessSpec {
+  readonly command: readonly [string, ...string[]];
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  readonly killGraceMs: number;
+}
+
+export interface ProcessOutcome {
+  /** Exit code 0, neither timed out nor cancelled. */
+  readonly ok: boolean;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  /** When it could not be started at all (ENOENT, EACCES). */
+  readonly spawnError: string | null;
+  /** The first lines of what it wrote to stderr. */
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+export interface RunningProcess {
+  readonly pid: number | undefined;
+  /** Resolves once the program has exited and, after a timeout or cancel, its process group is gone. */
+  readonly done: Promise<ProcessOutcome>;
+  /** Kills the whole process group (SIGTERM, SIGKILL after the grace). */
+  cancel(): void;
+}
+
+const STDERR_BYTES = 4_096;
+const STDERR_LINES = 10;
+/** After the program exited, how long its stderr may stay open (a background child holding it). */
+const STDERR_LINGER_MS = 500;
+/** After SIGKILL, how long to wait for the group to be gone before moving on regardless. */
+const REAP_WAIT_MS = 1_000;
+const POLL_MS = 25;
+
+export function startProcess(spec: ProcessSpec): RunningProcess {
+  const startedAt = performance.now();
+  const [program, ...args] = spec.command;
+  const child = spawn(program, args, { env: spec.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    if (stderr.length < STDERR_BYTES) stderr += chunk.slice(0, STDERR_BYTES - stderr.length);
+  });
+  child.stderr?.on('error', () => undefined);
+
+  let timedOut = false;
+  let cancelled = false;
+  let killing: Promise<void> | null = null;
+  const pid = child.pid;
+  const kill = (): void => {
+    if (pid !== undefined) killing ??= killGroup(pid, spec.killGraceMs);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill();
+  }, spec.timeoutMs);
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: string | null }>((resolve) => {
+    child.once('error', (error) => {
+      if (pid === undefined) resolve({ code: null, signal: null, error: error.message });
+    });
+    child.once('exit', (code, signal) => {
+      // A background child may keep stderr open; stop reading after a moment.
+      setTimeout(() => child.stderr?.destroy(), STDERR_LINGER_MS).unref();
+      resolve({ code, signal, error: null });
+    });
+  });
+  const stderrClosed = child.stderr ? new Promise<void>((resolve) => child.stderr?.once('close', () => resolve())) : Promise.resolve();
+
+  const done = (async (): Promise<ProcessOutcome> => {
+    const exit = await exited;
+    clearTimeout(timer);
+    if (exit.error === null) await stderrClosed;
+    if (killing) await killing;
+    return {
+      ok: exit.code === 0 && !timedOut && !cancelled,
+      exitCode: exit.code,
+      signal: exit.signal,
+      timedOut,
+      cancelled,
+      spawnError: exit.error,
+      stderr: firstLines(stderr),
+      durationMs: Math.round(performance.now() - startedAt),
+    };
+  })();
+
+  return {
+    pid,
+    done,
+    cancel() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      cancelled = true;
+      kill();
+    },
+  };
+}
+
+/** SIGTERM to the group, SIGKILL once the grace is over if anything of it is left; waits until it is gone. */
+async function killGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  if (await groupGone(pgid, graceMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await groupGone(pgid, REAP_WAIT_MS);
+}
+
+/** Sends `signal` to every process of the group; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    // EPERM (a member changed its user): it still exists; the deadlines bound the wait.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function groupGone(pgid: number, withinMs: number): Promise<boolean> {
+  const deadline = performance.now() + withinMs;
+  while (signalGroup(pgid, 0)) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return true;
+}
+
+function firstLines(text: string): string {
+  return text.split('\n').slice(0, STDERR_LINES).join('\n').trimEnd();
+}

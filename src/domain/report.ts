@@ -1,0 +1,211 @@
+// The monthly report for leadership: per day and in total, how long recording was halted and why,
+// the longest central outage, and central availability. Pure: transitions and samples in, rows out.
+import { REASON_CODES, type GateStateName, type ReasonCode } from './types.js';
+
+export interface ReportTransition {
+  readonly at: number;
+  readonly to: GateStateName;
+  readonly reasons: readonly ReasonCode[];
+}
+
+export interface ReportSample {
+  readonly at: number;
+  readonly ok: boolean;
+}
+
+export interface ReportInput {
+  readonly since: number;
+  readonly until: number;
+  /** The gate as it was at `since` (the last transition before it), or null when nothing was known. */
+  readonly atStart: Omit<ReportTransition, 'at'> | null;
+  /** Transitions with since <= at < until, oldest first. */
+  readonly transitions: readonly ReportTransition[];
+  /** Central targets' probe samples in the period, each target oldest first. */
+  readonly centralSamples: Readonly<Record<string, Iterable<ReportSample>>>;
+  /** Offset of the office's time zone from UTC; Indonesia has no daylight saving time. */
+  readonly utcOffsetMs: number;
+}
+
+export interface ReportRow {
+  /** The local date (YYYY-MM-DD), or "TOTAL". */
+  readonly period: string;
+  readonly start: number;
+  readonly end: number;
+  readonly haltedSeconds: number;
+  readonly haltedRatio: number;
+  /** Seconds each reason held the gate; reasons overlap, so these may add up to more than haltedSeconds. */
+  readonly reasonSeconds: Readonly<Record<ReasonCode, number>>;
+  /** Gate changes to halted that began in the period. */
+  readonly halts: number;
+  readonly longestCentralOutageSeconds: number;
+  /** Successful central probes / all central probes; null without samples. */
+  readonly centralAvailability: number | null;
+}
+
+export interface Report {
+  readonly days: readonly ReportRow[];
+  readonly total: ReportRow;
+  /** The longest run of failed probes of any central target, up to its next good probe. */
+  readonly longestCentralOutage: { readonly target: string; readonly start: number; readonly end: number } | null;
+}
+
+interface Segment {
+  readonly start: number;
+  readonly end: number;
+  readonly halted: boolean;
+  readonly reasons: readonly ReasonCode[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function buildReport(input: ReportInput): Report {
+  const segments = gateSegments(input);
+  const { outages, byDay, total: allProbes } = scanCentralSamples(input);
+  const haltStarts = input.transitions
+    .filter((t, i) => t.to === 'halted' && (i === 0 ? input.atStart?.to : input.transitions[i - 1]?.to) !== 'halted')
+    .map((t) => t.at);
+  const periods = dayPeriods(input.since, input.until, input.utcOffsetMs);
+  const days = periods.map((p) => row(p.label, p.start, p.end, segments, haltStarts, outages, byDay.get(p.label)));
+  const total = row('TOTAL', input.since, input.until, segments, haltStarts, outages, allProbes);
+  const longest = outages.reduce<(typeof outages)[number] | null>((best, o) => (best === null || o.end - o.start > best.end - best.start ? o : best), null);
+  return { days, total, longestCentralOutage: longest };
+}
+
+function row(
+  period: string,
+  start: number,
+  end: number,
+  segments: readonly Segment[],
+  haltStarts: readonly number[],
+  outages: readonly { start: number; end: number }[],
+  counts: { ok: number; all: number } | undefined,
+): ReportRow {
+  const reasonSeconds = Object.fromEntries(REASON_CODES.map((code) => [code, 0])) as Record<ReasonCode, number>;
+  let haltedMs = 0;
+  for (const s of segments) {
+    const overlap = Math.max(0, Math.min(end, s.end) - Math.max(start, s.start));
+    if (overlap === 0 || !s.halted) continue;
+    haltedMs += overlap;
+    for (const code of s.reasons) reasonSeconds[code] += overlap / 1000;
+  }
+  const longestMs = outages.reduce((best, o) => Math.max(best, Math.min(end, o.end) - Math.max(start, o.start)), 0);
+  return {
+    period,
+    start,
+    end,
+    haltedSeconds: haltedMs / 1000,
+    haltedRatio: end > start ? haltedMs / (end - start) : 0,
+    reasonSeconds,
+    halts: haltStarts.filter((at) => at >= start && at < end).length,
+    longestCentralOutageSeconds: longestMs / 1000,
+    centralAvailability: counts && counts.all > 0 ? counts.ok / counts.all : null,
+  };
+}
+
+/** The gate over the period as consecutive segments; before anything was known it counts as not halted. */
+function gateSegments(input: ReportInput): Segment[] {
+  const segments: Segment[] = [];
+  let current: Omit<ReportTransition, 'at'> | null = input.atStart;
+  let from = input.since;
+  for (const t of input.transitions) {
+    if (t.at > from) segments.push({ start: from, end: t.at, halted: current?.to === 'halted', reasons: current?.reasons ?? [] });
+    current = t;
+    from = Math.max(from, t.at);
+  }
+  if (input.until > from) segments.push({ start: from, end: input.until, halted: current?.to === 'halted', reasons: current?.reasons ?? [] });
+  return segments;
+}
+
+interface CentralScan {
+  /** Runs of failed probes per target: from the first failure to the next good probe (or the period's end). */
+  readonly outages: { target: string; start: number; end: number }[];
+  readonly byDay: Map<string, { ok: number; all: number }>;
+  readonly total: { ok: number; all: number };
+}
+
+/** One pass over the samples: they may stream from the database and cannot be read twice. */
+function scanCentralSamples(input: ReportInput): CentralScan {
+  const scan: CentralScan = { outages: [], byDay: new Map(), total: { ok: 0, all: 0 } };
+  for (const [target, samples] of Object.entries(input.centralSamples)) {
+    let failingSince: number | null = null;
+    for (const sample of samples) {
+      const label = localDate(sample.at, input.utcOffsetMs);
+      const day = scan.byDay.get(label) ?? { ok: 0, all: 0 };
+      scan.byDay.set(label, day);
+      day.all += 1;
+      scan.total.all += 1;
+      if (sample.ok) {
+        day.ok += 1;
+        scan.total.ok += 1;
+      }
+      if (!sample.ok && failingSince === null) failingSince = sample.at;
+      if (sample.ok && failingSince !== null) {
+        scan.outages.push({ target, start: failingSince, end: sample.at });
+        failingSince = null;
+      }
+    }
+    if (failingSince !== null) scan.outages.push({ target, start: failingSince, end: input.until });
+  }
+  return scan;
+}
+
+function dayPeriods(since: number, until: number, offsetMs: number): { label: string; start: number; end: number }[] {
+  const periods: { label: string; start: number; end: number }[] = [];
+  let dayStart = Math.floor((since + offsetMs) / DAY_MS) * DAY_MS - offsetMs;
+  while (dayStart < until) {
+    const dayEnd = dayStart + DAY_MS;
+    periods.push({ label: localDate(dayStart, offsetMs), start: Math.max(since, dayStart), end: Math.min(until, dayEnd) });
+    dayStart = dayEnd;
+  }
+  return periods;
+}
+
+function localDate(at: number, offsetMs: number): string {
+  return new Date(at + offsetMs).toISOString().slice(0, 10);
+}
+
+/** A zone's offset from UTC at an instant, in ms (Asia/Jakarta: +7h). */
+export function utcOffsetMs(timeZone: string, at: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** The columns, stable names for spreadsheets and scripts. */
+export const REPORT_COLUMNS: readonly string[] = [
+  'period',
+  'halted_seconds',
+  'halted_percent',
+  'halts',
+  ...REASON_CODES.map((code) => `seconds_${code}`),
+  'longest_central_outage_seconds',
+  'central_availability_percent',
+];
+
+/** CSV for a spreadsheet: one row per local day and a TOTAL row. */
+export function reportCsv(report: Report): string {
+  const line = (cells: readonly (string | number)[]) => cells.map(csvCell).join(',');
+  const rows = [...report.days, report.total].map((r) =>
+    line([
+      r.period,
+      Math.round(r.haltedSeconds),
+      (r.haltedRatio * 100).toFixed(2),
+      r.halts,
+      ...REASON_CODES.map((code) => Math.round(r.reasonSeconds[code])),
+      Math.round(r.longestCentralOutageSeconds),
+      r.centralAvailability === null ? '' : (r.centralAvailability * 100).toFixed(2),
+    ]),
+  );
+  return `${[line(REPORT_COLUMNS), ...rows].join('\r\n')}\r\n`;
+}
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  // Quote what needs it, and defuse spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,0 +1,161 @@
+// Bahasa Indonesia for the operator page /admin: login, dashboard, forms, messages. Pure.
+import type { AdminCatalogue } from './catalogue.js';
+
+export const idAdmin: AdminCatalogue = {
+  title: 'jaga · halaman operator',
+  login: {
+    heading: 'Masuk halaman operator',
+    intro: 'Masukkan token admin Anda (dari JAGA_ADMIN_TOKENS). Nama token Anda dicatat pada setiap tindakan.',
+    token: 'Token',
+    submit: 'Masuk',
+    failed: 'Gagal masuk. Periksa token lalu coba lagi.',
+    rateLimited: 'Terlalu banyak percobaan gagal dari alamat ini. Tunggu satu menit lalu coba lagi.',
+  },
+  signedInAs: (who) => `Masuk sebagai ${who}`,
+  logout: 'Keluar',
+  otherLanguage: { language: 'en', label: 'English' },
+  sections: {
+    gate: 'Gerbang perekaman',
+    overrides: 'Override aktif',
+    newOverride: 'Tetapkan override',
+    targets: 'Target server pusat',
+    volumes: 'Penyimpanan',
+    alerts: 'Peringatan (pending dan aktif)',
+    silences: 'Silence',
+    newSilence: 'Tambah silence',
+    outbox: 'Kotak keluar email',
+    history: 'Riwayat perubahan gerbang (20 terakhir)',
+    audit: 'Jejak audit (siapa, kapan, apa)',
+  },
+  gate: {
+    since: (when, ago) => `sejak ${when}${ago ? ` (${ago} lalu)` : ''}`,
+    decidedAt: (when) => `diputuskan ${when}`,
+    validUntil: (when) => `berlaku sampai ${when}`,
+    reasons: 'Penyebab henti',
+    overridden: 'Penyebab yang dibuka oleh override allow',
+    noReasons: 'Tidak ada penyebab henti.',
+    override: (action, by) => `Override ${action} oleh ${by} berlaku`,
+  },
+  columns: {
+    name: 'Nama',
+    kind: 'Jenis',
+    status: 'Status',
+    failures: 'Gagal beruntun',
+    lastProbe: 'Pemeriksaan terakhir',
+    latency: 'Waktu',
+    lastSuccess: 'Berhasil terakhir',
+    used: 'Terpakai',
+    avail: 'Sisa',
+    inodes: 'Inode',
+    fillRate: 'Laju isi',
+    eta: 'Penuh dalam',
+    time: 'Waktu',
+    change: 'Perubahan',
+    reasons: 'Penyebab',
+    who: 'Siapa',
+    what: 'Apa',
+    detail: 'Rincian',
+    alert: 'Peringatan',
+    severity: 'Tingkat',
+    state: 'Keadaan',
+    labels: 'Label',
+    values: 'Angka',
+    silencedBy: 'Dibisukan oleh',
+    action: 'Tindakan',
+    reason: 'Alasan',
+    by: 'Oleh',
+    created: 'Dibuat',
+    expires: 'Berakhir',
+    matchers: 'Pencocok',
+    comment: 'Catatan',
+    starts: 'Mulai',
+    recipient: 'Penerima',
+    subject: 'Subjek',
+    attempts: 'Percobaan',
+    error: 'Galat',
+  },
+  targetStatus: { unknown: 'belum diketahui', up: 'terhubung', down: 'terputus' },
+  probeOk: 'ok',
+  volumeOk: 'dapat dipercaya',
+  notFilling: 'tidak bertambah',
+  unknown: '?',
+  perHour: (amount) => `${amount}/jam`,
+  untilLifted: 'sampai dicabut',
+  none: 'Tidak ada.',
+  alertState: { pending: 'menunggu', firing: 'aktif' },
+  alertingOff: 'Peringatan tidak diatur (tidak ada bagian `alerts` di konfigurasi).',
+  outbox: {
+    pending: (count) => `Menunggu dikirim: ${count}`,
+    oldest: (when) => `tertua sejak ${when}`,
+    pendingHeading: 'Menunggu',
+    givenUpHeading: 'Gagal dikirim (menyerah)',
+    status: { pending: 'menunggu', sent: 'terkirim', failed: 'ditolak', expired: 'kedaluwarsa' },
+  },
+  audit: {
+    'override.create': 'membuat override',
+    'override.lift': 'mencabut override',
+    'silence.create': 'membuat silence',
+    'silence.expire': 'mengakhiri silence',
+  },
+  overrideAction: { halt: 'halt (hentikan)', allow: 'allow (buka)' },
+  silenceSource: { config: 'konfigurasi', api: 'dibuat orang' },
+  recurring: (cron, duration) => `berulang: ${cron}, selama ${duration}`,
+  lift: 'Cabut',
+  expire: 'Akhiri',
+  form: {
+    action: 'Tindakan',
+    halt: 'halt: hentikan perekaman',
+    allow: 'allow: buka perekaman (wajib berakhir, maks. 24 jam; tidak menembus batas aman penyimpanan)',
+    reason: 'Alasan (dicatat di audit)',
+    duration: 'Lama',
+    durationHint: 'mis. 30m, 2h; kosong = sampai dicabut (hanya halt)',
+    setOverride: 'Tetapkan override',
+    matchers: 'Pencocok, satu per baris: label=nilai (nilai boleh ~regex)',
+    silenceDuration: 'Lama (maks. 7 hari)',
+    comment: 'Catatan (mis. pemeliharaan server pusat)',
+    addSilence: 'Tambah silence',
+  },
+  flash: {
+    overrideCreated: (id) => `Override ${id} ditetapkan.`,
+    overrideLifted: (id) => `Override ${id} dicabut.`,
+    silenceCreated: (id) => `Silence ${id} ditambahkan.`,
+    silenceExpired: (id) => `Silence ${id} diakhiri.`,
+  },
+  problem: (field, code) => {
+    switch (code) {
+      case 'bad_duration':
+        return 'Lama tidak valid: tulis mis. 30m, 2h atau 1h30m.';
+      case 'allow_needs_expiry':
+        return 'Override allow wajib berakhir: isi lama, paling lama 24 jam.';
+      case 'allow_too_long':
+        return 'Override allow paling lama 24 jam.';
+      case 'silence_too_long':
+        return 'Silence paling lama 7 hari.';
+      case 'silence_ends_before_start':
+      case 'expires_in_past':
+        return 'Waktu berakhir harus di masa depan.';
+      case 'for_and_expires_at':
+        return 'Isi lama atau waktu berakhir, jangan keduanya.';
+      case 'bad_regex':
+        return 'Pencocok ~regex bukan ekspresi reguler yang valid.';
+      case 'bad_matcher_line':
+        return 'Pencocok harus berbentuk label=nilai, satu per baris, tiap label sekali.';
+      case 'invalid':
+        if (field === 'reason') return 'Alasan wajib diisi (paling banyak 500 karakter).';
+        if (field === 'comment') return 'Catatan wajib diisi (paling banyak 500 karakter).';
+        if (field === 'matchers') return 'Isi 1 sampai 10 pencocok; label hanya huruf, angka dan _ (tidak diawali angka), nilai paling banyak 200 karakter.';
+        if (field === 'action') return 'Pilih halt atau allow.';
+        return `Isian ${field} tidak valid.`;
+    }
+  },
+  errors: {
+    title: 'Permintaan ditolak',
+    csrf: 'Formulir ini kedaluwarsa atau bukan dari halaman ini. Muat ulang halaman operator lalu coba lagi. Tidak ada yang diubah.',
+    notFound: 'Halaman tidak ditemukan.',
+    overrideGone: 'Override itu tidak aktif lagi (sudah dicabut atau berakhir).',
+    silenceGone: 'Silence itu tidak aktif lagi atau berasal dari konfigurasi.',
+    tooLarge: 'Isian terlalu besar.',
+    internal: 'Galat internal; lihat log jaga.',
+    back: 'Kembali ke halaman operator',
+  },
+};

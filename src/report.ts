@@ -1,0 +1,18 @@
+// Reads a period's transitions and central probe samples from the store and builds the report.
+// I/O (SQLite reads) around the pure domain/report.ts.
+import { buildReport, utcOffsetMs, type Report } from './domain/report.js';
+import type { Transition } from './domain/types.js';
+import type { Store } from './store/sqlite.js';
+
+export function loadReport(store: Store, centralTargets: readonly string[], since: number, until: number, timeZone: string): Report {
+  const { before, items } = store.transitions.period(since, until);
+  const codes = (t: Transition) => t.reasons.map((r) => r.code);
+  return buildReport({
+    since,
+    until,
+    atStart: before ? { to: before.to, reasons: codes(before) } : null,
+    transitions: items.map((t) => ({ at: t.at, to: t.to, reasons: codes(t) })),
+    centralSamples: Object.fromEntries(centralTargets.map((name) => [name, store.samples.targetSamples(name, since, until)])),
+    utcOffsetMs: utcOffsetMs(timeZone, since),
+  });
+}

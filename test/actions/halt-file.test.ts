@@ -1,0 +1,138 @@
+// The halt_file action on real files: there while halted, gone while allowed, made so on start (a stale
+// file from before is removed), put back when someone removes it, and retried after EROFS (a real
+// read-only tmpfs) without ever throwing.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { openStore, type Store } from '../../src/store/sqlite.js';
+import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
+import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { waitUntil } from '../helpers/webhook-receiver.js';
+
+let dir: string;
+let store: Store;
+let harnesses: Harness[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jaga-haltfile-'));
+  store = openStore(join(dir, 'jaga.db'));
+  harnesses = [];
+});
+afterEach(async () => {
+  for (const h of harnesses) await h.actions.stop(1_000);
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function haltFile(path: string, clock?: () => number): Harness {
+  const h = startActions([{ type: 'halt_file', path }], store, clock ? { clock } : {});
+  harnesses.push(h);
+  return h;
+}
+
+/** Hands `view` on every 10 ms (as the engine does every second) until `predicate` holds. */
+async function driveUntil(h: Harness, view: ReturnType<typeof gateAt>, predicate: () => boolean, what: string): Promise<void> {
+  await waitUntil(
+    () => {
+      h.actions.update(view);
+      return predicate();
+    },
+    3_000,
+    what,
+  );
+}
+
+describe('halt_file', () => {
+  test('appears (with its parent directories) on halt, disappears on allow', async () => {
+    const path = join(dir, 'run', 'jaga', 'HALT');
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('allowed', 1_000), () => h.count('halt_file', 'ok') === 0 && h.logs.length === 0, 'nothing to do while allowed');
+    assert.equal(existsSync(path), false);
+
+    const halted = gateAt('halted', Date.UTC(2024, 5, 11), ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL']);
+    await driveUntil(h, halted, () => existsSync(path), 'the halt file');
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), {
+      state: 'halted',
+      since: '2024-06-11T00:00:00.000Z',
+      reasons: ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL'],
+    });
+    assert.deepEqual(readdirSync(join(dir, 'run', 'jaga')), ['HALT'], 'no temporary file left behind');
+
+    await driveUntil(h, gateAt('allowed', Date.UTC(2024, 5, 11, 1)), () => h.count('halt_file', 'ok') === 2, 'the halt file to go');
+    assert.equal(existsSync(path), false);
+    const done = h.logs.filter((l) => l.action === 'halt_file' && l.result === 'ok').map((l) => [l.msg, l.state]);
+    assert.deepEqual(done, [
+      ['halt file created', 'halted'],
+      ['halt file removed', 'allowed'],
+    ]);
+    assert.equal(h.count('halt_file', 'ok'), 2);
+  });
+
+  test('on start while allowed, a stale file from before is removed; while halted, a wrong one is rewritten', async () => {
+    const path = join(dir, 'HALT');
+    writeFileSync(path, 'stale from last week\n');
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('allowed', 5), () => !existsSync(path), 'the stale halt file to be removed');
+
+    writeFileSync(path, 'stale\n');
+    const again = haltFile(join(dir, 'HALT'));
+    await driveUntil(again, gateAt('halted', 0, ['PROBES_STALE']), () => readFileSync(path, 'utf8').includes('PROBES_STALE'), 'the content to be put right');
+  });
+
+  test('reasons that change while halted update the content; a file removed by someone comes back', async () => {
+    const path = join(dir, 'HALT');
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('halted', 0, ['CENTRAL_UNREACHABLE']), () => existsSync(path), 'the halt file');
+    await driveUntil(h, gateAt('halted', 0, ['STORAGE_FLOOR']), () => readFileSync(path, 'utf8').includes('STORAGE_FLOOR'), 'new reasons');
+    rmSync(path);
+    await driveUntil(h, gateAt('halted', 0, ['STORAGE_FLOOR']), () => existsSync(path), 'the removed file to be put back (recheck)');
+    assert.ok(h.logs.some((l) => l.level === 40 && /changed outside jaga/.test(l.msg)), 'the repair is logged as a warning');
+  });
+
+  test('a failure (EROFS) is logged once, retried on later updates, and never thrown', async (t) => {
+    let tmpfs: Tmpfs;
+    try {
+      tmpfs = mountTmpfs('size=1m');
+    } catch (error) {
+      return t.skip(String(error));
+    }
+    try {
+      tmpfs.remount('ro');
+      const path = join(tmpfs.dir, 'HALT');
+      const h = haltFile(path);
+      const halted = gateAt('halted', 0);
+      await driveUntil(h, halted, () => h.count('halt_file', 'retry') >= 3, 'three failed attempts');
+      const errors = h.logs.filter((l) => l.level === 50);
+      assert.equal(errors.length, 1, 'loud once, then quiet');
+      assert.match(String((errors[0]?.err as { code?: string } | undefined)?.code), /EROFS/);
+      tmpfs.remount('rw');
+      await driveUntil(h, halted, () => existsSync(path), 'the halt file once the mount is writable again');
+      assert.ok(h.logs.some((l) => l.msg === 'halt file created' && l.recovered === true));
+    } finally {
+      tmpfs.unmount();
+      tmpfs.remove();
+    }
+  });
+
+  test('retries are spaced by haltFileRetryMs, not made on every decision', async () => {
+    const blocker = join(dir, 'not-a-directory');
+    writeFileSync(blocker, '');
+    let now = 0;
+    const h = haltFile(join(blocker, 'HALT'), () => now);
+    const halted = gateAt('halted', 0);
+    h.actions.update(halted);
+    await waitUntil(() => h.count('halt_file', 'retry') === 1, 2_000, 'the first failure (ENOTDIR)');
+    for (let i = 0; i < 5; i++) {
+      now += 10; // 50 ms of fake time: below the 100 ms retry interval
+      h.actions.update(halted);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(h.count('halt_file', 'retry'), 1);
+    now += 100;
+    h.actions.update(halted);
+    await waitUntil(() => h.count('halt_file', 'retry') === 2, 2_000, 'the second attempt once the interval passed');
+  });
+});

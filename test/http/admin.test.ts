@@ -1,0 +1,251 @@
+// The pure parts of /admin: sessions and their expiry on a fake clock, the login rate limiter, CSRF and
+// origin checks, form parsing through the API's own rules, and escaping in the rendered pages.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Gate, Override } from '../../src/domain/types.js';
+import { sessionCookie } from '../../src/http/admin.js';
+import { formField, overrideFromForm, silenceFromForm } from '../../src/http/admin-forms.js';
+import { escapeHtml, html } from '../../src/http/admin-html.js';
+import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore } from '../../src/http/admin-session.js';
+import { dashboardPage, loginPage, type DashboardData } from '../../src/http/admin-views.js';
+import { RequestError } from '../../src/http/requests.js';
+import { catalogue } from '../../src/i18n/catalogue.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function fakeClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('SessionStore', () => {
+  test('a session lives while used, and dies after 30 idle minutes', () => {
+    const clock = fakeClock();
+    const store = new SessionStore(clock.now);
+    const { id, session } = store.create('kabid');
+    assert.equal(session.who, 'kabid');
+    assert.match(id, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+    assert.match(session.csrf, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(session.csrf, id);
+    clock.advance(29 * MIN);
+    assert.equal(store.get(id)?.who, 'kabid', 'used within the idle window');
+    clock.advance(29 * MIN);
+    assert.equal(store.get(id)?.who, 'kabid', 'each use restarts the idle window');
+    clock.advance(30 * MIN);
+    assert.equal(store.get(id), null, 'idle for 30 minutes');
+    assert.equal(store.size, 0, 'forgotten once found expired');
+  });
+
+  test('12 hours after login a session ends however busy it is', () => {
+    const clock = fakeClock();
+    const store = new SessionStore(clock.now);
+    const { id } = store.create('it');
+    for (let elapsed = 0; elapsed < 12 * HOUR - 20 * MIN; elapsed += 20 * MIN) {
+      clock.advance(20 * MIN);
+      assert.ok(store.get(id), `alive at ${elapsed / MIN + 20} min`);
+    }
+    clock.advance(20 * MIN);
+    assert.equal(store.get(id), null);
+  });
+
+  test('ids are unique, unknown and malformed ids find nothing, destroy ends a session', () => {
+    const store = new SessionStore(() => 0);
+    const a = store.create('a');
+    const b = store.create('a');
+    assert.notEqual(a.id, b.id);
+    assert.notEqual(a.session.csrf, b.session.csrf);
+    for (const bad of [undefined, '', 'x', a.id.slice(1), 'y'.repeat(10_000)]) assert.equal(store.get(bad), null);
+    store.destroy(a.id);
+    assert.equal(store.get(a.id), null);
+    assert.ok(store.get(b.id));
+  });
+
+  test('memory stays bounded: beyond maxSessions the oldest are dropped', () => {
+    const store = new SessionStore(() => 0, { idleMs: HOUR, absoluteMs: 12 * HOUR, maxSessions: 3 });
+    const ids = [1, 2, 3, 4, 5].map((n) => store.create(`u${n}`).id);
+    assert.equal(store.size, 3);
+    assert.deepEqual(ids.map((id) => store.get(id)?.who ?? null), [null, null, 'u3', 'u4', 'u5']);
+  });
+});
+
+describe('LoginLimiter', () => {
+  test('5 failures within a minute block the address; the window slides', () => {
+    const clock = fakeClock();
+    const limiter = new LoginLimiter(clock.now);
+    for (let i = 0; i < 5; i += 1) {
+      assert.equal(limiter.blocked('10.0.0.1'), false, `attempt ${i + 1}`);
+      limiter.recordFailure('10.0.0.1');
+      clock.advance(1_000);
+    }
+    assert.equal(limiter.blocked('10.0.0.1'), true);
+    assert.equal(limiter.blocked('10.0.0.2'), false, 'other addresses are not affected');
+    clock.advance(55_000); // the first failure is now 60 s old, the other four younger
+    assert.equal(limiter.blocked('10.0.0.1'), false);
+    limiter.recordFailure('10.0.0.1');
+    assert.equal(limiter.blocked('10.0.0.1'), true, 'four recent plus one new');
+  });
+
+  test('a success forgets the failures', () => {
+    const limiter = new LoginLimiter(() => 0);
+    for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
+    limiter.recordSuccess('a');
+    for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
+    assert.equal(limiter.blocked('a'), false);
+  });
+
+  test('memory stays bounded under a spray of addresses', () => {
+    const clock = fakeClock();
+    const limiter = new LoginLimiter(clock.now, { maxFailures: 2, windowMs: MIN, maxAddresses: 100 });
+    for (let i = 0; i < 1_000; i += 1) limiter.recordFailure(`10.0.${i >> 8}.${i & 255}`);
+    assert.ok(limiter.size <= 100, `size ${limiter.size}`);
+    limiter.recordFailure('attacker');
+    limiter.recordFailure('attacker');
+    assert.equal(limiter.blocked('attacker'), true, 'the newest address is kept');
+  });
+});
+
+describe('CSRF and origin', () => {
+  test('constantTimeEqual matches only the same string', () => {
+    const token = 'MLHxJLaRTIpcZ2pkq4mU-UD-72IIa4aVww7rNX7hNa8';
+    assert.equal(constantTimeEqual(token, token), true);
+    assert.equal(constantTimeEqual(token, `${token.slice(0, -1)}9`), false, 'same length, one character off');
+    assert.equal(constantTimeEqual(token, token.slice(0, 10)), false, 'a prefix');
+    assert.equal(constantTimeEqual(token, `${token}x`), false, 'longer');
+    assert.equal(constantTimeEqual(token, undefined), false);
+    assert.equal(constantTimeEqual(token, [token]), false, 'a repeated field');
+    assert.equal(constantTimeEqual('', ''), false, 'an empty expected token matches nothing');
+  });
+
+  const rows: [string, Parameters<typeof sameOrigin>[0], boolean][] = [
+    ['no browser headers (curl)', { origin: undefined, secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, true],
+    ['same origin', { origin: 'http://127.0.0.1:9469', secFetchSite: 'same-origin', host: '127.0.0.1:9469', protocol: 'http' }, true],
+    ['other port', { origin: 'http://127.0.0.1:8080', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
+    ['other scheme', { origin: 'https://127.0.0.1:9469', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
+    ['opaque origin', { origin: 'null', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
+    ['cross-site fetch', { origin: undefined, secFetchSite: 'cross-site', host: '127.0.0.1:9469', protocol: 'http' }, false],
+    ['same-site but another origin', { origin: undefined, secFetchSite: 'same-site', host: 'jaga.kantor.lan', protocol: 'http' }, false],
+    ['typed in the address bar', { origin: undefined, secFetchSite: 'none', host: 'jaga.kantor.lan', protocol: 'http' }, false],
+    ['origin without host', { origin: 'http://x', secFetchSite: undefined, host: undefined, protocol: 'http' }, false],
+  ];
+  for (const [name, headers, expected] of rows) {
+    test(`sameOrigin: ${name}`, () => assert.equal(sameOrigin(headers), expected));
+  }
+
+  test('the session cookie is read by its exact name', () => {
+    assert.equal(sessionCookie('a=1; jaga_admin=abc; b=2'), 'abc');
+    assert.equal(sessionCookie('xjaga_admin=abc'), undefined);
+    assert.equal(sessionCookie(undefined), undefined);
+    assert.equal(sessionCookie('jaga_admin=first; jaga_admin=second'), 'first');
+  });
+});
+
+describe('forms, through the same rules as the API', () => {
+  const NOW = Date.parse('2026-11-30T08:00:00Z');
+  const refused = (run: () => unknown, code: string, field: string) =>
+    assert.throws(run, (error: unknown) => error instanceof RequestError && error.code === code && error.field === field);
+
+  test('formField takes single strings only', () => {
+    assert.equal(formField({ a: 'x' }, 'a'), 'x');
+    assert.equal(formField({ a: ['x', 'y'] }, 'a'), undefined);
+    assert.equal(formField({}, 'toString'), undefined, 'not from the prototype');
+    assert.equal(formField(undefined, 'a'), undefined);
+  });
+
+  test('overrides', () => {
+    assert.deepEqual(overrideFromForm({ action: 'halt', reason: ' uji ', for: '' }, NOW), { action: 'halt', reason: 'uji', expiresAt: null });
+    assert.deepEqual(overrideFromForm({ action: 'allow', reason: 'uji', for: ' 2h ' }, NOW), { action: 'allow', reason: 'uji', expiresAt: NOW + 2 * HOUR });
+    assert.equal(overrideFromForm({ action: 'allow', reason: 'uji', for: '24h' }, NOW).expiresAt, NOW + 24 * HOUR);
+    refused(() => overrideFromForm({ action: 'allow', reason: 'uji', for: '' }, NOW), 'allow_needs_expiry', 'for');
+    refused(() => overrideFromForm({ action: 'allow', reason: 'uji', for: '24h1s' }, NOW), 'allow_too_long', 'for');
+    refused(() => overrideFromForm({ action: 'halt', reason: 'uji', for: 'soon' }, NOW), 'bad_duration', 'for');
+    refused(() => overrideFromForm({ action: 'halt', reason: 'uji', for: '0s' }, NOW), 'bad_duration', 'for');
+    refused(() => overrideFromForm({ action: 'halt', reason: '   ', for: '' }, NOW), 'invalid', 'reason');
+    refused(() => overrideFromForm({ action: 'halt', reason: 'x'.repeat(501), for: '' }, NOW), 'invalid', 'reason');
+    refused(() => overrideFromForm({ action: 'open', reason: 'uji', for: '' }, NOW), 'invalid', 'action');
+  });
+
+  test('silences', () => {
+    const form = { matchers: 'alertname=CentralUnreachable\r\n\n  target = ~pusat-.* \n', for: '2h', comment: 'pemeliharaan' };
+    assert.deepEqual(silenceFromForm(form, NOW), {
+      matchers: { alertname: 'CentralUnreachable', target: '~pusat-.*' },
+      startsAt: NOW,
+      endsAt: NOW + 2 * HOUR,
+      comment: 'pemeliharaan',
+    });
+    assert.equal(silenceFromForm({ ...form, for: '7d' }, NOW).endsAt, NOW + 7 * 24 * HOUR);
+    refused(() => silenceFromForm({ ...form, for: '7d1m' }, NOW), 'silence_too_long', 'for');
+    refused(() => silenceFromForm({ ...form, for: '' }, NOW), 'bad_duration', 'for');
+    refused(() => silenceFromForm({ ...form, matchers: 'CentralUnreachable' }, NOW), 'bad_matcher_line', 'matchers');
+    refused(() => silenceFromForm({ ...form, matchers: 'a=1\na=2' }, NOW), 'bad_matcher_line', 'matchers');
+    refused(() => silenceFromForm({ ...form, matchers: '' }, NOW), 'invalid', 'matchers');
+    refused(() => silenceFromForm({ ...form, matchers: '1abc=x' }, NOW), 'invalid', 'matchers');
+    refused(() => silenceFromForm({ ...form, matchers: 'target=~pusat-(' }, NOW), 'bad_regex', 'matchers');
+    refused(() => silenceFromForm({ ...form, matchers: Array.from({ length: 11 }, (_, i) => `l${i}=v`).join('\n') }, NOW), 'invalid', 'matchers');
+    refused(() => silenceFromForm({ ...form, comment: '' }, NOW), 'invalid', 'comment');
+  });
+
+  test('every refusal has words in both languages', () => {
+    for (const language of ['id', 'en'] as const) {
+      const problem = catalogue(language).admin.problem;
+      for (const code of ['bad_duration', 'allow_needs_expiry', 'allow_too_long', 'silence_too_long', 'bad_regex', 'bad_matcher_line'] as const) {
+        assert.ok(problem('for', code).length > 10, `${language} ${code}`);
+      }
+      assert.notEqual(problem('reason', 'invalid'), problem('comment', 'invalid'));
+    }
+  });
+});
+
+describe('rendering escapes everything people typed', () => {
+  const EVIL = `<script>alert("x")</script>' onmouseover='y' &amp;`;
+
+  test('escapeHtml and html``', () => {
+    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    assert.equal(html`<p title="${'"'}">${['<b>', html`<i>ok</i>`, null, false, 3]}</p>`.value, '<p title="&quot;">&lt;b&gt;<i>ok</i>3</p>');
+  });
+
+  test('the dashboard carries no markup from data, only escaped text', () => {
+    const override: Override = { id: 'ovr-1', action: 'halt', reason: EVIL, by: `tester${EVIL}`, createdAt: 0, expiresAt: null, liftedAt: null, liftedBy: null };
+    const gate: Gate = {
+      state: 'halted',
+      since: 0,
+      reasons: [{ code: 'MANUAL_HALT', subject: 'ovr-1', since: 0, facts: { by: 'tester', reason: EVIL, expiresAt: null } }],
+      overridden: [],
+      clearSince: null,
+      decidedAt: 1_000,
+      validUntil: 4_000,
+      override,
+    };
+    const data: DashboardData = {
+      gate,
+      resumeAfterMs: 120_000,
+      targets: [],
+      volumes: [],
+      overrides: [override],
+      alerts: [],
+      silences: [{ id: 'sil-1', matchers: { alertname: EVIL }, startsAt: 0, endsAt: HOUR, createdBy: 'it', comment: EVIL }],
+      outbox: { stats: { pending: 0, oldestPendingAt: null, failedSince24h: 0, expiredSince24h: 0 }, pending: [], givenUp: [] },
+      history: [{ id: 1, at: 0, from: 'allowed', to: 'halted', reasons: gate.reasons, evidence: {} }],
+      audit: [{ id: 1, at: 0, actor: `tester${EVIL}`, action: 'override.create', detail: { ...override } }],
+    };
+    const view = { c: catalogue('id'), language: 'id' as const, timeZone: 'Asia/Jakarta', now: 10_000, langQuery: '', csrf: 'tok"en' };
+    const page = dashboardPage({ view, who: `tester${EVIL}`, data, forms: { override: { values: { action: 'halt', reason: EVIL, for: '"' }, error: EVIL } } });
+    assert.ok(!page.includes('<script>'), 'no script element');
+    assert.ok(!page.includes(`' onmouseover='y'`), 'no attribute breakout');
+    assert.ok(page.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'));
+    assert.ok(page.includes('name="csrf" value="tok&quot;en"'));
+    assert.ok(page.includes('action="/admin/overrides/ovr-1/lift"'));
+    assert.ok(page.includes('action="/admin/silences/sil-1/expire"'));
+    assert.ok(!/<[^>]+\sstyle=/.test(page), 'no inline style (CSP allows only the stylesheet)');
+    assert.ok(!/<script/i.test(page), 'no script at all');
+  });
+
+  test('the login page says the same whatever went wrong, in the chosen language', () => {
+    const id = loginPage(catalogue('id'), 'id', '', catalogue('id').admin.login.failed);
+    const en = loginPage(catalogue('en'), 'en', '?lang=en', catalogue('en').admin.login.failed);
+    assert.match(id, /<html lang="id">/);
+    assert.match(id, /Gagal masuk/);
+    assert.match(en, /Sign-in failed/);
+    assert.match(en, /action="\/admin\/login\?lang=en"/);
+  });
+});
