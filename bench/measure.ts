@@ -14,7 +14,9 @@ export interface WindowPlan {
 }
 
 export interface WindowSample {
+  /** Measured wall time; the window holds exactly `expected / N` rounds, which take `nominalMs`. */
   readonly wallMs: number;
+  readonly nominalMs: number;
   readonly cpuMs: number;
   readonly probes: number;
   readonly failed: number;
@@ -24,10 +26,13 @@ export interface WindowSample {
 export interface RateFigures {
   /** Medians over the windows. */
   readonly cpuMsPerProbe: number;
+  /** CPU time over the time its rounds take (the window's whole intervals). */
   readonly coreFraction: number;
   readonly probesPerSecond: number;
   /** VmHWM at the end of the run: the peak resident set over the whole life of the process. */
   readonly peakRssMiB: number;
+  /** VmRSS at the end of the run. */
+  readonly rssAtEndMiB: number;
   readonly windows: readonly WindowSample[];
 }
 
@@ -54,6 +59,7 @@ export async function measureWindows(subject: Subject, load: ProbeLoad, plan: Wi
     const after = await subject.count();
     windows.push({
       wallMs: wallAfter - wallBefore,
+      nominalMs: windowMs,
       cpuMs: cpuAfter - cpuBefore,
       probes: after.done - before.done,
       failed: after.failed - before.failed,
@@ -63,15 +69,16 @@ export async function measureWindows(subject: Subject, load: ProbeLoad, plan: Wi
     cpuBefore = cpuMs(subject.pid);
     wallBefore = performance.now();
   }
-  return figuresOf(windows, statusMiB(subject.pid, 'VmHWM'));
+  return figuresOf(windows, statusMiB(subject.pid, 'VmHWM'), statusMiB(subject.pid, 'VmRSS'));
 }
 
-export function figuresOf(windows: readonly WindowSample[], peakRssMiB: number): RateFigures {
+export function figuresOf(windows: readonly WindowSample[], peakRssMiB: number, rssAtEndMiB: number): RateFigures {
   return {
     cpuMsPerProbe: median(windows.map((w) => (w.probes > 0 ? w.cpuMs / w.probes : Number.NaN))),
-    coreFraction: median(windows.map((w) => w.cpuMs / w.wallMs)),
-    probesPerSecond: median(windows.map((w) => (w.probes * 1000) / w.wallMs)),
+    coreFraction: median(windows.map((w) => w.cpuMs / w.nominalMs)),
+    probesPerSecond: median(windows.map((w) => (w.probes * 1000) / w.nominalMs)),
     peakRssMiB,
+    rssAtEndMiB,
     windows,
   };
 }

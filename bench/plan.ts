@@ -55,7 +55,8 @@ export const FULL_PLAN: BenchPlan = {
       targets: 1_000,
       intervalMs: 2_000,
       timeoutMs: 1_000,
-      windows: { windowMs: 10_000, rounds: 3, minWarmupMs: 2_000 },
+      // The first round (all at once) must be over before the warm-up round: two intervals.
+      windows: { windowMs: 10_000, rounds: 3, minWarmupMs: 4_000 },
       subjects: ALL_SUBJECTS,
       goals: { http: 0.6, tcp: 0.35 },
       latencyHere: false,
@@ -66,7 +67,7 @@ export const FULL_PLAN: BenchPlan = {
       targets: 100,
       intervalMs: 1_000,
       timeoutMs: 500,
-      windows: { windowMs: 8_000, rounds: 3, minWarmupMs: 2_000 },
+      windows: { windowMs: 6_000, rounds: 3, minWarmupMs: 2_000 },
       subjects: ['jaga-http', 'blackbox-http', 'jaga-tcp', 'blackbox-tcp'],
       goals: { http: null, tcp: null },
       latencyHere: false,

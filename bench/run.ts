@@ -74,7 +74,7 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
           const expected = figures.windows.reduce((sum, w) => sum + w.expected, 0);
           log(
             `${scenario.id} ${subjectId}: ${figures.cpuMsPerProbe.toFixed(3)} ms/probe, ${(figures.coreFraction * 100).toFixed(1)}% of a core, ` +
-              `${figures.peakRssMiB.toFixed(0)} MiB peak, ${done}/${expected} probes`,
+              `${figures.peakRssMiB.toFixed(0)} MiB peak (${figures.rssAtEndMiB.toFixed(0)} at end), ${done}/${expected} probes`,
           );
           if (scenario.latencyHere && subjectId === 'jaga-http' && subject instanceof JagaSubject) {
             const jagaScrapes = await timeScrapes(`${subject.url}/metrics`, plan.scrapes);

@@ -91,6 +91,7 @@ th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bo
 th { background: #eef0f3; white-space: nowrap; }
 td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 code, .facts { font: .85rem/1.35 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
+code.id { white-space: nowrap; overflow-wrap: normal; }
 ul.facts { margin: .2rem 0 0; padding-left: 1rem; }
 .tag { display: inline-block; padding: 0 .4rem; border-radius: 4px; font-weight: 600; font-size: .85rem; }
 .tag.up, .tag.ok, .tag.allowed { background: #e8f5ec; color: var(--ok); }

@@ -1,6 +1,5 @@
-// The dashboard's parts for /admin, each from a snapshot: gate with its reasons and numbers, targets,
-// volumes, overrides, alerts, silences, outbox, history and audit. Internal view (details, paths and
-// recipients are for operators). Pure: everything arrives as arguments; every value is escaped.
+// The dashboard's parts for /admin (gate and reasons with numbers, targets, volumes, overrides, alerts,
+// silences, outbox, history, audit), internal view for operators. Pure; every value is escaped.
 import type { Alert, RecurringSilence, Silence } from '../alerting/types.js';
 import { formatBytes } from '../config/units.js';
 import type { FactValue, Gate, Override, Reason, TargetState, VolumeState } from '../domain/types.js';
@@ -52,10 +51,10 @@ const tag = (cls: string, text: string): Html => html`<span class="tag ${cls}">$
 const pairs = (record: Readonly<Record<string, unknown>>): Fragment =>
   html`<ul class="facts">${Object.entries(record).map(([k, value]) => html`<li>${k}=${typeof value === 'string' ? value : JSON.stringify(value)}</li>`)}</ul>`;
 
-/** A reason's numbers, with times and byte counts made readable (the raw value stays in the title). */
+/** A reason's or alert's numbers, with times and byte counts made readable (raw bytes stay in the title). */
 function factList(v: AdminView, facts: Reason['facts']): Fragment {
   const shown = (key: string, value: FactValue): Fragment => {
-    if (typeof value === 'number' && key.endsWith('At')) return when(v, value);
+    if (typeof value === 'number' && (key === 'since' || /(At|Since)$/.test(key))) return when(v, value);
     if (typeof value === 'number' && key.endsWith('Bytes')) return html`<span title="${value}">${formatBytes(value)}</span>`;
     return value === null ? '–' : String(value);
   };
@@ -88,9 +87,9 @@ export function overridesSection(v: AdminView, overrides: readonly Override[]): 
   const t = v.c.admin;
   const cols = t.columns;
   const rows = overrides.map(
-    (o) => html`<tr><td><code>${o.id}</code></td><td>${tag(o.action === 'halt' ? 'bad' : 'ok', t.overrideAction[o.action])}</td><td>${o.reason}</td><td>${o.by}</td><td>${when(v, o.createdAt)}</td><td>${o.expiresAt === null ? t.untilLifted : when(v, o.expiresAt)}</td><td>${postButton(v, `/admin/overrides/${encodeURIComponent(o.id)}/lift`, t.lift)}</td></tr>`,
+    (o) => html`<tr><td>${postButton(v, `/admin/overrides/${encodeURIComponent(o.id)}/lift`, t.lift)}</td><td>${tag(o.action === 'halt' ? 'bad' : 'ok', t.overrideAction[o.action])}</td><td>${o.reason}</td><td>${o.by}</td><td>${when(v, o.createdAt)}</td><td>${o.expiresAt === null ? t.untilLifted : when(v, o.expiresAt)}</td><td><code class="id">${o.id}</code></td></tr>`,
   );
-  return html`<section id="overrides"><h2>${t.sections.overrides}</h2>${table(['ID', cols.action, cols.reason, cols.by, cols.created, cols.expires, ''], rows, t.none)}</section>`;
+  return html`<section id="overrides"><h2>${t.sections.overrides}</h2>${table(['', cols.action, cols.reason, cols.by, cols.created, cols.expires, 'ID'], rows, t.none)}</section>`;
 }
 
 export function targetsSection(v: AdminView, targets: readonly TargetState[]): Html {
@@ -116,7 +115,7 @@ export function volumesSection(v: AdminView, volumes: readonly VolumeState[]): H
     const used = usage
       ? html`<meter min="0" max="1" value="${usage.usedRatio.toFixed(4)}">${pct(usage.usedRatio)}</meter> ${pct(usage.usedRatio)}<br><span class="muted">${formatBytes(usage.usedBytes)} / ${formatBytes(usage.sizeBytes)}</span>`
       : '–';
-    const inodes = usage && usage.filesTotal > 0 ? html`${pct(usage.filesUsedRatio)}<br><span class="muted">${usage.filesFree} free</span>` : '–';
+    const inodes = usage && usage.filesTotal > 0 ? html`${pct(usage.filesUsedRatio)}<br><span class="muted">${t.inodesFree(usage.filesFree)}</span>` : '–';
     const rate = volume.fillRateBytesPerSecond;
     const fill = rate === null ? t.unknown : rate < 0 ? t.perHour(formatBytes(-rate * 3600)) : t.notFilling;
     const eta = volume.fullEtaSeconds === null ? '–' : duration(volume.fullEtaSeconds, v.c.email.durationWords);
@@ -130,7 +129,7 @@ export function alertsSection(v: AdminView, alerts: readonly AlertRow[] | null):
   const cols = t.columns;
   if (alerts === null) return html`<section id="alerts"><h2>${t.sections.alerts}</h2><p class="muted">${t.alertingOff}</p></section>`;
   const rows = alerts.map(
-    (a) => html`<tr><td>${a.name}</td><td>${tag(a.severity, a.severity)}</td><td>${tag(a.state, t.alertState[a.state])}</td><td>${when(v, a.firingSince ?? a.activeSince)}</td><td>${pairs(a.labels)}</td><td>${pairs(a.values)}</td><td>${a.silencedBy ? html`<code>${a.silencedBy}</code>` : '–'}</td></tr>`,
+    (a) => html`<tr><td>${a.name}</td><td>${tag(a.severity, a.severity)}</td><td>${tag(a.state, t.alertState[a.state])}</td><td>${when(v, a.firingSince ?? a.activeSince)}</td><td>${pairs(a.labels)}</td><td>${factList(v, a.values)}</td><td>${a.silencedBy ? html`<code>${a.silencedBy}</code>` : '–'}</td></tr>`,
   );
   return html`<section id="alerts"><h2>${t.sections.alerts}</h2>${table([cols.alert, cols.severity, cols.state, cols.time, cols.labels, cols.values, cols.silencedBy], rows, t.none)}</section>`;
 }
@@ -142,13 +141,13 @@ export function silencesSection(v: AdminView, silences: readonly (Silence | Recu
   const rows = silences.map((s) => {
     const matchers = pairs(s.matchers);
     if ('cron' in s) {
-      return html`<tr><td><code>${s.id}</code></td><td>${matchers}</td><td>${s.comment}</td><td>${t.silenceSource.config}</td><td colspan="2">${t.recurring(s.cron, duration(s.durationMs / 1000, v.c.email.durationWords))}</td><td></td></tr>`;
+      return html`<tr><td></td><td>${matchers}</td><td>${s.comment}</td><td>${t.silenceSource.config}</td><td colspan="2">${t.recurring(s.cron, duration(s.durationMs / 1000, v.c.email.durationWords))}</td><td><code class="id">${s.id}</code></td></tr>`;
     }
     const fromConfig = s.createdBy === 'config';
     const action = fromConfig ? null : postButton(v, `/admin/silences/${encodeURIComponent(s.id)}/expire`, t.expire);
-    return html`<tr><td><code>${s.id}</code></td><td>${matchers}</td><td>${s.comment}</td><td>${fromConfig ? t.silenceSource.config : s.createdBy}</td><td>${when(v, s.startsAt)}</td><td>${when(v, s.endsAt)}</td><td>${action}</td></tr>`;
+    return html`<tr><td>${action}</td><td>${matchers}</td><td>${s.comment}</td><td>${fromConfig ? t.silenceSource.config : s.createdBy}</td><td>${when(v, s.startsAt)}</td><td>${when(v, s.endsAt)}</td><td><code class="id">${s.id}</code></td></tr>`;
   });
-  return html`<section id="silences"><h2>${t.sections.silences}</h2>${table(['ID', cols.matchers, cols.comment, cols.by, cols.starts, cols.expires, ''], rows, t.none)}</section>`;
+  return html`<section id="silences"><h2>${t.sections.silences}</h2>${table(['', cols.matchers, cols.comment, cols.by, cols.starts, cols.expires, 'ID'], rows, t.none)}</section>`;
 }
 
 export function outboxSection(v: AdminView, outbox: OutboxSnapshot): Html {
@@ -180,7 +179,7 @@ export function historySection(v: AdminView, transitions: readonly StoredTransit
 function auditDetail(v: AdminView, detail: Readonly<Record<string, unknown>>): Fragment {
   const t = v.c.admin;
   const parts: Fragment[] = [];
-  if (typeof detail.id === 'string') parts.push(html`<code>${detail.id}</code>`);
+  if (typeof detail.id === 'string') parts.push(html`<code class="id">${detail.id}</code>`);
   if (detail.action === 'halt' || detail.action === 'allow') parts.push(` ${t.overrideAction[detail.action]}`);
   if (typeof detail.matchers === 'object' && detail.matchers !== null) parts.push(pairs(detail.matchers as Record<string, unknown>));
   const why = typeof detail.reason === 'string' ? detail.reason : typeof detail.comment === 'string' ? detail.comment : null;

@@ -1,6 +1,5 @@
-// Operator sessions for /admin (in memory, bound to a token's name, idle and absolute expiry, one CSRF
-// token each), the login rate limiter, and the same-origin check. Pure apart from crypto randomness;
-// time comes from an injected clock.
+// /admin's sessions (in memory, bound to a token's name, idle and absolute expiry, a CSRF token each), the
+// login rate limiter and the same-origin check. Pure but for crypto randomness; the clock is injected.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface AdminSession {

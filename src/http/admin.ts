@@ -1,6 +1,5 @@
-// The operator page /admin: login with a named token, the dashboard, and form actions (overrides,
-// silences) through the same engine and pipeline methods as the JSON API. HTTP I/O through express;
-// sessions, rendering and validation live in admin-session.ts, admin-views.ts and admin-forms.ts.
+// The operator page /admin: token login, the dashboard, and form actions through the same engine and
+// pipeline methods as the API. HTTP I/O (express); sessions, pages and forms live in admin-*.ts.
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { AlertPipeline } from '../alerting/pipeline.js';

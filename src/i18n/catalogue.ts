@@ -204,6 +204,7 @@ export interface AdminCatalogue {
   readonly notFilling: string;
   readonly unknown: string;
   readonly perHour: (amount: string) => string;
+  readonly inodesFree: (count: number) => string;
   readonly untilLifted: string;
   readonly none: string;
   readonly alertState: Record<'pending' | 'firing', string>;

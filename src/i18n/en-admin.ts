@@ -80,6 +80,7 @@ export const enAdmin: AdminCatalogue = {
   notFilling: 'not filling',
   unknown: '?',
   perHour: (amount) => `${amount}/h`,
+  inodesFree: (count) => `${count} free`,
   untilLifted: 'until lifted',
   none: 'None.',
   alertState: { pending: 'pending', firing: 'firing' },

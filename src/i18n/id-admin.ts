@@ -80,6 +80,7 @@ export const idAdmin: AdminCatalogue = {
   notFilling: 'tidak bertambah',
   unknown: '?',
   perHour: (amount) => `${amount}/jam`,
+  inodesFree: (count) => `${count} bebas`,
   untilLifted: 'sampai dicabut',
   none: 'Tidak ada.',
   alertState: { pending: 'menunggu', firing: 'aktif' },

@@ -8,7 +8,7 @@ import { formField, overrideFromForm, silenceFromForm } from '../../src/http/adm
 import { escapeHtml, html } from '../../src/http/admin-html.js';
 import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore } from '../../src/http/admin-session.js';
 import { dashboardPage, loginPage, type DashboardData } from '../../src/http/admin-views.js';
-import { RequestError } from '../../src/http/requests.js';
+import { overrideRequest, RequestError, silenceRequest } from '../../src/http/requests.js';
 import { catalogue } from '../../src/i18n/catalogue.js';
 
 const MIN = 60_000;
@@ -183,6 +183,26 @@ describe('forms, through the same rules as the API', () => {
     refused(() => silenceFromForm({ ...form, matchers: 'target=~pusat-(' }, NOW), 'bad_regex', 'matchers');
     refused(() => silenceFromForm({ ...form, matchers: Array.from({ length: 11 }, (_, i) => `l${i}=v`).join('\n') }, NOW), 'invalid', 'matchers');
     refused(() => silenceFromForm({ ...form, comment: '' }, NOW), 'invalid', 'comment');
+  });
+
+  test('the API gets the same rules with its English messages (requests.ts)', () => {
+    const message = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error instanceof RequestError ? error.message : String(error);
+      }
+      return 'accepted';
+    };
+    assert.match(message(() => overrideRequest({ action: 'allow', reason: 'uji' }, NOW)), /^for: an allow override must expire/);
+    assert.match(message(() => overrideRequest({ action: 'allow', reason: 'uji', for: '25h' }, NOW)), /^for: an allow override lasts at most 24h/);
+    assert.match(message(() => overrideRequest({ action: 'halt', reason: 'uji', target: 'x' }, NOW)), /Unrecognized key/);
+    assert.match(message(() => overrideRequest({ action: 'halt', reason: 'uji', for: '1h', expires_at: '2026-12-01T00:00:00Z' }, NOW)), /not both/);
+    assert.match(message(() => overrideRequest({ action: 'halt', reason: 'uji', expires_at: '2026-11-30T07:00:00Z' }, NOW)), /^expires_at: must be in the future/);
+    assert.match(message(() => silenceRequest({ matchers: { target: '~(' }, comment: 'x', for: '1h' }, NOW)), /^matchers\.target: not a valid regular expression/);
+    assert.match(message(() => silenceRequest({ matchers: { a: 'b' }, comment: 'x' }, NOW)), /^for: give either/);
+    assert.match(message(() => silenceRequest({ matchers: { a: 'b' }, comment: 'x', ends_at: '2026-11-30T07:00:00Z' }, NOW)), /^ends_at: must be after/);
+    assert.deepEqual(silenceRequest({ matchers: { a: 'b' }, comment: 'x', starts_at: '2026-12-01T00:00:00Z', for: '7d' }, NOW).endsAt, Date.parse('2026-12-08T00:00:00Z'));
   });
 
   test('every refusal has words in both languages', () => {

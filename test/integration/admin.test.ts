@@ -92,6 +92,7 @@ function assertSecurityHeaders(response: Response, where: string): void {
   assert.equal(response.headers.get('cache-control'), 'no-store', `${where}: no-store`);
   assert.equal(response.headers.get('x-frame-options'), 'DENY', `${where}: frame deny`);
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff', `${where}: nosniff`);
+  assert.equal(response.headers.get('referrer-policy'), 'same-origin', `${where}: our own posts carry their Origin`);
 }
 
 describe('with a real headless Chromium', () => {
