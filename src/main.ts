@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { GateActions } from './actions/runner.js';
 import { AlertmanagerPusher } from './alerting/alertmanager.js';
 import { createSmtpMailer } from './alerting/email.js';
 import { OutboxSender } from './alerting/outbox.js';
@@ -43,9 +44,20 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     targets: allTargets.map((t) => t.config.name),
     volumes: config.storage.volumes.map((v) => v.name),
     alertmanager: config.alerts?.alertmanager !== undefined,
+    gateActionTypes: [...new Set(config.gate_actions.map((a) => a.type))],
   });
   const policy = gatePolicy(config);
   const alerting = config.alerts ? startAlerting(config, config.alerts, { store, metrics, logger, clock }) : null;
+  const actions = new GateActions(config.gate_actions, {
+    store,
+    logger,
+    clock,
+    random: Math.random,
+    webhookSecret: config.webhookSecret,
+    site: config.site,
+    resumeAfterMs: policy.resumeAfterMs,
+    onResult: (type, result) => metrics.recordGateAction(type, result),
+  });
   const engine = new Engine(
     {
       targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
@@ -56,8 +68,19 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       transitionRetentionMs: config.store.transition_retention,
       snapshotEveryMs: 10_000,
     },
-    { store, metrics, logger, clock, ...(alerting ? { afterDecision: (view: DecisionView) => alerting.pipeline.update(view, view.storeFailingSince) } : {}) },
+    {
+      store,
+      metrics,
+      logger,
+      clock,
+      afterDecision: (view: DecisionView) => {
+        alerting?.pipeline.update(view, view.storeFailingSince);
+        actions.update(view);
+      },
+    },
   );
+  // The halt file matches the stored gate at once, not only after the first probe round.
+  actions.update({ gate: engine.gate });
 
   const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
     key: target.name,
@@ -143,6 +166,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       await scheduler.stop(SHUTDOWN_GRACE_MS);
       engine.flush();
       await alerting?.stop(SHUTDOWN_GRACE_MS);
+      await actions.stop(SHUTDOWN_GRACE_MS);
       await closeServer(server);
       store.close();
       logger.info('jaga stopped');

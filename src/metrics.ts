@@ -10,6 +10,7 @@ export interface MetricsTopology {
   readonly targets: readonly string[];
   readonly volumes: readonly string[];
   readonly alertmanager: boolean;
+  readonly gateActionTypes: readonly string[];
 }
 
 /** Each built-in alert with its severity, so every series exists from the first scrape. */
@@ -69,6 +70,12 @@ export class Metrics {
   });
   private readonly outboxPending = this.gauge('jaga_outbox_pending', 'Notifications written to the outbox and not yet accepted by the mail server.', []);
   private readonly outboxOldestAge = this.gauge('jaga_outbox_oldest_age_seconds', 'Age of the oldest pending notification; 0 when none is pending.', []);
+  private readonly gateActions = new client.Counter({
+    name: 'jaga_gate_actions_total',
+    help: 'Gate actions run on transitions, by type (halt_file, webhook, command) and result (ok, retry, failed).',
+    labelNames: ['type', 'result'],
+    registers: [this.registry],
+  });
   private readonly storeErrors = new client.Counter({
     name: 'jaga_store_errors_total',
     help: 'Failed writes to jaga\'s own state database (the gate keeps working from memory).',
@@ -102,6 +109,11 @@ export class Metrics {
     if (topology.alertmanager) for (const result of ['sent', 'failed']) this.notifications.inc({ channel: 'alertmanager', result }, 0);
     this.outboxPending.set(0);
     this.outboxOldestAge.set(0);
+    for (const type of topology.gateActionTypes) for (const result of ['ok', 'retry', 'failed']) this.gateActions.inc({ type, result }, 0);
+  }
+
+  recordGateAction(type: string, result: string): void {
+    this.gateActions.inc({ type, result });
   }
 
   /** Firing alerts by name and severity; each series is 1 while at least one such alert fires. */

@@ -1,6 +1,5 @@
-// The command gate action: on each transition, runs a program (no shell) with the gate in JAGA_GATE_*
-// environment variables, retried with backoff; a newer transition cancels an older run, since only the
-// latest state matters. I/O: processes, SQLite (the state handled), timers, logs.
+// The command gate action: on each transition, runs a program (no shell) with the gate in JAGA_GATE_* env,
+// retried with backoff; a newer transition cancels an older run. I/O: processes, SQLite, timers, logs.
 import type { Logger } from 'pino';
 import { retryDelayMs } from '../alerting/outbox.js';
 import type { GateActionConfig } from '../config/schema.js';
@@ -10,6 +9,17 @@ import { describeTransition, markOf, transitionEvent, transitionOf, type ActionD
 import { startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
 
 type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;
+
+/** At shutdown, after the kill grace, how long to wait for a killed command's group to be gone. */
+const STOP_REAP_MS = 2_000;
+
+/** True when `work` settled within `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
+}
 
 /** What the program finds in its environment, besides jaga's own (inherited as spawn does by default). */
 export function gateEnvironment(t: GateTransition, site: string, resumeAfterMs: number): Record<string, string> {
@@ -59,15 +69,11 @@ export class CommandAction implements GateAction {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      this.chain.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-    ]);
-    clearTimeout(timer);
-    if (!finished) {
-      this.running?.cancel();
-      await this.chain;
+    if (await within(this.chain, graceMs)) return;
+    this.running?.cancel();
+    // Killing takes the SIGTERM grace; a process stuck in the kernel may not even die then: do not hang shutdown on it.
+    if (!(await within(this.chain, this.deps.tuning.killGraceMs + STOP_REAP_MS))) {
+      this.logger.warn('a command did not end at shutdown even after SIGKILL; leaving it');
     }
   }
 
@@ -140,7 +146,7 @@ function outcomeLog(outcome: ProcessOutcome): Record<string, unknown> {
     signal: outcome.signal,
     timedOut: outcome.timedOut,
     durationMs: outcome.durationMs,
-    ...(outcome.spawnError === null ? {} : { spawnError: outcome.spawnError }),
+    ...(outcome.error === null ? {} : { error: outcome.error }),
     ...(outcome.stderr === '' ? {} : { stderr: outcome.stderr }),
   };
 }

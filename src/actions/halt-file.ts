@@ -1,6 +1,5 @@
-// The halt_file gate action: a file that exists while recording is halted and is absent while it is
-// allowed, made so on start, on every change, after a failure and now and then. File I/O, async only:
-// a hung mount must not hang the decision loop.
+// The halt_file gate action: a file that exists while halted and is absent while allowed, made so on start,
+// on change, after a failure and now and then. File I/O, async only (a hung mount must not hang decisions).
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GateActionConfig } from '../config/schema.js';

@@ -16,8 +16,8 @@ export interface ProcessOutcome {
   readonly signal: NodeJS.Signals | null;
   readonly timedOut: boolean;
   readonly cancelled: boolean;
-  /** When it could not be started at all (ENOENT, EACCES). */
-  readonly spawnError: string | null;
+  /** It could not be started at all (ENOENT, EACCES), or did not end even after SIGKILL. */
+  readonly error: string | null;
   /** The first lines of what it wrote to stderr. */
   readonly stderr: string;
   readonly durationMs: number;
@@ -39,6 +39,12 @@ const STDERR_LINGER_MS = 500;
 const REAP_WAIT_MS = 1_000;
 const POLL_MS = 25;
 
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error: string | null;
+}
+
 export function startProcess(spec: ProcessSpec): RunningProcess {
   const startedAt = performance.now();
   const [program, ...args] = spec.command;
@@ -53,16 +59,22 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   let timedOut = false;
   let cancelled = false;
   let killing: Promise<void> | null = null;
+  let giveUp: (() => void) | undefined;
+  // A process stuck in the kernel (a hung mount) may not exit even after SIGKILL: stop waiting for it.
+  const stuck = new Promise<Exit>((resolve) => (giveUp = () => resolve({ code: null, signal: null, error: 'did not exit after SIGKILL' })));
   const pid = child.pid;
   const kill = (): void => {
-    if (pid !== undefined) killing ??= killGroup(pid, spec.killGraceMs);
+    if (pid === undefined) return;
+    killing ??= killGroup(pid, spec.killGraceMs).then(() => {
+      setTimeout(() => giveUp?.(), REAP_WAIT_MS).unref();
+    });
   };
   const timer = setTimeout(() => {
     timedOut = true;
     kill();
   }, spec.timeoutMs);
 
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: string | null }>((resolve) => {
+  const exited = new Promise<Exit>((resolve) => {
     child.once('error', (error) => {
       if (pid === undefined) resolve({ code: null, signal: null, error: error.message });
     });
@@ -75,7 +87,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   const stderrClosed = child.stderr ? new Promise<void>((resolve) => child.stderr?.once('close', () => resolve())) : Promise.resolve();
 
   const done = (async (): Promise<ProcessOutcome> => {
-    const exit = await exited;
+    const exit = await Promise.race([exited, stuck]);
     clearTimeout(timer);
     if (exit.error === null) await stderrClosed;
     if (killing) await killing;
@@ -85,7 +97,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
       signal: exit.signal,
       timedOut,
       cancelled,
-      spawnError: exit.error,
+      error: exit.error,
       stderr: firstLines(stderr),
       durationMs: Math.round(performance.now() - startedAt),
     };

@@ -101,7 +101,7 @@ describe('command', () => {
     const h = start({ type: 'command', command: [join(dir, 'no-such-program')], timeout: 1_000, retries: 1 });
     h.actions.update(gateAt('halted', 1_000));
     await waitUntil(() => h.count('command', 'failed') === 1, 5_000, 'giving up');
-    assert.match(String(commandLogs(h).at(-1)?.spawnError), /ENOENT/);
+    assert.match(String(commandLogs(h).at(-1)?.error), /ENOENT/);
   });
 
   test('a hanging command is killed at its timeout, with its whole process group, and logged', async () => {

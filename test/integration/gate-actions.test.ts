@@ -53,6 +53,7 @@ before(async () => {
   const work = mkdtempSync(join(tmpdir(), 'jaga-actions-it-'));
   haltFile = join(work, 'station', 'HALT');
   commandLog = join(work, 'command-runs');
+  const hangWhileHalted = `if (process.env.JAGA_GATE_STATE === 'halted') setInterval(() => {}, 1000)`;
   const record = `require('node:fs').appendFileSync(process.argv[1], process.env.JAGA_GATE_STATE + ' ' + process.env.JAGA_GATE_REASONS + '\\n')`;
   jaga = await JagaProcess.create({
     site: SITE,
@@ -69,7 +70,8 @@ before(async () => {
       { type: 'halt_file', path: haltFile },
       { type: 'webhook', url: receiver.url(), timeout: '1s', max_age: '1h' },
       { type: 'command', command: [process.execPath, '-e', record, commandLog], timeout: '5s', retries: 1 },
-      { type: 'command', command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], timeout: '500ms', retries: 0 },
+      // Hangs while halted; ends at once while allowed, so a graceful stop at the end leaves nothing behind.
+      { type: 'command', command: [process.execPath, '-e', hangWhileHalted], timeout: '500ms', retries: 0 },
     ],
   });
   await jaga.start();
@@ -77,6 +79,8 @@ before(async () => {
 });
 
 after(async () => {
+  // Gracefully first: commands jaga runs are in their own process groups, which a SIGKILL of jaga leaves alone.
+  await jaga?.stop();
   await jaga?.cleanup();
   await central?.close();
   await receiver?.close();
@@ -87,7 +91,9 @@ after(async () => {
 describe('gate actions with jaga as a real process', () => {
   test('on start: no halt file while allowed, the receiver and the command learn the state', async () => {
     await waitUntil(() => lastEvent()?.to === 'allowed' && commandRuns().at(-1) === 'allowed ', 15_000, 'the first state to be handed on', () => JSON.stringify(events()));
-    assert.equal(existsSync(haltFile), false);
+    // If jaga hands on its stored or starting gate (halted, STARTING) before the first probe round, the
+    // file may have been there a moment; allowed now, it must be gone.
+    await waitUntil(() => !existsSync(haltFile), 5_000, 'no halt file while allowed');
     assert.equal(events()[0]?.from, null, 'the first state ever handled comes from nothing');
   });
 
@@ -132,6 +138,8 @@ describe('gate actions with jaga as a real process', () => {
 
   test('SIGKILL and restart while still halted: nothing delivered again; the recovery after it once', async () => {
     const before = receiver.received.length;
+    // Both halts' hanging commands have been killed, so the SIGKILL below leaves no orphan behind.
+    await waitUntil(() => (jaga.logs.match(/command timed out after 500 ms and was killed/g) ?? []).length >= 2, 10_000, 'the second hang to be killed');
     await jaga.kill();
     await jaga.start();
     await jaga.waitForGate((g) => g.state === 'halted', 15_000, 'still halted after restart');
@@ -146,6 +154,7 @@ describe('gate actions with jaga as a real process', () => {
     const ids = receiver.received.map((r) => r.headers['x-jaga-delivery']);
     assert.equal(new Set(ids).size, ids.length, `no duplicates in ${ids.join(', ')}`);
     const all = events();
+    assert.ok(all.length >= 5, `start, outage, recovery, outage, recovery: got ${all.length}`);
     for (let i = 1; i < all.length; i++) assert.equal(all[i]?.from, all[i - 1]?.to, `delivery ${i} follows delivery ${i - 1}`);
   });
 });

@@ -1,0 +1,69 @@
+// The benchmark's smoke version (bench/run.ts --smoke): five loopback targets, one short window per
+// subject, one detection trial. Asserts only that it still runs and produces every figure of the
+// table; its numbers mean nothing on a busy machine, so nothing here times anything.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ALL_SUBJECTS, SMOKE_PLAN } from '../../bench/plan.js';
+import { runBench } from '../../bench/run.js';
+
+const outDir = mkdtempSync(join(tmpdir(), 'jaga-bench-smoke-'));
+after(() => rmSync(outDir, { recursive: true, force: true }));
+
+test('the smoke benchmark runs every subject and prints every figure', { timeout: 120_000 }, async () => {
+  const lines: string[] = [];
+  const { results, rows, table, jsonFile } = await runBench(SMOKE_PLAN, { outDir, log: (line) => lines.push(line) });
+
+  // Every subject measured, with probes actually done and CPU and memory read from /proc.
+  assert.deepEqual(results.rates.map((r) => r.subject).sort(), [...ALL_SUBJECTS].sort());
+  for (const { subject, figures } of results.rates) {
+    const done = figures.windows.reduce((sum, w) => sum + w.probes, 0);
+    assert.ok(done > 0, `${subject} did no probe`);
+    assert.ok(figures.windows.every((w) => w.cpuMs >= 0 && w.wallMs > 0), `${subject} has no CPU window`);
+    assert.ok(figures.peakRssMiB > 0, `${subject} has no peak RSS`);
+  }
+
+  // Every row of the table, each with jaga's figure filled in.
+  const expected = [
+    /HTTP: CPU ms per probe \(= CPU s per 1,000 probes\) vs blackbox http_2xx/,
+    /HTTP: CPU ms per probe vs floor: fresh undici Client/,
+    /HTTP: CPU ms per probe vs floor: undici request\(\) reset: true/,
+    /HTTP: jaga's own cost per probe above the floor/,
+    /HTTP: share of one core/,
+    /HTTP: peak RSS MiB/,
+    /TCP: CPU ms per probe \(= CPU s per 1,000 probes\) vs blackbox tcp_connect/,
+    /TCP: CPU ms per probe vs floor: net.connect/,
+    /TCP: jaga's own cost per probe above the floor/,
+    /TCP: share of one core/,
+    /TCP: peak RSS MiB/,
+    /GET \/metrics, 5 targets: median ms/,
+    /GET \/metrics, 5 targets: p99 ms/,
+    /GET \/metrics, 5 targets: size/,
+    /gate reads per second/,
+    /gate reads p99 latency/,
+    /probe cadence during gate reads/,
+    /detection: blackhole → gate halted/,
+    /decision → SMTP accepted/,
+  ];
+  for (const pattern of expected) {
+    const row = rows.find((r) => pattern.test(r.figure));
+    assert.ok(row, `no row matches ${pattern}`);
+    assert.notEqual(row.jaga, 'n/a', `${row.figure}: no jaga figure`);
+    assert.ok(table.includes(row.figure), `${row.figure} is not in the printed table`);
+  }
+  // The peers' CPU and memory figures are there beside jaga's.
+  for (const row of rows.filter((r) => /CPU ms per probe|peak RSS|GET \/metrics/.test(r.figure))) {
+    assert.notEqual(row.values.peer, null, `${row.figure}: no peer figure`);
+  }
+  assert.equal(results.detection?.trials.length, SMOKE_PLAN.detection.trials);
+  assert.ok(results.gateReads !== null && results.gateReads.requests > 0, 'no gate reads');
+  assert.ok(results.metrics !== null && results.metrics.jaga.bytes > 0, 'no /metrics size');
+
+  // The JSON on disk is the same run.
+  assert.ok(existsSync(jsonFile));
+  const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { mode: string; rows: unknown[] };
+  assert.equal(json.mode, 'smoke');
+  assert.equal(json.rows.length, rows.length);
+});
