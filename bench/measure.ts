@@ -31,8 +31,10 @@ export interface RateFigures {
   readonly probesPerSecond: number;
   /** VmHWM at the end of the run: the peak resident set over the whole life of the process. */
   readonly peakRssMiB: number;
-  /** VmRSS at the end of the run. */
+  /** VmRSS at the end of the run, and its anonymous (heap, stacks) and file-backed (code) parts. */
   readonly rssAtEndMiB: number;
+  readonly rssAnonAtEndMiB: number;
+  readonly rssFileAtEndMiB: number;
   readonly windows: readonly WindowSample[];
 }
 
@@ -69,16 +71,22 @@ export async function measureWindows(subject: Subject, load: ProbeLoad, plan: Wi
     cpuBefore = cpuMs(subject.pid);
     wallBefore = performance.now();
   }
-  return figuresOf(windows, statusMiB(subject.pid, 'VmHWM'), statusMiB(subject.pid, 'VmRSS'));
+  return figuresOf(windows, {
+    peakRssMiB: statusMiB(subject.pid, 'VmHWM'),
+    rssAtEndMiB: statusMiB(subject.pid, 'VmRSS'),
+    rssAnonAtEndMiB: statusMiB(subject.pid, 'RssAnon'),
+    rssFileAtEndMiB: statusMiB(subject.pid, 'RssFile'),
+  });
 }
 
-export function figuresOf(windows: readonly WindowSample[], peakRssMiB: number, rssAtEndMiB: number): RateFigures {
+type Memory = Pick<RateFigures, 'peakRssMiB' | 'rssAtEndMiB' | 'rssAnonAtEndMiB' | 'rssFileAtEndMiB'>;
+
+export function figuresOf(windows: readonly WindowSample[], memory: Memory): RateFigures {
   return {
+    ...memory,
     cpuMsPerProbe: median(windows.map((w) => (w.probes > 0 ? w.cpuMs / w.probes : Number.NaN))),
     coreFraction: median(windows.map((w) => w.cpuMs / w.nominalMs)),
     probesPerSecond: median(windows.map((w) => (w.probes * 1000) / w.nominalMs)),
-    peakRssMiB,
-    rssAtEndMiB,
     windows,
   };
 }

@@ -4,7 +4,9 @@ import type { DetectionPlan } from './detection.js';
 import type { GateReadPlan } from './latency.js';
 import type { WindowPlan } from './measure.js';
 
-export type SubjectId = 'jaga-http' | 'blackbox-http' | 'floor-client' | 'floor-reset' | 'jaga-tcp' | 'blackbox-tcp' | 'floor-tcp';
+export type SubjectId = 'jaga-http' | 'blackbox-http' | 'floor-client' | 'floor-reset' | 'jaga-tcp' | 'blackbox-tcp' | 'floor-tcp'
+  // Not in the table: other ways to make a new-connection HTTP probe, for `--subjects` experiments.
+  | 'floor-close' | 'floor-node-http';
 
 export const ALL_SUBJECTS: readonly SubjectId[] = ['jaga-http', 'blackbox-http', 'floor-client', 'floor-reset', 'jaga-tcp', 'blackbox-tcp', 'floor-tcp'];
 

@@ -29,7 +29,7 @@ export function cpuMs(pid: number): number {
 }
 
 /** A value in kB from /proc/<pid>/status (VmHWM = peak resident set, VmRSS = now), in MiB. */
-export function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+export function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS' | 'RssAnon' | 'RssFile'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);

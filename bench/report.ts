@@ -9,6 +9,8 @@ export interface RateResult {
   readonly scenario: string;
   readonly subject: SubjectId;
   readonly figures: RateFigures;
+  /** jaga only: V8's view of its memory at the end of the run (from its own /metrics), MiB. */
+  readonly v8?: { readonly heapUsedMiB: number; readonly heapTotalMiB: number; readonly externalMiB: number };
 }
 
 export interface Machine {
@@ -161,6 +163,7 @@ function rateRows(scenario: RateScenario, kind: 'http' | 'tcp', rates: readonly 
   rows.push(compare(`${where}: share of one core`, jaga.coreFraction, peer?.coreFraction, percent, 'lower', null, '—'));
   const rssGoal = scenario.targets >= 1_000 ? GOALS.peakRssMiB : null;
   rows.push(compare(`${where}: peak RSS MiB (VmHWM)`, jaga.peakRssMiB, peer?.peakRssMiB, (v) => v.toFixed(0), 'lower', rssGoal, rssGoal === null ? '—' : `≤ ${rssGoal} MiB`));
+  rows.push(compare(`${where}: RSS at the end of the run MiB (VmRSS)`, jaga.rssAtEndMiB, peer?.rssAtEndMiB, (v) => v.toFixed(0), 'lower', null, '—'));
   const done = jaga.windows.reduce((sum, w) => sum + w.probes, 0);
   const expected = jaga.windows.reduce((sum, w) => sum + w.expected, 0);
   const failed = jaga.windows.reduce((sum, w) => sum + w.failed, 0);

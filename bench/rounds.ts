@@ -24,7 +24,13 @@ export function jitterFor(intervalMs: number, timeoutMs: number): number {
 export function runRounds(plan: RoundPlan, fire: (index: number) => void): () => void {
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  for (let i = 0; i < plan.count; i += 1) fire(i);
+  let next: NodeJS.Timeout | undefined;
+  // The next round's wall-clock time, advanced by whole intervals: a timer that fires a little early
+  // (Date.now() and the timers' clock differ) must not make the same round twice.
+  let nextAt = Math.floor(Date.now() / plan.intervalMs) * plan.intervalMs + plan.intervalMs;
+  const scheduleNext = () => {
+    next = setTimeout(round, Math.max(0, nextAt - Date.now()));
+  };
   const round = () => {
     if (stopped) return;
     for (let i = 0; i < plan.count; i += 1) {
@@ -39,14 +45,12 @@ export function runRounds(plan: RoundPlan, fire: (index: number) => void): () =>
       }, delay);
       timers.add(timer);
     }
+    nextAt += plan.intervalMs;
+    // Late by more than an interval (a stalled process): skip the missed rounds, as cron does.
+    while (nextAt <= Date.now()) nextAt += plan.intervalMs;
     scheduleNext();
   };
-  let next: NodeJS.Timeout | undefined;
-  const scheduleNext = () => {
-    const now = Date.now();
-    const at = Math.floor(now / plan.intervalMs) * plan.intervalMs + plan.intervalMs;
-    next = setTimeout(round, at - now);
-  };
+  for (let i = 0; i < plan.count; i += 1) fire(i);
   scheduleNext();
   return () => {
     stopped = true;
@@ -72,6 +76,8 @@ export function answerRequests(handlers: Readonly<Record<string, () => Record<st
   });
   // The benchmark that started us is gone: stop by ourselves.
   lines.on('close', () => process.exit(0));
+  // A clean exit (not death by signal), so that `node --cpu-prof` writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 /** Parses `--key value` pairs. */

@@ -16,12 +16,12 @@ import { buildRows, renderMachine, renderTable, type BenchResults, type RateResu
 import { BENCH_DIR, startTsChild, type BenchChild } from './spawn.js';
 import { FloorSubject } from './subjects/bare-node.js';
 import { BlackboxSubject, blackboxVersion } from './subjects/blackbox.js';
-import { JagaSubject, JAGA_BIN } from './subjects/jaga.js';
+import { JagaSubject, JAGA_BIN, sampleValue } from './subjects/jaga.js';
 import type { ProbeLoad, Subject } from './subjects/subject.js';
 
 export interface RunOptions {
   readonly outDir: string;
-  /** Only these scenarios / subjects (default: all of the plan). */
+  /** Only these scenarios (default: all of the plan); these subjects in each (default: the plan's). */
   readonly scenarios?: readonly string[];
   readonly subjects?: readonly SubjectId[];
   readonly detection?: boolean;
@@ -69,12 +69,12 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
         const subject = await startSubject(subjectId, load, floorJs, jaga);
         try {
           const figures = await measureWindows(subject, load, scenario.windows);
-          rates.push({ scenario: scenario.id, subject: subjectId, figures });
+          rates.push({ scenario: scenario.id, subject: subjectId, figures, ...(subject instanceof JagaSubject ? { v8: await v8Memory(subject) } : {}) });
           const done = figures.windows.reduce((sum, w) => sum + w.probes, 0);
           const expected = figures.windows.reduce((sum, w) => sum + w.expected, 0);
           log(
             `${scenario.id} ${subjectId}: ${figures.cpuMsPerProbe.toFixed(3)} ms/probe, ${(figures.coreFraction * 100).toFixed(1)}% of a core, ` +
-              `${figures.peakRssMiB.toFixed(0)} MiB peak (${figures.rssAtEndMiB.toFixed(0)} at end), ${done}/${expected} probes`,
+              `${figures.peakRssMiB.toFixed(0)} MiB peak (${figures.rssAtEndMiB.toFixed(0)} at end: ${figures.rssAnonAtEndMiB.toFixed(0)} anon, ${figures.rssFileAtEndMiB.toFixed(0)} file), ${done}/${expected} probes`,
           );
           if (scenario.latencyHere && subjectId === 'jaga-http' && subject instanceof JagaSubject) {
             const jagaScrapes = await timeScrapes(`${subject.url}/metrics`, plan.scrapes);
@@ -132,7 +132,8 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
 function narrow(plan: BenchPlan, options: RunOptions): BenchPlan {
   const scenarios = plan.scenarios
     .filter((s) => !options.scenarios || options.scenarios.includes(s.id))
-    .map((s): RateScenario => ({ ...s, subjects: s.subjects.filter((id) => !options.subjects || options.subjects.includes(id)) }))
+    // --subjects replaces each scenario's list (so the floors can run at 100 targets too).
+    .map((s): RateScenario => ({ ...s, subjects: options.subjects ?? s.subjects }))
     .filter((s) => s.subjects.length > 0);
   return { ...plan, scenarios };
 }
@@ -145,7 +146,7 @@ async function startTargets(count: number): Promise<Targets> {
 }
 
 function loadOf(scenario: RateScenario, subject: SubjectId, targets: Targets): ProbeLoad {
-  const kind = subject === 'jaga-http' || subject === 'blackbox-http' || subject === 'floor-client' || subject === 'floor-reset' ? 'http' : 'tcp';
+  const kind = subject === 'jaga-tcp' || subject === 'blackbox-tcp' || subject === 'floor-tcp' ? 'tcp' : 'http';
   const ports = (kind === 'http' ? targets.http : targets.tcp).slice(0, scenario.targets);
   return {
     kind,
@@ -169,7 +170,17 @@ function startSubject(id: SubjectId, load: ProbeLoad, floorJs: string, jaga: { n
       return FloorSubject.start(floorJs, 'reset', load, id);
     case 'floor-tcp':
       return FloorSubject.start(floorJs, 'tcp', load, id);
+    case 'floor-close':
+      return FloorSubject.start(floorJs, 'close', load, id);
+    case 'floor-node-http':
+      return FloorSubject.start(floorJs, 'node-http', load, id);
   }
+}
+
+async function v8Memory(jaga: JagaSubject): Promise<NonNullable<RateResult['v8']>> {
+  const text = await jaga.metrics();
+  const mib = (name: string) => (sampleValue(text, name) ?? Number.NaN) / 2 ** 20;
+  return { heapUsedMiB: mib('nodejs_heap_size_used_bytes'), heapTotalMiB: mib('nodejs_heap_size_total_bytes'), externalMiB: mib('nodejs_external_memory_bytes') };
 }
 
 async function scrapePeer(targets: number, scrapes: number): Promise<ScrapeFigures> {

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
  * Raise the soft open-files limit (to the hard limit if 65536 is not allowed), then run the command
  * under coreutils' `timeout`, so that every child dies by itself even if the benchmark is killed.
  */
-const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec timeout -s KILL "$0" "$@"';
+// --foreground: timeout relays a SIGTERM to the command once, not a second time to its process group
+// (jaga treats a second SIGTERM during shutdown as "stop now", and would skip writing its profile).
+const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec timeout --foreground -s KILL "$0" "$@"';
 /** No child outlives this, whatever happens to the benchmark. */
 const MAX_CHILD_SECONDS = 1_800;
 const TAIL_CHARS = 6_000;
@@ -123,7 +125,10 @@ export class BenchChild {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.kill(), graceMs);
+    const timer = setTimeout(() => {
+      process.stderr.write(`[bench] ${this.name} did not stop within ${graceMs} ms of SIGTERM; killed\n`);
+      this.kill();
+    }, graceMs);
     await this.exited;
     clearTimeout(timer);
   }

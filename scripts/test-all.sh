@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl util-linux prometheus prometheus-alertmanager docker-compose chromium fonts-dejavu-core)
+debian_packages=(openssl util-linux prometheus prometheus-alertmanager prometheus-blackbox-exporter docker-compose chromium fonts-dejavu-core faketime)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -20,4 +20,4 @@ npm ci --no-audit --no-fund
 npm run build
 
 mapfile -t test_files < <(find test -name '*.test.ts' | sort)
-node --import tsx --test --test-reporter=spec "${test_files[@]}"
+node --import tsx --test --test-concurrency=2 --test-reporter=spec "${test_files[@]}"

@@ -16,6 +16,8 @@ import type {
 } from './domain/types.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/sqlite.js';
+import { WriteFailures } from './store/write-failures.js';
+import { ClockSteps } from './clock-steps.js';
 
 export interface EngineTarget {
   readonly name: string;
@@ -39,6 +41,8 @@ export interface EngineDeps {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** A clock that never steps (performance.now): how much time really passed. Default performance.now. */
+  readonly monotonic?: () => number;
   /** Runs after every decision (alert evaluation); gets what the decision saw. */
   readonly afterDecision?: (view: DecisionView) => void;
 }
@@ -49,6 +53,11 @@ export interface DecisionView {
   readonly gate: Gate;
   /** Since when writes to the state database fail (null while they succeed). */
   readonly storeFailingSince: number | null;
+  /**
+   * How far the wall clock stepped since the previous decision beyond the time that really passed
+   * (positive: forward); 0 when it did not. Timers kept as wall-clock instants shift by it.
+   */
+  readonly clockStepMs: number;
 }
 
 export interface NewOverride {
@@ -70,9 +79,11 @@ export class Engine {
   private pendingVolumeSamples: VolumeObservation[] = [];
   private pendingTransitions: Transition[] = [];
   private flushScheduled = false;
+  private stopped = false;
   private lastSnapshotAt = 0;
   private lastPruneAt = 0;
-  private storeFailingSinceAt: number | null = null;
+  private readonly writeFailures: WriteFailures;
+  private readonly clockSteps: ClockSteps;
   private version = 0;
 
   constructor(
@@ -80,6 +91,8 @@ export class Engine {
     private readonly deps: EngineDeps,
   ) {
     this.startedAt = deps.clock();
+    this.clockSteps = new ClockSteps(deps.monotonic ?? (() => performance.now()));
+    this.writeFailures = new WriteFailures('the state database', { logger: deps.logger, onFailure: () => deps.metrics.recordStoreError() });
     for (const t of options.targets) this.targets.set(t.name, initialTargetState(t.name, t.kind, t.role));
     for (const v of options.volumes) {
       this.volumes.set(v.name, initialVolumeState(v.name));
@@ -130,6 +143,7 @@ export class Engine {
     const next = assessTarget(previous, obs, this.options.thresholds);
     this.targets.set(obs.target, next);
     this.observedSinceStart.add(`target:${obs.target}`);
+    this.clockSteps.arrived('target', obs.target, obs.at);
     this.deps.metrics.recordTargetStatus(next);
     this.deps.metrics.recordProbe(obs);
     if (next.status !== previous.status) {
@@ -145,6 +159,7 @@ export class Engine {
     const next = assessVolume(previous, obs, this.fillWindows.get(obs.volume) ?? 0);
     this.volumes.set(obs.volume, next);
     this.observedSinceStart.add(`volume:${obs.volume}`);
+    this.clockSteps.arrived('volume', obs.volume, obs.at);
     this.deps.metrics.recordVolume(next);
     const before = this.previousDeviceIds.get(obs.volume);
     if (obs.ok && before !== undefined) {
@@ -168,12 +183,14 @@ export class Engine {
     const now = this.deps.clock();
     if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
     this.overrides = this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
+    const clockStepMs = this.clockStep(now);
     this.gateNow = this.decide(now, { persist: true });
     this.deps.afterDecision?.({
       targets: this.targetStates,
       volumes: this.volumeStates,
       gate: this.gateNow,
-      storeFailingSince: this.storeFailingSinceAt,
+      storeFailingSince: this.writeFailures.since,
+      clockStepMs,
     });
   }
 
@@ -213,7 +230,13 @@ export class Engine {
     return lifted;
   }
 
-  /** Writes everything still pending; called on shutdown. */
+  /** Writes everything still pending and stops writing: the database is about to close. */
+  stop(): void {
+    this.flush();
+    this.stopped = true;
+  }
+
+  /** Writes everything still pending in one transaction. */
   flush(): void {
     this.flushScheduled = false;
     const now = this.deps.clock();
@@ -223,7 +246,9 @@ export class Engine {
     this.pendingTargetSamples = [];
     this.pendingVolumeSamples = [];
     const snapshotDue = now - this.lastSnapshotAt >= this.options.snapshotEveryMs || transitions.length > 0;
-    const pruneDue = now - this.lastPruneAt >= 3_600_000;
+    // Hourly, or a tenth of the shortest retention when that is shorter: the file stays near its retention.
+    const pruneEveryMs = Math.max(1_000, Math.min(3_600_000, this.options.sampleRetentionMs / 10, this.options.transitionRetentionMs / 10));
+    const pruneDue = now - this.lastPruneAt >= pruneEveryMs || now < this.lastPruneAt;
     try {
       this.deps.store.transaction(() => {
         const { store } = this.deps;
@@ -241,14 +266,12 @@ export class Engine {
         }
       });
       this.pendingTransitions = [];
-      this.storeFailingSinceAt = null;
+      this.writeFailures.succeeded(now);
       if (snapshotDue) this.lastSnapshotAt = now;
       if (pruneDue) this.lastPruneAt = now;
     } catch (error) {
       // The gate keeps answering from memory; transitions wait for the next flush, samples are dropped.
-      this.deps.metrics.recordStoreError();
-      this.storeFailingSinceAt ??= now;
-      this.deps.logger.error({ err: error, pendingTransitions: this.pendingTransitions.length }, 'cannot write the state database');
+      this.writeFailures.failed(error, now, { pendingTransitions: this.pendingTransitions.length });
     }
   }
 
@@ -257,6 +280,8 @@ export class Engine {
     this.flushScheduled = true;
     // One decision and one SQLite transaction for all observations that complete in the same turn.
     setImmediate(() => {
+      // A probe that finished during shutdown must not write to a closed database.
+      if (this.stopped) return;
       this.tick();
       this.flush();
     });
@@ -265,7 +290,8 @@ export class Engine {
   private decide(now: number, { persist }: { persist: boolean }): Gate {
     const previous = persist ? this.gateNow : null;
     const { gate, transition } = decideGate(
-      { previous, targets: this.targetStates, volumes: this.volumeStates, overrides: this.overrides, now },
+      // Judged by how old each result really is: a step of the wall clock makes nothing stale or fresh.
+      { previous, targets: this.clockSteps.aged('target', this.targetStates, now), volumes: this.clockSteps.aged('volume', this.volumeStates, now), overrides: this.overrides, now },
       this.options.policy,
     );
     this.version += 1;
@@ -281,6 +307,19 @@ export class Engine {
       );
     }
     return gate;
+  }
+
+  /**
+   * How far the wall clock stepped since the previous decision (0: it did not). The gate's resume_after
+   * countdown is a wall-clock instant: it moves with the step so that it still lasts as long.
+   */
+  private clockStep(now: number): number {
+    const stepMs = this.clockSteps.step(now);
+    if (stepMs === 0) return 0;
+    this.deps.logger.warn({ stepMs: Math.round(stepMs) }, `the wall clock stepped ${stepMs > 0 ? 'forward' : 'back'}; timers keep their real length`);
+    const clearSince = this.gateNow.clearSince;
+    if (clearSince !== null) this.gateNow = { ...this.gateNow, clearSince: clearSince + stepMs };
+    return stepMs;
   }
 
   private centralReachable(): boolean {

@@ -8,11 +8,13 @@ import { GateActions } from './actions/runner.js';
 import { AlertmanagerPusher } from './alerting/alertmanager.js';
 import { createSmtpMailer } from './alerting/email.js';
 import { OutboxSender } from './alerting/outbox.js';
+import { OutboxFallback } from './alerting/outbox-fallback.js';
 import { AlertPipeline } from './alerting/pipeline.js';
 import type { Alert } from './alerting/types.js';
 import type { AlertsConfig, Config, TargetConfig } from './config/schema.js';
 import { Engine, type DecisionView } from './engine.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/server.js';
 import { TokenChecker } from './http/auth.js';
 import { Metrics } from './metrics.js';
 import { runTargetProbe } from './probes/registry.js';
@@ -21,6 +23,7 @@ import { cronIntervalMs } from './config/cron.js';
 import { Scheduler, type Job } from './scheduler.js';
 import { alertPipelineOptions, gatePolicy } from './policy.js';
 import { openStore, type Store } from './store/sqlite.js';
+import { WriteFailures } from './store/write-failures.js';
 import { VERSION } from './version.js';
 
 export interface RunningService {
@@ -32,6 +35,8 @@ export interface RunningService {
 /** How long shutdown waits for in-flight probes before aborting them. */
 const SHUTDOWN_GRACE_MS = 5_000;
 const DECISION_EVERY_MS = 1_000;
+/** Notifications kept in memory at most while the database refuses writes (a few per incident). */
+const OUTBOX_HELD_MAX = 100;
 
 export async function startService(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningService> {
   const allTargets: { config: TargetConfig; role: 'central' | 'reference' }[] = [
@@ -73,6 +78,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       metrics,
       logger,
       clock,
+      monotonic: () => performance.now(),
       afterDecision: (view: DecisionView) => {
         alerting?.pipeline.update(view, view.storeFailingSince);
         actions.update(view);
@@ -164,7 +170,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     stopping ??= (async () => {
       clearInterval(decisions);
       await scheduler.stop(SHUTDOWN_GRACE_MS);
-      engine.flush();
+      engine.stop();
       await alerting?.stop(SHUTDOWN_GRACE_MS);
       await actions.stop(SHUTDOWN_GRACE_MS);
       await closeServer(server);
@@ -189,9 +195,11 @@ function startAlerting(
 ): Alerting {
   const { store, metrics, logger, clock } = deps;
   const mailer = alerts.smtp ? createSmtpMailer(alerts.smtp, config.smtpPassword) : null;
+  const writeFailures = new WriteFailures('to the outbox', { logger, onFailure: () => metrics.recordStoreError() });
+  const fallback = new OutboxFallback(store.outbox, OUTBOX_HELD_MAX, { logger, failures: writeFailures, clock });
   const sender = mailer
     ? new OutboxSender(
-        store.outbox,
+        fallback,
         mailer,
         { retryInitialMs: alerts.outbox.retry_initial, retryMaxMs: alerts.outbox.retry_max, maxAgeMs: alerts.outbox.max_age },
         { clock, random: Math.random, logger, onResult: (result) => metrics.recordNotification('email', result) },
@@ -213,6 +221,8 @@ function startAlerting(
     metrics,
     logger,
     clock,
+    fallback,
+    writeFailures,
     onEnqueued: () => sender?.kick(),
     ...(pusher ? { onEvaluated: (alerts: readonly Alert[]) => pusher.update(alerts) } : {}),
   });
@@ -235,11 +245,10 @@ function startAlerting(
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    // Slow or idle clients must not hold sockets: bound headers, whole requests and keep-alive.
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 15_000;
-    server.keepAliveTimeout = 5_000;
+    // Slow or idle clients must not hold sockets: headers, whole requests and keep-alive are bounded
+    // (http/server.ts), checked every second. The backlog takes a burst of a thousand stations at once.
+    const server = createHttpServer(app);
+    server.listen({ port, host, backlog: 2_048 });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -71,6 +71,7 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
         ? [{ id: `config-${index}`, matchers: s.match, startsAt: Date.parse(s.starts_at), endsAt: Date.parse(s.ends_at), createdBy: 'config', comment: s.comment }]
         : [],
     ),
+    outboxRetentionMs: config.store.sample_retention,
     render: {
       site: config.site,
       timeZone: alerts.time_zone ?? config.time_zone,

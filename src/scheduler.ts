@@ -24,6 +24,12 @@ export interface SchedulerHooks {
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Jobs whose first scheduled run has not come yet. The start-up round runs off the schedule, so it
+   * may still be running at the first tick (a target blackholed at start, timeout < interval): that
+   * run stands in for the slot, and skipping it is not the overlap `onSkipped` reports.
+   */
+  private readonly beforeFirstTick = new Set<string>();
   private readonly pendingStarts = new Set<NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private stopped = false;
@@ -37,7 +43,10 @@ export class Scheduler {
   /** Starts every group's cron task and runs a first round at once (without jitter). */
   start(): void {
     for (const group of this.groups) {
-      for (const job of group.jobs) this.launch(job);
+      for (const job of group.jobs) {
+        this.beforeFirstTick.add(job.key);
+        this.launch(job);
+      }
       const task = cron.createTask(group.expression, () => this.tick(group), { name: `jaga-${group.name}` });
       void task.start();
       this.tasks.push(task);
@@ -63,8 +72,12 @@ export class Scheduler {
 
   private tick(group: JobGroup): void {
     for (const job of group.jobs) {
+      const startUpRoundCovers = this.beforeFirstTick.delete(job.key);
+      const skip = () => {
+        if (!startUpRoundCovers) this.hooks.onSkipped(job.key);
+      };
       if (this.inFlight.has(job.key)) {
-        this.hooks.onSkipped(job.key);
+        skip();
         continue;
       }
       const delay = Math.floor(this.random() * group.jitterMs);
@@ -74,7 +87,7 @@ export class Scheduler {
       }
       const timer = setTimeout(() => {
         this.pendingStarts.delete(timer);
-        if (this.inFlight.has(job.key)) this.hooks.onSkipped(job.key);
+        if (this.inFlight.has(job.key)) skip();
         else this.launch(job);
       }, delay);
       this.pendingStarts.add(timer);

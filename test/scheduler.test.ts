@@ -63,11 +63,12 @@ test('first round at once, a slow job is skipped rather than overlapped, a fast 
   scheduler.start();
   assert.equal(runs.slow, 1, 'the first round starts synchronously');
   assert.equal(runs.fast, 1);
-  await until(() => runs.fast >= 3, 5_000, 'three fast runs');
+  // The first tick is covered by the start-up round (see the next test); the two after it are skips.
+  await until(() => runs.fast >= 4, 6_000, 'four fast runs');
   assert.equal(runs.slow, 1, 'the slow job never started twice');
   assert.equal(maxSlowInFlight, 1);
   assert.ok(skipped.length >= 2 && skipped.every((key) => key === 'slow'), `skipped: ${skipped.join(',')}`);
-  assert.ok(Date.now() - started < 5_000);
+  assert.ok(Date.now() - started < 6_000);
 
   const stopStarted = Date.now();
   await scheduler.stop(200);
@@ -76,4 +77,56 @@ test('first round at once, a slow job is skipped rather than overlapped, a fast 
   const after = runs.fast;
   await new Promise((resolve) => setTimeout(resolve, 1_200));
   assert.equal(runs.fast, after, 'nothing runs after stop');
+});
+
+test('a start-up round still running at the first tick is not counted as skipped; later overlaps are', async () => {
+  // Start 600 ms into a second, with a 700 ms job: the first tick (at the next second) finds the
+  // start-up run in flight, although the job is shorter than the interval.
+  await until(() => Date.now() % 1_000 >= 600 && Date.now() % 1_000 < 650, 2_000, 'the right moment in the second');
+  const skipped: string[] = [];
+  let runs = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let hang = false;
+  const scheduler = new Scheduler(
+    [
+      {
+        name: 'group',
+        expression: '* * * * * *',
+        jitterMs: 0,
+        jobs: [
+          {
+            key: 'probe',
+            run: (signal) =>
+              new Promise<void>((resolve) => {
+                runs += 1;
+                inFlight += 1;
+                maxInFlight = Math.max(maxInFlight, inFlight);
+                const done = () => {
+                  inFlight -= 1;
+                  resolve();
+                };
+                if (hang) signal.addEventListener('abort', done, { once: true });
+                else setTimeout(done, 700);
+              }),
+          },
+        ],
+      },
+    ],
+    { onSkipped: (key) => skipped.push(key), onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`) },
+  );
+  scheduler.start();
+  try {
+    await until(() => runs >= 3, 5_000, 'two scheduled runs after the start-up round');
+    assert.deepEqual(skipped, [], 'the start-up round covered the first tick');
+    assert.equal(maxInFlight, 1);
+    // A run that hangs past the next ticks is an overlap the hook must hear about.
+    hang = true;
+    const before = runs;
+    await until(() => runs > before, 2_000, 'a hanging run');
+    await until(() => skipped.length >= 1, 3_000, 'a skip');
+    assert.equal(maxInFlight, 1);
+  } finally {
+    await scheduler.stop(0);
+  }
 });

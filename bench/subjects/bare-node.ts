@@ -7,7 +7,7 @@ import { jitterFor } from '../rounds.js';
 import { BenchChild } from '../spawn.js';
 import type { ProbeCount, ProbeLoad, Subject } from './subject.js';
 
-export type FloorMode = 'client' | 'reset' | 'tcp';
+export type FloorMode = 'client' | 'reset' | 'tcp' | 'close' | 'node-http';
 
 export class FloorSubject implements Subject {
   private constructor(

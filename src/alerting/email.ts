@@ -61,6 +61,7 @@ export function createSmtpMailer(smtp: SmtpConfig, password: string | null): Mai
     logger: false,
   };
   const deadlineMs = smtp.timeout + DEADLINE_SLACK_MS;
+  const from = parseFrom(smtp.from);
   let transport: PoolTransport = nodemailer.createTransport(options);
   let closed = false;
 
@@ -79,9 +80,11 @@ export function createSmtpMailer(smtp: SmtpConfig, password: string | null): Mai
       const current = transport;
       const sending = current
         .sendMail({
-          from: smtp.from,
+          from,
           // Object form: nodemailer encodes the name itself; nothing is ever parsed out of our strings.
           to: { name: oneLine(m.toName), address: m.to },
+          // Said outright: one sender, one recipient, whatever the headers hold.
+          envelope: { from: from.address, to: [m.to] },
           subject: oneLine(m.subject),
           text: m.text,
           html: m.html,
@@ -181,6 +184,24 @@ export function isPlainAddress(address: string): boolean {
       address,
     )
   );
+}
+
+/**
+ * `alerts.smtp.from` as one address with an optional name ("jaga@x" or "Jaga Kantor <jaga@x>"). Anything
+ * else (a line break, a second address, a stray bracket) is refused: given to nodemailer as a string it
+ * would be parsed, and "a <me@x>\r\nBcc: evil@y" becomes the envelope sender evil@y (bounces, with the
+ * message, go there).
+ */
+export function parseFrom(text: string): { readonly name: string; readonly address: string } {
+  const match = /^(?:(?<name>[^<>]*?)\s*<(?<inner>[^<>]*)>|(?<bare>[^<>\s]+))$/u.exec(text.trim());
+  const name = (match?.groups?.name ?? '').trim().replace(/^"(.*)"$/su, '$1');
+  const address = match?.groups?.inner ?? match?.groups?.bare ?? '';
+  // A one-label domain ("jaga@localhost", a local relay) is a fine sender, if not a fine recipient.
+  const sender = isPlainAddress(address) || /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(address);
+  if (match === null || !sender || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(text.trim()) || name.includes('"')) {
+    throw new Error(`alerts.smtp.from: must be one address, optionally with a name ("Jaga Kantor <jaga@dinas.go.id>"); got ${JSON.stringify(text.slice(0, 100))}`);
+  }
+  return { name, address };
 }
 
 /** Control characters (CR and LF above all) become spaces: a header value stays one header. */

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { OutboxMessage, OutboxRepository } from '../store/outbox.js';
 import type { Mailer, SendOutcome } from './email.js';
 
+/** What the sender needs from an outbox: the SQLite repository, or the fallback in front of it. */
+export type OutboxQueue = Pick<OutboxRepository, 'nextDue' | 'markSent' | 'markRetry' | 'markFailed' | 'markExpired'>;
+
 export interface OutboxOptions {
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
@@ -43,7 +46,7 @@ export class OutboxSender {
   private pausedUntil = 0;
 
   constructor(
-    private readonly repo: OutboxRepository,
+    private readonly repo: OutboxQueue,
     private readonly mailer: Mailer,
     private readonly options: OutboxOptions,
     private readonly deps: OutboxDeps,
@@ -104,8 +107,10 @@ export class OutboxSender {
   private async step(): Promise<number> {
     this.kicked = false;
     const now = this.deps.clock();
+    // A pause longer than any backoff: the wall clock stepped back since it was set. Do not wait it out.
+    if (this.pausedUntil - now > this.options.retryMaxMs) this.pausedUntil = now;
     if (now < this.pausedUntil) return Math.min(this.pausedUntil - now, this.pollMs);
-    const message = this.repo.nextDue(now);
+    const message = this.repo.nextDue(now, this.options.retryMaxMs);
     if (!message) return this.pollMs;
     if (now - message.createdAt > this.options.maxAgeMs) {
       this.expire(message, now);

@@ -1,11 +1,14 @@
 // After every gate decision: evaluate the alert rules, plan notifications per recipient (grouping,
 // repeats, resolutions, silences), render them and write them to the outbox in one transaction with
-// the memory that prevents duplicates. Sending is the OutboxSender's job. I/O: SQLite and logs.
+// the memory that prevents duplicates (held in memory while SQLite refuses writes: outbox-fallback.ts).
+// Sending is the OutboxSender's job. I/O: SQLite and logs.
 import type { Logger } from 'pino';
 import type { Gate, TargetState, VolumeState } from '../domain/types.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/sqlite.js';
+import type { WriteFailures } from '../store/write-failures.js';
 import { planNotifications } from './grouping.js';
+import type { OutboxFallback } from './outbox-fallback.js';
 import { messageIdFor, renderNotification, type RenderContext } from './render.js';
 import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from './rules.js';
 import { activeSilenceFor } from './silences.js';
@@ -19,6 +22,8 @@ export interface PipelineOptions {
   /** Fixed windows from the config file; API-made silences live in the database. */
   readonly configSilences: readonly Silence[];
   readonly render: Omit<RenderContext, 'gate' | 'now' | 'language'>;
+  /** Sent, failed and expired notifications are deleted this long after they finished (store.sample_retention). */
+  readonly outboxRetentionMs: number;
 }
 
 export interface PipelineDeps {
@@ -26,6 +31,10 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** Holds notifications in memory while SQLite refuses them; the sender reads through it. */
+  readonly fallback: OutboxFallback;
+  /** Counts and logs (sparingly) failed writes to the outbox. */
+  readonly writeFailures: WriteFailures;
   /** Wakes the sender after new notifications are written. */
   readonly onEnqueued: () => void;
   /** Every evaluation's alerts, for a second channel (Alertmanager); silences do not apply there. */
@@ -36,6 +45,8 @@ export interface WorldView {
   readonly targets: readonly TargetState[];
   readonly volumes: readonly VolumeState[];
   readonly gate: Gate;
+  /** How far the wall clock stepped since the previous update (0 or absent: it did not). */
+  readonly clockStepMs?: number;
 }
 
 export interface NewSilence {
@@ -55,6 +66,7 @@ export class AlertPipeline {
   private savedJson: string;
   private apiSilences: Silence[];
   private outboxStatsAt = 0;
+  private outboxPrunedAt = 0;
   private outboxOldestPendingAt: number | null = null;
   private notificationsGivenUp = 0;
 
@@ -82,6 +94,8 @@ export class AlertPipeline {
 
   update(world: WorldView, storeFailingSince: number | null): void {
     const now = this.deps.clock();
+    if (world.clockStepMs) this.shiftClocks(world.clockStepMs);
+    this.pruneOutbox(now);
     this.refreshOutboxStats(now);
     const health: JagaHealth = {
       storeFailingSince,
@@ -101,7 +115,7 @@ export class AlertPipeline {
       now,
     );
     const json = JSON.stringify({ memory: evaluated.memory, groups: planned.groups });
-    if (json === this.savedJson && planned.notifications.length === 0) {
+    if (json === this.savedJson && planned.notifications.length === 0 && !this.deps.fallback.unwritten) {
       this.memory = evaluated.memory;
       return;
     }
@@ -119,21 +133,29 @@ export class AlertPipeline {
         createdAt: now,
       };
     });
+    const { fallback, writeFailures } = this.deps;
     try {
       // Planning state and the messages it produced are written together: after a crash either both
       // are there (the sender will send them) or neither (the next evaluation plans them again).
+      // Whatever memory held while writes failed goes in first.
       this.deps.store.transaction(() => {
+        fallback.write();
         if (messages.length > 0) this.deps.store.outbox.enqueue(messages);
         this.deps.store.snapshot.saveAlerting({ memory: evaluated.memory, groups: planned.groups });
       });
+      fallback.written();
+      writeFailures.succeeded(now);
+      this.savedJson = json;
     } catch (error) {
-      this.deps.metrics.recordStoreError();
-      this.deps.logger.error({ err: error, notifications: messages.length }, 'cannot write notifications to the outbox; will plan them again');
-      return;
+      // The database refuses writes (disk full?). Silence would be worse than a copy that only lives in
+      // memory: hold the messages there (the sender sends them now) and move on as if written, so the
+      // next evaluation does not plan them again. Every tick tries to write them until it works. A
+      // restart before then forgets them, and the last stored planning state may plan them again.
+      writeFailures.failed(error, now, { notifications: messages.length });
+      fallback.hold(messages);
     }
     this.memory = evaluated.memory;
     this.groups = planned.groups;
-    this.savedJson = json;
     for (const n of planned.notifications) {
       this.deps.logger.info({ notification: n.id, recipient: n.recipient, kind: n.kind, firing: n.firing.map((a) => a.key), resolved: n.resolved.map((a) => a.key) }, 'notification queued');
     }
@@ -172,8 +194,35 @@ export class AlertPipeline {
     return expired;
   }
 
+  /**
+   * After a step of the wall clock, `for` clocks and group timers keep their real length: a step back
+   * must not turn a firing alert pending (and "resolved"), a step forward must not fire what is pending
+   * or make every repeat due at once.
+   */
+  private shiftClocks(stepMs: number): void {
+    this.memory = Object.fromEntries(Object.entries(this.memory).map(([key, since]) => [key, since + stepMs]));
+    const shift = (at: number | null) => (at === null ? null : at + stepMs);
+    this.groups = Object.fromEntries(
+      Object.entries(this.groups).map(([email, group]) => [email, { ...group, waitingSince: shift(group.waitingSince), lastSentAt: shift(group.lastSentAt) }]),
+    );
+    this.deps.logger.warn({ stepMs: Math.round(stepMs) }, 'alert timers moved with the wall clock step');
+  }
+
   private silenceFor(alert: Alert, now: number): Silence | RecurringSilence | null {
     return activeSilenceFor(alert.labels, [...this.options.configSilences, ...this.apiSilences], this.options.recurringSilences, now);
+  }
+
+  /** Without it the outbox keeps every message ever sent, bodies and all. */
+  private pruneOutbox(now: number): void {
+    const everyMs = Math.max(1_000, Math.min(3_600_000, this.options.outboxRetentionMs / 10));
+    if (now - this.outboxPrunedAt < everyMs && now >= this.outboxPrunedAt) return;
+    this.outboxPrunedAt = now;
+    try {
+      const deleted = this.deps.store.outbox.pruneFinishedBefore(now - this.options.outboxRetentionMs);
+      if (deleted > 0) this.deps.logger.debug({ deleted }, 'old notifications pruned from the outbox');
+    } catch (error) {
+      this.deps.writeFailures.failed(error, now, { during: 'outbox prune' });
+    }
   }
 
   private refreshOutboxStats(now: number): void {
@@ -181,9 +230,11 @@ export class AlertPipeline {
     this.outboxStatsAt = now;
     try {
       const stats = this.deps.store.outbox.stats(now);
-      this.outboxOldestPendingAt = stats.oldestPendingAt;
+      const held = this.deps.fallback.pending;
+      const oldest = [stats.oldestPendingAt, held.oldestAt].filter((at): at is number => at !== null);
+      this.outboxOldestPendingAt = oldest.length === 0 ? null : Math.min(...oldest);
       this.notificationsGivenUp = stats.failedSince24h + stats.expiredSince24h;
-      this.deps.metrics.recordOutbox(stats.pending, stats.oldestPendingAt === null ? 0 : (now - stats.oldestPendingAt) / 1000);
+      this.deps.metrics.recordOutbox(stats.pending + held.count, this.outboxOldestPendingAt === null ? 0 : (now - this.outboxOldestPendingAt) / 1000);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'cannot read the outbox');
     }

@@ -1,6 +1,6 @@
 // The operator page /admin: token login, the dashboard, and form actions through the same engine and
 // pipeline methods as the API. HTTP I/O (express); sessions, pages and forms live in admin-*.ts.
-import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { AlertPipeline } from '../alerting/pipeline.js';
 import type { Engine } from '../engine.js';
@@ -11,8 +11,8 @@ import { ADMIN_CSS } from './admin-html.js';
 import type { AdminView } from './admin-sections.js';
 import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore, type AdminSession } from './admin-session.js';
 import { dashboardPage, errorPage, loginPage, type DashboardData, type FormsState } from './admin-views.js';
-import { MAX_BODY_BYTES } from './app.js';
 import type { TokenChecker } from './auth.js';
+import { formBody } from './body.js';
 import { RequestError } from './requests.js';
 
 export interface AdminDeps {
@@ -62,10 +62,10 @@ function ctxOf(req: Request): Ctx {
   return { c: catalogue(language), language, langQuery: chosen ? `?lang=${chosen}` : '' };
 }
 
-export function adminRouter(deps: AdminDeps): Router {
+/** `limiter` counts failed logins per address; the app shares it with the JSON API's token checks. */
+export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLimiter(deps.clock)): Router {
   const sessions = new SessionStore(deps.clock);
-  const limiter = new LoginLimiter(deps.clock);
-  const form = express.urlencoded({ extended: false, limit: MAX_BODY_BYTES, parameterLimit: 20 });
+  const form = formBody;
   const admin = Router();
 
   const sendHtml = (res: Response, status: number, body: string): void => {
@@ -253,6 +253,9 @@ export function adminRouter(deps: AdminDeps): Router {
       refuse(req, res, 413, (c) => c.admin.errors.tooLarge);
     } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
       refuse(req, res, 400, (c) => c.admin.errors.csrf);
+    } else if ((error as { status?: unknown }).status === 400) {
+      // The router's own refusal of a path parameter that is not valid percent-encoding.
+      refuse(req, res, 400, (c) => c.admin.errors.notFound);
     } else {
       deps.logger.error({ err: error, path: req.path }, 'admin request failed');
       refuse(req, res, 500, (c) => c.admin.errors.internal);

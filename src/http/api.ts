@@ -10,8 +10,10 @@ import type { AlertPipeline } from '../alerting/pipeline.js';
 import type { Engine } from '../engine.js';
 import { pickLanguage, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
+import { DEFAULT_LIMITER_POLICY, type LoginLimiter } from './admin-session.js';
 import { HttpError } from './app.js';
 import type { TokenChecker } from './auth.js';
+import { GATE_PATH, type GateReader } from './gate-read.js';
 import { overrideRequest, parseRequest, RequestError, silenceRequest } from './requests.js';
 import { alertView, gateView, outboxView, overrideView, reportView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
 
@@ -67,11 +69,18 @@ function asHttp<T>(run: () => T): T {
   }
 }
 
-export function apiRouter(deps: ApiDeps): Router {
+const RETRY_AFTER_S = String(DEFAULT_LIMITER_POLICY.windowMs / 1000);
+
+/** Shared with the rest of the app: the token-failure limiter (also /admin's) and the gate reader (also the server's fast path). */
+export interface ApiShared {
+  readonly limiter: LoginLimiter;
+  readonly readGate: GateReader;
+}
+
+export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
   const router = Router();
   const { engine, tokens } = deps;
-  const gateCache = new Map<string, string>();
-  let cachedVersion = -1;
+  const { limiter } = shared;
 
   const viewOptions = (req: Request, internal: boolean): ViewOptions => ({
     language: language(req),
@@ -79,14 +88,31 @@ export function apiRouter(deps: ApiDeps): Router {
     resumeAfterMs: deps.resumeAfterMs,
   });
 
+  /**
+   * Who presented a valid token, or null. A wrong token counts against the client's address; while an
+   * address is locked out every token from it gets 429 unchecked, the right one too, so a lockout says
+   * nothing about the guess. Readers who send no token are never limited.
+   */
+  const authenticate = (req: Request): string | null => {
+    const header = req.headers.authorization;
+    if (header === undefined) return null;
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (limiter.blocked(address)) {
+      throw new HttpError(429, 'rate_limited', 'too many failed token attempts from this address; try again later', { 'Retry-After': RETRY_AFTER_S });
+    }
+    const who = tokens.identify(header);
+    if (who === null) limiter.recordFailure(address);
+    return who;
+  };
+
   const requireToken = (req: Request): string => {
-    const who = tokens.identify(req.headers.authorization);
+    const who = authenticate(req);
     if (who === null) throw new HttpError(401, 'unauthorized', 'a valid admin token is required (Authorization: Bearer <token>)');
     return who;
   };
 
   /** Internal details only for a caller who shows a valid token; others get the public view. */
-  const isInternal = (req: Request): boolean => req.headers.authorization !== undefined && tokens.identify(req.headers.authorization) !== null;
+  const isInternal = (req: Request): boolean => authenticate(req) !== null;
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.registry.contentType);
@@ -101,27 +127,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(engine.ready ? 200 : 503).json({ ready: engine.ready });
   });
 
-  router.get('/api/v1/gate', (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    const gate = engine.gate;
-    if (req.query.format === 'plain') {
-      // A shell script cannot compare valid_until; an answer past it is not an answer.
-      const allowed = gate.state === 'allowed' && gate.validUntil > deps.clock();
-      res.status(allowed ? 200 : 423).type('text/plain').send(allowed ? 'ALLOWED\n' : 'HALTED\n');
-      return;
-    }
-    if (cachedVersion !== engine.gateVersion) {
-      gateCache.clear();
-      cachedVersion = engine.gateVersion;
-    }
-    const lang = language(req);
-    let body = gateCache.get(lang);
-    if (body === undefined) {
-      body = JSON.stringify(gateView(gate, { language: lang, internal: false, resumeAfterMs: deps.resumeAfterMs }));
-      gateCache.set(lang, body);
-    }
-    res.type('application/json').send(body);
-  });
+  router.get(GATE_PATH, (req, res) => shared.readGate(req, res));
 
   router.get('/api/v1/status', (req, res) => {
     const internal = isInternal(req);
@@ -132,7 +138,7 @@ export function apiRouter(deps: ApiDeps): Router {
       gate: gateView(engine.gate, options),
       targets: engine.targetStates.map((t) => targetView(t, internal)),
       volumes: engine.volumeStates.map((v) => volumeView(v, internal)),
-      overrides: engine.activeOverrides.map(overrideView),
+      overrides: engine.activeOverrides.map((o) => overrideView(o, internal)),
       alerts: deps.alerting ? deps.alerting.alerts.map((a) => alertView(a, internal)) : [],
       outbox: deps.alerting ? outboxView(deps.store, deps.clock(), internal) : null,
     });
@@ -213,7 +219,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/api/v1/overrides', (req, res) => {
     requireToken(req);
-    res.json({ items: engine.activeOverrides.map(overrideView) });
+    res.json({ items: engine.activeOverrides.map((o) => overrideView(o, true)) });
   });
 
   router.post('/api/v1/overrides', (req: Request, res: Response) => {
@@ -221,14 +227,14 @@ export function apiRouter(deps: ApiDeps): Router {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     const input = asHttp(() => overrideRequest(req.body, deps.clock()));
     const override = engine.createOverride(input, who);
-    res.status(201).json({ override: overrideView(override), gate: gateView(engine.gate, viewOptions(req, true)) });
+    res.status(201).json({ override: overrideView(override, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });
 
   router.delete('/api/v1/overrides/:id', (req, res) => {
     const who = requireToken(req);
     const lifted = engine.liftOverride(String(req.params.id), who);
     if (!lifted) throw new HttpError(404, 'not_found', 'no active override with that id');
-    res.json({ override: overrideView(lifted), gate: gateView(engine.gate, viewOptions(req, true)) });
+    res.json({ override: overrideView(lifted, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });
 
   return router;

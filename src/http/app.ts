@@ -1,18 +1,31 @@
 // The express application: security headers, body limits, JSON errors, 404s, and the routes of
-// api.ts. Does network I/O only through express.
+// api.ts, status-page.ts and admin.ts. Does network I/O only through express.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { adminRouter, type AdminDeps } from './admin.js';
+import { LoginLimiter } from './admin-session.js';
 import { apiRouter, type ApiDeps } from './api.js';
+import { jsonBody, MAX_BODY_BYTES, readBodies } from './body.js';
+import { gateReader, isPlainGateRead } from './gate-read.js';
 import { statusPageRouter, type StatusPageDeps } from './status-page.js';
 
-export const MAX_BODY_BYTES = 16 * 1024;
+export { MAX_BODY_BYTES } from './body.js';
+
+/** On every answer; the status page and /admin tighten the CSP for their pages. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -22,48 +35,63 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json({ error: code, message });
 }
 
+const tooLarge = (res: Response) => sendError(res, 413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+
 export type AppDeps = ApiDeps & { readonly logger: Logger; readonly statusPage: StatusPageDeps; readonly admin: AdminDeps };
+
+/** Answers a request without express when it can (true), for the server to call first. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const fastPaths = new WeakMap<express.Express, FastPath>();
+
+/** The app's fast path: plain gate reads. createHttpServer calls it before the app. */
+export function fastPathOf(app: express.Express): FastPath {
+  return fastPaths.get(app) ?? (() => false);
+}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // One budget of token guesses per client address, shared by the admin login and the JSON API.
+  const limiter = new LoginLimiter(deps.clock);
+  const readGate = gateReader(deps);
+  fastPaths.set(app, (req, res) => {
+    if (!isPlainGateRead(req)) return false;
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    readGate(req, res);
+    return true;
+  });
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      // Refuse before reading: nobody needs to send jaga more than 16 KiB.
-      res.setHeader('Connection', 'close');
-      sendError(res, 413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      return;
-    }
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     next();
   });
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  // Nobody needs to send jaga more than 16 KiB; past it, 413 before reading the rest.
+  app.use(readBodies(MAX_BODY_BYTES, tooLarge));
+  app.use(jsonBody);
 
-  app.use(apiRouter(deps));
+  app.use(apiRouter(deps, { limiter, readGate }));
   app.use(statusPageRouter(deps.statusPage));
-  app.use(adminRouter(deps.admin));
+  app.use(adminRouter(deps.admin, limiter));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'not_found', 'no such path'));
 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       sendError(res, error.status, error.code, error.message);
       return;
     }
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      sendError(res, 413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    } else if (type === 'entity.parse.failed') {
+    const { type, status } = error as { type?: string; status?: unknown };
+    if (type === 'entity.parse.failed') {
       sendError(res, 400, 'malformed_json', 'the request body is not valid JSON');
     } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       sendError(res, 415, 'unsupported_encoding', 'send the body as UTF-8 JSON');
+    } else if (typeof status === 'number' && status >= 400 && status < 500) {
+      // The router's own refusals, such as a path parameter that is not valid percent-encoding.
+      sendError(res, 400, 'bad_request', 'malformed request');
     } else {
       deps.logger.error({ err: error }, 'request failed');
       sendError(res, 500, 'internal', 'internal error; see the jaga log');

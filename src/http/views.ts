@@ -16,8 +16,8 @@ export interface ViewOptions {
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-/** Facts that may carry host names, addresses or paths. */
-const INTERNAL_FACTS = new Set(['detail']);
+/** Facts that may carry host names, addresses or paths (`detail`), or a person's free text (an override's `reason`). */
+const INTERNAL_FACTS = new Set(['detail', 'reason']);
 
 export function reasonView(reason: Reason, options: ViewOptions): Record<string, unknown> {
   const facts = options.internal
@@ -34,11 +34,12 @@ export function reasonView(reason: Reason, options: ViewOptions): Record<string,
   };
 }
 
-export function overrideView(override: Override): Record<string, unknown> {
+/** The reason is free text a person typed (a ticket, a name, a password by mistake): token holders only. */
+export function overrideView(override: Override, internal: boolean): Record<string, unknown> {
   return {
     id: override.id,
     action: override.action,
-    reason: override.reason,
+    ...(internal ? { reason: override.reason } : {}),
     by: override.by,
     created_at: iso(override.createdAt),
     expires_at: iso(override.expiresAt),
@@ -56,7 +57,7 @@ export function gateView(gate: Gate, options: ViewOptions): Record<string, unkno
     decided_at: iso(gate.decidedAt),
     valid_until: iso(gate.validUntil),
     resuming_at: gate.state === 'halted' && gate.clearSince !== null ? iso(gate.clearSince + options.resumeAfterMs) : null,
-    override: gate.override ? overrideView(gate.override) : null,
+    override: gate.override ? overrideView(gate.override, options.internal) : null,
   };
 }
 
@@ -168,12 +169,12 @@ export function outboxView(store: Store, now: number, internal: boolean): Record
       .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))
       .slice(0, 20)
       .map((m) => ({
-        id: m.id,
         status: m.status,
         subject: m.subject,
         at: iso(m.finishedAt),
         attempts: m.attempts,
-        ...(internal ? { recipient: m.recipient, error: m.lastError } : {}),
+        // The id is made from the recipient's address.
+        ...(internal ? { id: m.id, recipient: m.recipient, error: m.lastError } : {}),
       })),
   };
 }

@@ -31,7 +31,7 @@ export const en: Catalogue = {
       case 'PROBES_STALE':
         return `Probes are late, no fresh data from: ${text(f.stale)}`;
       case 'MANUAL_HALT':
-        return `Halted by hand by ${text(f.by)}: ${text(f.reason)}`;
+        return f.reason === undefined ? `Halted by hand by ${text(f.by)}` : `Halted by hand by ${text(f.by)}: ${text(f.reason)}`;
     }
   },
   resumingAt: (when) => `Every reason has cleared; recording reopens at ${when} if things stay normal`,

@@ -31,7 +31,7 @@ export const id: Catalogue = {
       case 'PROBES_STALE':
         return `Pemeriksaan terlambat, tidak ada data baru dari: ${text(f.stale)}`;
       case 'MANUAL_HALT':
-        return `Dihentikan manual oleh ${text(f.by)}: ${text(f.reason)}`;
+        return f.reason === undefined ? `Dihentikan manual oleh ${text(f.by)}` : `Dihentikan manual oleh ${text(f.by)}: ${text(f.reason)}`;
     }
   },
   resumingAt: (when) => `Semua penyebab sudah hilang; perekaman dibuka kembali pada ${when} bila tetap normal`,

@@ -43,9 +43,8 @@ export const probeDns: TargetProber<DnsTargetConfig> = (target, ctx) =>
   });
 
 function dnsFailure(code: string | undefined): TargetFailure {
-  if (code === 'ETIMEOUT') return 'timeout';
-  // Every c-ares code (NXDOMAIN, SERVFAIL, no server answering, a malformed answer) is DNS failing
-  // us; Node's own ERR_* codes are mistakes on our side.
+  // Every c-ares code (NXDOMAIN, SERVFAIL, no server answering in time (ETIMEOUT), a malformed answer)
+  // is DNS failing us, and the gate's cause must say so; Node's own ERR_* codes are mistakes on our side.
   return code !== undefined && !code.startsWith('ERR_') ? 'dns' : 'error';
 }
 

@@ -74,7 +74,7 @@ export async function measureProbe(
       ? raced.value
       : raced.why === 'aborted'
         ? { ok: false, failure: 'error', detail: 'aborted' }
-        : { ok: false, failure: 'timeout', detail: `timeout after ${ctx.timeoutMs}ms during ${trace.stage}` };
+        : deadlineVerdict(ctx.timeoutMs, trace.stage);
   } catch (error) {
     verdict = { ok: false, failure: 'error', detail: describeError(error) };
   }
@@ -85,6 +85,16 @@ export async function measureProbe(
     return { ok: false, failure: 'latency', durationMs, phases, detail };
   }
   return { ...verdict, durationMs, phases };
+}
+
+/**
+ * The deadline passed during `stage`. Name resolution that never answers is a `dns` failure like
+ * NXDOMAIN is: the class says which step failed, and the gate's cause (whom to call) follows it, so a
+ * silent resolver must not be reported as the central server timing out.
+ */
+function deadlineVerdict(timeoutMs: number, stage: string): Verdict {
+  if (stage === 'dns') return { ok: false, failure: 'dns', detail: `no DNS answer within ${timeoutMs}ms (timeout)` };
+  return { ok: false, failure: 'timeout', detail: `timeout after ${timeoutMs}ms during ${stage}` };
 }
 
 /** Milliseconds since a `performance.now()` reading. */

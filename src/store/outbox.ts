@@ -69,6 +69,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class OutboxRepository {
   private readonly insertStmt;
+  private readonly restoreStmt;
   private readonly nextDueStmt;
   private readonly sentStmt;
   private readonly retryStmt;
@@ -85,11 +86,19 @@ export class OutboxRepository {
          (id, channel, recipient, recipient_name, subject, text, html, message_id, created_at, status, attempts, next_attempt_at)
        VALUES (@id, @channel, @recipient, @recipientName, @subject, @text, @html, @messageId, @createdAt, 'pending', 0, @createdAt)`,
     );
-    this.nextDueStmt = db.prepare<[number], Row>(
+    this.restoreStmt = db.prepare<Row>(
+      `INSERT OR IGNORE INTO notifications
+         (id, channel, recipient, recipient_name, subject, text, html, message_id, created_at, status, attempts,
+          next_attempt_at, last_attempt_at, last_error, sent_at, finished_at)
+       VALUES (@id, @channel, @recipient, @recipient_name, @subject, @text, @html, @message_id, @created_at, @status,
+          @attempts, @next_attempt_at, @last_attempt_at, @last_error, @sent_at, @finished_at)`,
+    );
+    // A next attempt further ahead than any backoff was set by a clock that has since stepped back.
+    this.nextDueStmt = db.prepare<{ now: number; horizon: number; limit: number }, Row>(
       `SELECT * FROM notifications
-       WHERE status = 'pending' AND next_attempt_at <= ?
+       WHERE status = 'pending' AND (next_attempt_at <= @now OR next_attempt_at > @horizon)
        ORDER BY created_at, id
-       LIMIT 1`,
+       LIMIT @limit`,
     );
     // Every update is guarded by status = 'pending': a finished message is never reopened or rewritten.
     this.sentStmt = db.prepare<{ id: string; at: number }>(
@@ -145,10 +154,44 @@ export class OutboxRepository {
     })();
   }
 
-  /** The oldest pending message (by created_at, then id) whose next attempt is due at `now`. */
-  nextDue(now: number): OutboxMessage | null {
-    const row = this.nextDueStmt.get(now);
-    return row ? toMessage(row) : null;
+  /**
+   * Writes a message exactly as it is, status and attempts included: one that was queued and perhaps
+   * sent from memory while the database refused writes. An id already present is left alone.
+   */
+  restore(m: OutboxMessage): number {
+    return this.restoreStmt.run({
+      id: m.id,
+      channel: m.channel,
+      recipient: m.recipient,
+      recipient_name: m.recipientName,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      message_id: m.messageId,
+      created_at: m.createdAt,
+      status: m.status,
+      attempts: m.attempts,
+      next_attempt_at: m.nextAttemptAt,
+      last_attempt_at: m.lastAttemptAt,
+      last_error: m.lastError,
+      sent_at: m.sentAt,
+      finished_at: m.finishedAt,
+    }).changes;
+  }
+
+  /**
+   * The oldest pending message (by created_at, then id) whose next attempt is due at `now`. With
+   * `maxDelayMs` (the longest backoff), one set to more than that ahead counts as due: the wall clock
+   * stepped back since, and it must not wait for the clock to catch up.
+   */
+  nextDue(now: number, maxDelayMs = Number.POSITIVE_INFINITY): OutboxMessage | null {
+    return this.due(now, 1, maxDelayMs)[0] ?? null;
+  }
+
+  /** The `limit` oldest pending messages due at `now` (see nextDue), in sending order. */
+  due(now: number, limit: number, maxDelayMs = Number.POSITIVE_INFINITY): OutboxMessage[] {
+    const horizon = Number.isFinite(maxDelayMs) ? now + maxDelayMs : Number.MAX_SAFE_INTEGER;
+    return this.nextDueStmt.all({ now, horizon, limit }).map(toMessage);
   }
 
   /** The server accepted it. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { classifySmtpError, createSmtpMailer, isPlainAddress, type Mailer, type OutgoingEmail, type SendOutcome } from '../../src/alerting/email.js';
+import { classifySmtpError, createSmtpMailer, isPlainAddress, parseFrom, type Mailer, type OutgoingEmail, type SendOutcome } from '../../src/alerting/email.js';
 import type { SmtpConfig } from '../../src/config/schema.js';
 import { createTestPki, type TestPki } from '../helpers/certs.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
@@ -281,5 +281,26 @@ describe('isPlainAddress', () => {
   ];
   for (const [address, ok] of cases) {
     it(`${JSON.stringify(address).slice(0, 40)} -> ${ok}`, () => assert.equal(isPlainAddress(address), ok));
+  }
+});
+
+describe('parseFrom', () => {
+  const cases: [string, { name: string; address: string } | null][] = [
+    ['jaga@dinas.test', { name: '', address: 'jaga@dinas.test' }],
+    ['Jaga Kantor <jaga@dinas.test>', { name: 'Jaga Kantor', address: 'jaga@dinas.test' }],
+    ['"Jaga, Kantor" <jaga@dinas.test>', { name: 'Jaga, Kantor', address: 'jaga@dinas.test' }],
+    ['jaga@localhost', { name: '', address: 'jaga@localhost' }],
+    ['jaga <jaga@dinas.test>\r\nBcc: evil@x.test', null],
+    ['jaga\n<jaga@dinas.test>', null],
+    ['jaga@dinas.test, evil@x.test', null],
+    ['<jaga@dinas.test>, <evil@x.test>', null],
+    ['jaga <jaga@dinas.test', null],
+    ['no-at-sign', null],
+  ];
+  for (const [text, expected] of cases) {
+    it(`${JSON.stringify(text)} -> ${expected === null ? 'refused' : expected.address}`, () => {
+      if (expected === null) assert.throws(() => parseFrom(text), /alerts\.smtp\.from/);
+      else assert.deepEqual(parseFrom(text), expected);
+    });
   }
 });

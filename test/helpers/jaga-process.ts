@@ -48,10 +48,17 @@ export class JagaProcess {
     return this.output;
   }
 
-  async start(deadlineMs = 15_000): Promise<void> {
+  /** The running process's id (for /proc/<pid>, or a signal sent at an exact moment). */
+  get pid(): number | undefined {
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** `env` adds to the environment, e.g. LD_PRELOAD for libfaketime. */
+  async start(deadlineMs = 15_000, env: Readonly<Record<string, string>> = {}): Promise<void> {
     this.output = '';
     const child = spawn(process.execPath, [BIN, 'start', '--config', this.configFile], {
-      env: { ...process.env, JAGA_ADMIN_TOKENS: `tester=${ADMIN_TOKEN}` },
+      env: { ...process.env, JAGA_ADMIN_TOKENS: `tester=${ADMIN_TOKEN}`, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));

@@ -32,7 +32,7 @@ export interface TestSmtpOptions {
   readonly users?: Readonly<Record<string, string>>;
 }
 
-export type ServerMode = 'up' | 'stopped' | 'stall-greeting';
+export type ServerMode = 'up' | 'stopped' | 'stall-greeting' | 'unavailable';
 
 export interface TestSmtpServer {
   readonly host: string;
@@ -45,6 +45,13 @@ export interface TestSmtpServer {
   readonly connections: number;
   /** Messages whose DATA reached the server, answered or not (stalled ones count). */
   readonly dataStarted: number;
+  /** Messages read to the end while DATA was stalled, never answered, in arrival order. */
+  readonly stalled: readonly ReceivedMail[];
+  /**
+   * Calls `listener` when a message has been read to the end, before it is answered (e.g. to SIGKILL
+   * the sender in the window where the server has the message and the sender does not know it yet).
+   */
+  onDataReceived(listener: (mail: ReceivedMail) => void): void;
   /** Answer RCPT TO for this address with `code` (4xx: try later, 5xx: never) until cleared. */
   rejectRecipient(address: string, code: 450 | 550): void;
   clearRejections(): void;
@@ -56,6 +63,8 @@ export interface TestSmtpServer {
   start(): Promise<void>;
   /** Accepts TCP connections on the port but never sends the greeting. start() ends it. */
   stallGreeting(): Promise<void>;
+  /** Down for maintenance: accepts, answers "421" and hangs up (each attempt counts in `connections`). start() ends it. */
+  refuseService(): Promise<void>;
   /** Resolves once `predicate` holds; rejects after `deadlineMs` naming `what`. */
   waitFor(predicate: () => boolean, deadlineMs: number, what?: string): Promise<void>;
   /** Stops for good. */
@@ -67,6 +76,8 @@ const HOST = '127.0.0.1';
 /** Starts a test SMTP server on an ephemeral loopback port. */
 export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
+  const stalled: ReceivedMail[] = [];
+  const dataListeners: ((mail: ReceivedMail) => void)[] = [];
   const rejections = new Map<string, 450 | 550>();
   const sockets = new Set<net.Socket>();
   let connections = 0;
@@ -107,11 +118,11 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (stallingData) return; // the client waits for an answer that never comes
+        const stall = stallingData; // the client waits for an answer that never comes
         const source = Buffer.concat(chunks);
         simpleParser(source)
           .then((mail) => {
-            received.push({
+            const got: ReceivedMail = {
               messageId: mail.messageId,
               envelopeFrom: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
@@ -122,8 +133,10 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
               headers: mail.headers,
               raw: source.toString('utf8'),
               secure: session.secure,
-            });
-            callback();
+            };
+            (stall ? stalled : received).push(got);
+            for (const listener of dataListeners) listener(got);
+            if (!stall) callback();
           })
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       });
@@ -179,6 +192,10 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     get dataStarted() {
       return dataStarted;
     },
+    stalled,
+    onDataReceived(listener) {
+      dataListeners.push(listener);
+    },
     rejectRecipient(address, code) {
       rejections.set(address.toLowerCase(), code);
     },
@@ -196,6 +213,16 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       raw = server;
       await listen(server);
       mode = 'stall-greeting';
+    },
+    async refuseService() {
+      await closeCurrent();
+      const server = net.createServer((socket) => {
+        track(socket);
+        socket.end('421 smtp.test Service not available, closing transmission channel\r\n');
+      });
+      raw = server;
+      await listen(server);
+      mode = 'unavailable';
     },
     waitFor,
     close: closeCurrent,

@@ -1,4 +1,4 @@
-// The wire shapes: public views never carry internal text; tokens are matched by name.
+// The wire shapes: public views never carry internal text (details, an override's reason); tokens are matched by name.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Gate, TargetState } from '../../src/domain/types.js';
@@ -36,6 +36,17 @@ describe('gateView', () => {
     const view = gateView(gate, { language: 'en', internal: true, resumeAfterMs: 120_000 });
     assert.ok(JSON.stringify(view).includes('/srv/rekaman'));
     assert.match(String((view.reasons as { message: string }[])[0]?.message), /^Volume rekaman cannot be trusted/);
+  });
+
+  test('a manual halt: who is public, the typed reason only for token holders', () => {
+    const override = { id: 'ovr-1', action: 'halt' as const, reason: 'sandi-rahasia', by: 'kabid', createdAt: 0, expiresAt: null, liftedAt: null, liftedBy: null };
+    const halted: Gate = { ...gate, reasons: [{ code: 'MANUAL_HALT', subject: 'ovr-1', since: 0, facts: { by: 'kabid', reason: 'sandi-rahasia', expiresAt: null } }], override };
+    const open = gateView(halted, { language: 'en', internal: false, resumeAfterMs: 0 });
+    assert.ok(!JSON.stringify(open).includes('sandi-rahasia'), JSON.stringify(open));
+    assert.equal((open.reasons as { message: string }[])[0]?.message, 'Halted by hand by kabid');
+    const inside = gateView(halted, { language: 'id', internal: true, resumeAfterMs: 0 });
+    assert.equal((inside.reasons as { message: string }[])[0]?.message, 'Dihentikan manual oleh kabid: sandi-rahasia');
+    assert.equal((inside.override as { reason: string }).reason, 'sandi-rahasia');
   });
 
   test('a target\'s error text only for internal readers', () => {

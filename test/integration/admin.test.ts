@@ -139,7 +139,9 @@ describe('with a real headless Chromium', () => {
     const { gate } = await jaga.waitForGate((g) => g.state === 'halted' && hasReason(g, 'MANUAL_HALT'), 5_000, 'halted by the form');
     const manual = gate.reasons.find((r) => r.code === 'MANUAL_HALT');
     assert.equal(manual?.facts.by, 'tester');
-    assert.equal(manual?.facts.reason, reason);
+    assert.equal(manual?.facts.reason, undefined, 'the typed reason is not public');
+    const internal = (await (await jaga.adminFetch('/api/v1/status')).json()) as { gate: { reasons: { code: string; facts: Record<string, unknown> }[] } };
+    assert.equal(internal.gate.reasons.find((r) => r.code === 'MANUAL_HALT')?.facts.reason, reason, 'token holders see why');
     assert.equal(gate.override?.action, 'halt');
 
     assert.match(await page.locator('#gate .state').innerText(), /PEREKAMAN DIHENTIKAN/);

@@ -287,4 +287,26 @@ describe('probeHttp over TLS', () => {
     assertFailure(await trusting(`https://127.0.0.1:${nameOnly}/`), 'tls', /ERR_TLS_CERT_ALTNAME_INVALID/);
     assertFailure(await trusting(`https://localhost:${expired}/`), 'tls', /CERT_HAS_EXPIRED/);
   });
+
+  test('tls_ca costs a probe about what the system CAs cost: its context is built once, not per probe', T, async () => {
+    // Built per probe, it parsed every system root (~25 ms of CPU each), and the garbage it left made
+    // GC pauses long enough to time out other probes running at the same moment.
+    const url = `https://127.0.0.1:${await serveTls(pki.issue(['127.0.0.1']))}/`;
+    const cpuMsOf = async (extra: Partial<HttpTargetConfig>, probes: number) => {
+      const start = process.cpuUsage();
+      for (let i = 0; i < probes; i++) {
+        const result = await probeHttp(target(url, extra), ctx());
+        assert.equal(result.ok, true, result.detail);
+      }
+      const used = process.cpuUsage(start);
+      return (used.user + used.system) / 1000;
+    };
+    const systemCas = { tls_verify: false };
+    const ownCa = { tls_ca: pki.caPath };
+    await cpuMsOf(systemCas, 10);
+    await cpuMsOf(ownCa, 10);
+    const baseline = await cpuMsOf(systemCas, 60);
+    const withCa = await cpuMsOf(ownCa, 60);
+    assert.ok(withCa < 3 * baseline + 60, `60 probes with tls_ca took ${withCa.toFixed(0)} ms of CPU, without ${baseline.toFixed(0)} ms`);
+  });
 });

@@ -1,0 +1,49 @@
+// Where /metrics time goes: builds jaga's own Metrics (src/metrics.ts) for N targets, records one
+// probe per target, and times the registry's text for each metric family separately (median of
+// repeated runs), with its size. Usage: tsx bench/metrics-breakdown.ts [--targets 1000] [--runs 30]
+// In-process, no I/O besides stdout.
+import { Metrics } from '../src/metrics.js';
+import { median } from './measure.js';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+};
+const targets = Number(option('targets', '1000'));
+const runs = Number(option('runs', '30'));
+
+const names = Array.from({ length: targets }, (_, i) => `http-${String(i).padStart(4, '0')}`);
+// Only what a probing jaga has; the cast keeps this tool compiling while the topology grows.
+const topology = { version: 'bench', targets: names, volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] };
+const metrics = new Metrics(topology as ConstructorParameters<typeof Metrics>[0]);
+for (const target of names) {
+  metrics.recordProbe({ target, at: Date.now(), ok: true, durationMs: 1.2, detail: 'HTTP 200', phases: { connect: 0.2, first_byte: 0.6, transfer: 0.1, total: 1.2 } });
+}
+
+const time = async (run: () => Promise<string>): Promise<{ ms: number; bytes: number }> => {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    const text = await run();
+    times.push(performance.now() - started);
+    bytes = Buffer.byteLength(text);
+  }
+  return { ms: median(times), bytes };
+};
+
+const whole = await time(() => metrics.registry.metrics());
+const rows: { name: string; ms: number; bytes: number; series: number }[] = [];
+for (const metric of metrics.registry.getMetricsAsArray()) {
+  const name = metric.name;
+  const { ms, bytes } = await time(() => metrics.registry.getSingleMetricAsString(name));
+  const text = await metrics.registry.getSingleMetricAsString(name);
+  rows.push({ name, ms, bytes, series: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length });
+}
+rows.sort((a, b) => b.ms - a.ms);
+const out = [`registry.metrics() for ${targets} targets: median ${whole.ms.toFixed(1)} ms over ${runs} runs, ${(whole.bytes / 1024).toFixed(0)} KiB`, '', '| metric | ms | lines | KiB |', '|---|---|---|---|'];
+for (const r of rows.slice(0, 15)) out.push(`| ${r.name} | ${r.ms.toFixed(2)} | ${r.series} | ${(r.bytes / 1024).toFixed(0)} |`);
+const rest = rows.slice(15);
+out.push(`| (${rest.length} others) | ${rest.reduce((s, r) => s + r.ms, 0).toFixed(2)} | ${rest.reduce((s, r) => s + r.series, 0)} | ${(rest.reduce((s, r) => s + r.bytes, 0) / 1024).toFixed(0)} |`);
+process.stdout.write(`${out.join('\n')}\n`);
