@@ -14,7 +14,7 @@ import {
   type TargetProber,
   type Verdict,
 } from './probe.js';
-import { connectTcp, resolveHost } from './tcp.js';
+import { connectTcp, resolveHost, settleOn } from './tcp.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -123,31 +123,16 @@ function caContextOf(file: string): tls.SecureContext {
 }
 
 function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, signal: AbortSignal): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const secure = tls.connect({
-      socket,
-      // SNI must not carry an IP literal; `host` still drives the certificate name check.
-      host,
-      ...(net.isIP(host) === 0 ? { servername: host } : {}),
-      rejectUnauthorized: target.tls_verify,
-      ...(target.tls_ca !== undefined ? { secureContext: caContextOf(target.tls_ca) } : {}),
-      ALPNProtocols: ['http/1.1'],
-    });
-    const settle = (error: unknown) => {
-      secure.off('secureConnect', onSecure).off('error', settle);
-      signal.removeEventListener('abort', onAbort);
-      if (error === undefined) {
-        resolve(secure);
-      } else {
-        secure.destroy();
-        reject(error);
-      }
-    };
-    const onSecure = () => settle(undefined);
-    const onAbort = () => settle(signal.reason ?? new Error('aborted'));
-    secure.once('secureConnect', onSecure).once('error', settle);
-    signal.addEventListener('abort', onAbort, { once: true });
+  const secure = tls.connect({
+    socket,
+    // SNI must not carry an IP literal; `host` still drives the certificate name check.
+    host,
+    ...(net.isIP(host) === 0 ? { servername: host } : {}),
+    rejectUnauthorized: target.tls_verify,
+    ...(target.tls_ca !== undefined ? { secureContext: caContextOf(target.tls_ca) } : {}),
+    ALPNProtocols: ['http/1.1'],
   });
+  return settleOn(secure, 'secureConnect', signal);
 }
 
 /** Reads up to BODY_LIMIT_BYTES; keeps the text only when a body check needs it. */

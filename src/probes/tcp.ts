@@ -46,14 +46,18 @@ export async function resolveHost(host: string, signal: AbortSignal, trace: Prob
 
 /** Connects to an IP address; on abort the half-open socket is destroyed at once. */
 export function connectTcp(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return settleOn(net.connect({ host: address, port, noDelay: true }), 'connect', signal);
+}
+
+/**
+ * Resolves with the socket once `ready` fires; on its 'error' or an abort, destroys it and rejects.
+ * Listeners are removed either way, so a finished probe leaves nothing behind.
+ */
+export function settleOn<S extends net.Socket>(socket: S, ready: 'connect' | 'secureConnect', signal: AbortSignal): Promise<S> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const socket = net.connect({ host: address, port, noDelay: true });
     const settle = (error: unknown) => {
-      socket.off('connect', onConnect).off('error', settle);
+      socket.off(ready, onReady).off('error', settle);
       signal.removeEventListener('abort', onAbort);
       if (error === undefined) {
         resolve(socket);
@@ -62,9 +66,9 @@ export function connectTcp(address: string, port: number, signal: AbortSignal): 
         reject(error);
       }
     };
-    const onConnect = () => settle(undefined);
+    const onReady = () => settle(undefined);
     const onAbort = () => settle(signal.reason ?? new Error('aborted'));
-    socket.once('connect', onConnect).once('error', settle);
+    socket.once(ready, onReady).once('error', settle);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
