@@ -9,6 +9,7 @@ import type { GateMark } from '../store/gate-action-state.js';
 import type { WebhookDelivery } from '../store/webhook-deliveries.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction } from './action.js';
 import { webhookHeaders } from './webhook-signing.js';
+import { Wakeable } from '../wakeable.js';
 
 type WebhookConfig = Extract<GateActionConfig, { type: 'webhook' }>;
 
@@ -36,8 +37,7 @@ export class WebhookAction implements GateAction {
   /** Set when stop() gave up waiting for an attempt: its outcome is not recorded, the row stays pending. */
   private abandoned = false;
   private inFlight: AbortController | null = null;
-  private kicked = false;
-  private wake: (() => void) | null = null;
+  private readonly doze = new Wakeable();
   private prunedAt = 0;
 
   constructor(
@@ -74,7 +74,7 @@ export class WebhookAction implements GateAction {
 
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.doze.interrupt();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       this.loop.then(() => true),
@@ -91,8 +91,7 @@ export class WebhookAction implements GateAction {
   }
 
   private kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.doze.kick();
   }
 
   private async run(): Promise<void> {
@@ -105,13 +104,13 @@ export class WebhookAction implements GateAction {
         this.logger.error({ err: error }, 'cannot read or update the webhook queue');
         waitMs = this.deps.tuning.pollMs;
       }
-      if (waitMs > 0 && !this.stopping) await this.sleep(waitMs);
+      if (waitMs > 0 && !this.stopping) await this.doze.sleep(waitMs);
     }
   }
 
   /** Does at most one thing; returns how long to wait before the next step (0: go on at once). */
   private async step(): Promise<number> {
-    this.kicked = false;
+    this.doze.clear();
     const now = this.deps.clock();
     const repo = this.deps.store.webhookDeliveries;
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {
@@ -177,19 +176,5 @@ export class WebhookAction implements GateAction {
     repo.markRetry(delivery.url, delivery.id, at, nextAttemptAt, error);
     this.logger.warn({ ...log, error, result: 'retry', retryInMs: nextAttemptAt - at }, 'webhook not delivered; will retry');
     this.deps.onResult('retry');
-  }
-
-  /** Waits `ms`, or less when kick() or stop() is called. */
-  private sleep(ms: number): Promise<void> {
-    if (this.kicked) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { OutboxMessage, OutboxRepository } from '../store/outbox.js';
 import type { Mailer, SendOutcome } from './email.js';
+import { Wakeable } from '../wakeable.js';
 
 /** What the sender needs from an outbox: the SQLite repository, or the fallback in front of it. */
 export type OutboxQueue = Pick<OutboxRepository, 'nextDue' | 'markSent' | 'markRetry' | 'markFailed' | 'markExpired'>;
@@ -40,8 +41,7 @@ export class OutboxSender {
   private stopping = false;
   /** Set when stop() stopped waiting for an in-flight send: its result must not be written any more. */
   private abandoned = false;
-  private kicked = false;
-  private wake: (() => void) | null = null;
+  private readonly doze = new Wakeable();
   /** After a failure of the server itself, nothing is tried before this instant. */
   private pausedUntil = 0;
 
@@ -62,8 +62,7 @@ export class OutboxSender {
 
   /** New notifications were enqueued: look now instead of at the next poll. */
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.doze.kick();
   }
 
   /**
@@ -72,7 +71,7 @@ export class OutboxSender {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.doze.interrupt();
     const loop = this.loop;
     if (!loop) return;
     let timer: NodeJS.Timeout | undefined;
@@ -99,13 +98,13 @@ export class OutboxSender {
         this.deps.logger.error({ err: error }, 'outbox sender could not read or update the outbox');
         waitMs = this.pollMs;
       }
-      if (waitMs > 0 && !this.stopping) await this.sleep(waitMs);
+      if (waitMs > 0 && !this.stopping) await this.doze.sleep(waitMs);
     }
   }
 
   /** Does at most one thing; returns how long to wait before the next step (0: go on at once). */
   private async step(): Promise<number> {
-    this.kicked = false;
+    this.doze.clear();
     const now = this.deps.clock();
     // A pause longer than any backoff: the wall clock stepped back since it was set. Do not wait it out.
     if (this.pausedUntil - now > this.options.retryMaxMs) this.pausedUntil = now;
@@ -174,19 +173,5 @@ export class OutboxSender {
       // The Mailer contract says it never throws; if one does, treat it like an unreachable server.
       return { outcome: 'temporary', error: error instanceof Error ? error.message : String(error), scope: 'server' };
     }
-  }
-
-  /** Waits `ms`, or less when kick() or stop() is called. */
-  private sleep(ms: number): Promise<void> {
-    if (this.kicked) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }
