@@ -1,6 +1,8 @@
-// Runs probe jobs on node-cron schedules: one cron task per group, the first round at once, a small
-// random start delay per job, never two runs of the same job at a time. Timers and I/O only.
-import cron, { type ScheduledTask } from 'node-cron';
+// Runs probe jobs on cron schedules: one plan per group, the first round at once, a small random
+// start delay per job, never two runs of the same job at a time. node-cron only says which wall-clock
+// slot comes next; our own timers (monotonic) do the waiting, so a wall-clock step neither pauses
+// the probes (a step back) nor replays every missed slot (a step forward). Timers and I/O only.
+import { nextRun } from './config/cron.js';
 
 export interface Job {
   /** Unique across groups (a target or volume name). */
@@ -21,8 +23,11 @@ export interface SchedulerHooks {
   readonly onJobError: (key: string, error: unknown) => void;
 }
 
+/** Wake at least this often, to notice a wall-clock step before a long wait ends. */
+const MAX_WAIT_MS = 1_000;
+
 export class Scheduler {
-  private readonly tasks: ScheduledTask[] = [];
+  private readonly waits = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Map<string, Promise<void>>();
   /**
    * Jobs whose first scheduled run has not come yet. The start-up round runs off the schedule, so it
@@ -47,16 +52,16 @@ export class Scheduler {
         this.beforeFirstTick.add(job.key);
         this.launch(job);
       }
-      const task = cron.createTask(group.expression, () => this.tick(group), { name: `jaga-${group.name}` });
-      void task.start();
-      this.tasks.push(task);
+      const first = nextRun(group.expression);
+      this.waitFor(group, first, first - Date.now());
     }
   }
 
   /** Stops the schedules, lets in-flight jobs finish for up to `graceMs`, then aborts them. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.tasks.map((task) => task.destroy()));
+    for (const timer of this.waits) clearTimeout(timer);
+    this.waits.clear();
     for (const timer of this.pendingStarts) clearTimeout(timer);
     this.pendingStarts.clear();
     const all = Promise.allSettled([...this.inFlight.values()]);
@@ -68,6 +73,32 @@ export class Scheduler {
     clearTimeout(timer);
     this.abort.abort();
     await all;
+  }
+
+  /**
+   * Waits for the slot `due` (wall clock). Runs the group once when it is reached, however late
+   * (missed slots are not replayed), then plans the next slot from now. A slot further away than any
+   * planned one means the clock stepped back: plan again from now instead of waiting it out.
+   */
+  private waitFor(group: JobGroup, due: number, previousGapMs = Number.POSITIVE_INFINITY): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (now >= due) {
+      this.tick(group);
+      const next = nextRun(group.expression);
+      this.waitFor(group, next, next - now);
+      return;
+    }
+    if (due - now > previousGapMs + MAX_WAIT_MS) {
+      const next = nextRun(group.expression);
+      this.waitFor(group, next, next - now);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.waits.delete(timer);
+      this.waitFor(group, due, previousGapMs);
+    }, Math.min(due - now, MAX_WAIT_MS));
+    this.waits.add(timer);
   }
 
   private tick(group: JobGroup): void {

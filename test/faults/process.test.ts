@@ -146,8 +146,7 @@ describe('wall-clock steps (libfaketime): no burst of probes or emails', () => {
     await sleep(5_000);
     const attempts = w.smtp.connections - connections;
     assert.ok(attempts <= 4, `${attempts} connection attempts in the 5 s after the step`);
-    // Back by more than the alerts' age: their start would lie in the future. (node-cron pauses probes
-    // for as long as a backward step, an open defect of src/scheduler.ts: keep it short.)
+    // Back by more than the alerts' age: their start would lie in the future.
     clock.set(4 * HOUR_S - 15);
     await sleep(3_000);
     assert.equal((await w.jaga.gate()).state, 'halted');
@@ -165,6 +164,16 @@ describe('wall-clock steps (libfaketime): no burst of probes or emails', () => {
     const seen = await watch(8_000);
     // Either probes go on (the scheduler coped) or the gate halts with PROBES_STALE; never open and blind.
     assert.ok(seen.probes >= 5 || seen.reasons.has('PROBES_STALE'), `${seen.probes} probes, reasons ${[...seen.reasons].join(',')}`);
+  });
+
+  test('probes keep their cadence after a step back', async () => {
+    const seen = await watch(4_000);
+    assert.ok(seen.probes >= 3, `${seen.probes} probes in 4 s`);
+  });
+
+  test('a step forward does not stall jaga or flood its log with one line per missed second', () => {
+    const missed = w.jaga.logs.split('\n').filter((line) => line.includes('missed execution')).length;
+    assert.ok(missed <= 10, `${missed} "missed execution" lines`);
   });
 });
 
