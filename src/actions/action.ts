@@ -26,17 +26,24 @@ export interface ActionTuning {
   readonly haltFileRecheckMs: number;
 }
 
-/** What one action gets; `onResult` is already bound to the action's type. */
-export interface ActionDeps {
-  /** Stable across restarts and config reorders; names the action's row in gate_action_state. */
-  readonly key: string;
+/** What every action shares with the runner that builds it. */
+export interface ActionEnvironment {
   readonly store: Store;
   readonly logger: Logger;
   readonly clock: () => number;
   readonly random: () => number;
+  /** JAGA_WEBHOOK_SECRET; the config refuses a webhook without it, so it is null only when none is configured. */
   readonly webhookSecret: string | null;
+  /** Config `site`: in every event and delivery id, so a receiver serving many offices tells them apart. */
   readonly site: string;
+  /** gate.resume_after: the events' `resuming_at`. */
   readonly resumeAfterMs: number;
+}
+
+/** What one action gets; `onResult` is already bound to the action's type. */
+export interface ActionDeps extends ActionEnvironment {
+  /** Stable across restarts and config reorders; names the action's row in gate_action_state. */
+  readonly key: string;
   readonly tuning: ActionTuning;
   readonly onResult: (result: ActionResult) => void;
 }

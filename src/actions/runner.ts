@@ -1,10 +1,8 @@
 // The gate actions of the config, built from one table (config type -> action), handed every decision
 // and stopped together. No I/O of its own; the actions do theirs.
-import type { Logger } from 'pino';
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../domain/types.js';
-import type { Store } from '../store/sqlite.js';
-import type { ActionFactory, ActionResult, ActionTuning, GateAction, GateActionType } from './action.js';
+import type { ActionEnvironment, ActionFactory, ActionResult, ActionTuning, GateAction, GateActionType } from './action.js';
 import { CommandAction } from './command.js';
 import { HaltFileAction } from './halt-file.js';
 import { WebhookAction } from './webhook.js';
@@ -25,17 +23,7 @@ export const DEFAULT_TUNING: ActionTuning = {
   haltFileRecheckMs: 60_000,
 };
 
-export interface GateActionDeps {
-  readonly store: Store;
-  readonly logger: Logger;
-  readonly clock: () => number;
-  readonly random: () => number;
-  /** JAGA_WEBHOOK_SECRET; without it webhooks go unsigned (and a warning says so). */
-  readonly webhookSecret: string | null;
-  /** Config `site`: in every event and delivery id, so a receiver serving many offices tells them apart. */
-  readonly site: string;
-  /** gate.resume_after: the events' `resuming_at`. */
-  readonly resumeAfterMs: number;
+export interface GateActionDeps extends ActionEnvironment {
   readonly onResult: (type: GateActionType, result: ActionResult) => void;
   readonly tuning?: Partial<ActionTuning>;
 }

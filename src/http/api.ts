@@ -45,7 +45,6 @@ const reportQuery = z.strictObject({
   since: day.optional(),
   until: day.optional(),
   format: z.enum(['json', 'csv']).optional(),
-  lang: z.enum(['id', 'en']).optional(),
 });
 
 /** The start of a calendar day (YYYY-MM-DD) in the office's zone, as epoch ms. */
