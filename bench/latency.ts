@@ -87,5 +87,5 @@ export async function loadGate(jaga: JagaSubject, load: ProbeLoad, plan: GateRea
 }
 
 function probeCount(text: string): number {
-  return sumSeries(text, 'jaga_probe_duration_seconds_count', 'phase="total"');
+  return sumSeries(text, 'jaga_probe_duration_seconds_count');
 }

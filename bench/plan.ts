@@ -57,7 +57,7 @@ export const FULL_PLAN: BenchPlan = {
       targets: 1_000,
       intervalMs: 2_000,
       timeoutMs: 1_000,
-      // The first round (all at once) must be over before the warm-up round: two intervals.
+      // The start-up round must be over before the warm-up round: two intervals.
       windows: { windowMs: 10_000, rounds: 3, minWarmupMs: 4_000 },
       subjects: ALL_SUBJECTS,
       goals: { http: 0.6, tcp: 0.35 },

@@ -1,6 +1,6 @@
 // What the floor and the exporter's driver share with jaga's scheduler: rounds of N probes at a fixed
-// interval aligned to the wall clock (as node-cron's "*/S" is), the first at once, each probe after a
-// random delay below the jitter; and a one-line JSON request/answer protocol on stdin/stdout.
+// interval aligned to the wall clock (as node-cron's "*/S" is), the first at start, each probe after
+// a random delay below the jitter; and a one-line JSON request/answer protocol on stdin/stdout.
 // Self-contained (no imports from the repository) so that floor.ts can run as plain JavaScript.
 import { createInterface } from 'node:readline';
 
@@ -17,9 +17,9 @@ export function jitterFor(intervalMs: number, timeoutMs: number): number {
 }
 
 /**
- * Calls `fire(i)` for every i below `plan.count` once per round: the first round at once without
- * delay (as jaga's scheduler does), then at every wall-clock multiple of the interval, each after a
- * random delay below the jitter. Returns a function that stops it.
+ * Calls `fire(i)` for every i below `plan.count` once per round: the first round at start, then at
+ * every wall-clock multiple of the interval, each after a random delay below the jitter (as jaga's
+ * scheduler does). Returns a function that stops it.
  */
 export function runRounds(plan: RoundPlan, fire: (index: number) => void): () => void {
   const timers = new Set<NodeJS.Timeout>();
@@ -31,8 +31,7 @@ export function runRounds(plan: RoundPlan, fire: (index: number) => void): () =>
   const scheduleNext = () => {
     next = setTimeout(round, Math.max(0, nextAt - Date.now()));
   };
-  const round = () => {
-    if (stopped) return;
+  const spread = () => {
     for (let i = 0; i < plan.count; i += 1) {
       const delay = Math.floor(Math.random() * plan.jitterMs);
       if (delay <= 0) {
@@ -45,12 +44,16 @@ export function runRounds(plan: RoundPlan, fire: (index: number) => void): () =>
       }, delay);
       timers.add(timer);
     }
+  };
+  const round = () => {
+    if (stopped) return;
+    spread();
     nextAt += plan.intervalMs;
     // Late by more than an interval (a stalled process): skip the missed rounds, as cron does.
     while (nextAt <= Date.now()) nextAt += plan.intervalMs;
     scheduleNext();
   };
-  for (let i = 0; i < plan.count; i += 1) fire(i);
+  spread();
   scheduleNext();
   return () => {
     stopped = true;

@@ -216,6 +216,7 @@ function parseCli(argv: readonly string[]): { plan: BenchPlan; options: RunOptio
     else if (arg === '--no-detection') detection = false;
     else if (arg === '--jaga-bin') jagaBin = value();
     else if (arg === '--profile') jagaNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${value()}`);
+    else if (arg === '--jaga-node-flag') jagaNodeFlags.push(value());
     else throw new Error(`unknown argument ${arg}; see bench/README.md`);
   }
   return { plan, options: { outDir, detection, jagaNodeFlags, ...(jagaBin ? { jagaBin } : {}), ...(scenarios ? { scenarios } : {}), ...(subjects ? { subjects } : {}) } };

@@ -11,14 +11,24 @@ interface Dated {
 }
 
 export class ClockSteps {
-  /** When each latest observation arrived, on both clocks, by "kind:name". */
-  private readonly arrivals = new Map<string, { readonly at: number; readonly mono: number }>();
+  /** When each latest observation arrived, on both clocks, by kind and name. */
+  private readonly arrivals = {
+    target: new Map<string, { at: number; mono: number }>(),
+    volume: new Map<string, { at: number; mono: number }>(),
+  };
   private previous: { readonly wall: number; readonly mono: number } | null = null;
 
   constructor(private readonly monotonic: () => number) {}
 
   arrived(kind: 'target' | 'volume', name: string, at: number): void {
-    this.arrivals.set(`${kind}:${name}`, { at, mono: this.monotonic() });
+    const arrivals = this.arrivals[kind];
+    const arrival = arrivals.get(name);
+    // Updated in place: one object per target for the life of the process, not one per probe.
+    if (arrival === undefined) arrivals.set(name, { at, mono: this.monotonic() });
+    else {
+      arrival.at = at;
+      arrival.mono = this.monotonic();
+    }
   }
 
   /**
@@ -29,9 +39,12 @@ export class ClockSteps {
   aged<S extends Dated>(kind: 'target' | 'volume', states: readonly S[], now: number): S[] {
     const mono = this.monotonic();
     return states.map((state) => {
-      const arrival = this.arrivals.get(`${kind}:${state.name}`);
+      const arrival = this.arrivals[kind].get(state.name);
       if (state.last === null || arrival === undefined || arrival.at !== state.last.at) return state;
-      return { ...state, last: { ...state.last, at: now - Math.max(0, mono - arrival.mono) } };
+      const at = now - Math.max(0, mono - arrival.mono);
+      // No step since it arrived: the state stands as it is (no copy, once a second per target).
+      if (Math.abs(at - state.last.at) < STEP_MS) return state;
+      return { ...state, last: { ...state.last, at } };
     });
   }
 

@@ -93,7 +93,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     run: async (signal) => {
       const at = clock();
       const result = await runTargetProbe(target, { signal, timeoutMs: target.timeout ?? config.central.timeout });
-      engine.observeTarget({ ...result, target: target.name, at });
+      engine.observeTarget(target.name, at, result);
     },
   }));
   const volumeJobs: Job[] = config.storage.volumes.map((volume) => ({
@@ -128,7 +128,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
   const app = createApp({
     engine,
     alerting: alerting?.pipeline ?? null,
-    registry: metrics.registry,
+    metrics,
     store,
     tokens,
     resumeAfterMs: policy.resumeAfterMs,

@@ -12,7 +12,7 @@ export function loadReport(store: Store, centralTargets: readonly string[], sinc
     until,
     atStart: before ? { to: before.to, reasons: codes(before) } : null,
     transitions: items.map((t) => ({ at: t.at, to: t.to, reasons: codes(t) })),
-    centralSamples: Object.fromEntries(centralTargets.map((name) => [name, store.samples.targetSamples(name, since, until)])),
+    centralSamples: store.samples.targetSamples(centralTargets, since, until),
     utcOffsetMs: utcOffsetMs(timeZone, since),
   });
 }

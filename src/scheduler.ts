@@ -1,5 +1,5 @@
-// Runs probe jobs on cron schedules: one plan per group, the first round at once, a small random
-// start delay per job, never two runs of the same job at a time. node-cron only says which wall-clock
+// Runs probe jobs on cron schedules: one plan per group, a first round at start, a small random
+// start delay per job in every round, never two runs of the same job at a time. node-cron only says which wall-clock
 // slot comes next; our own timers (monotonic) do the waiting, so a wall-clock step neither pauses
 // the probes (a step back) nor replays every missed slot (a step forward). Timers and I/O only.
 import { nextRun } from './config/cron.js';
@@ -45,13 +45,16 @@ export class Scheduler {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** Starts every group's cron task and runs a first round at once (without jitter). */
+  /**
+   * Runs a first round of every group now, spread over the group's jitter like every other round
+   * (a thousand probes dialling in the same millisecond would size memory for the burst: sockets and
+   * parser buffers that are not given back), and plans each group's next slot.
+   */
   start(): void {
     for (const group of this.groups) {
-      for (const job of group.jobs) {
-        this.beforeFirstTick.add(job.key);
-        this.launch(job);
-      }
+      for (const job of group.jobs) this.beforeFirstTick.add(job.key);
+      // A job the first tick already started needs no start-up run.
+      this.startRound(group, () => undefined);
       const first = nextRun(group.expression);
       this.waitFor(group, first, first - Date.now());
     }
@@ -102,13 +105,18 @@ export class Scheduler {
   }
 
   private tick(group: JobGroup): void {
+    const coveredByStartUp = new Set<string>();
+    for (const job of group.jobs) if (this.beforeFirstTick.delete(job.key)) coveredByStartUp.add(job.key);
+    this.startRound(group, (job) => {
+      if (!coveredByStartUp.has(job.key)) this.hooks.onSkipped(job.key);
+    });
+  }
+
+  /** Starts each job after a random delay below the jitter, or calls `busy` when it is still running. */
+  private startRound(group: JobGroup, busy: (job: Job) => void): void {
     for (const job of group.jobs) {
-      const startUpRoundCovers = this.beforeFirstTick.delete(job.key);
-      const skip = () => {
-        if (!startUpRoundCovers) this.hooks.onSkipped(job.key);
-      };
       if (this.inFlight.has(job.key)) {
-        skip();
+        busy(job);
         continue;
       }
       const delay = Math.floor(this.random() * group.jitterMs);
@@ -118,7 +126,7 @@ export class Scheduler {
       }
       const timer = setTimeout(() => {
         this.pendingStarts.delete(timer);
-        if (this.inFlight.has(job.key)) skip();
+        if (this.inFlight.has(job.key)) busy(job);
         else this.launch(job);
       }, delay);
       this.pendingStarts.add(timer);
@@ -127,10 +135,15 @@ export class Scheduler {
 
   private launch(job: Job): void {
     if (this.stopped) return;
-    const running = job
-      .run(this.abort.signal)
-      .catch((error: unknown) => this.hooks.onJobError(job.key, error))
-      .finally(() => this.inFlight.delete(job.key));
+    const running = job.run(this.abort.signal).then(
+      () => {
+        this.inFlight.delete(job.key);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(job.key);
+        this.hooks.onJobError(job.key, error);
+      },
+    );
     this.inFlight.set(job.key, running);
   }
 }

@@ -106,7 +106,7 @@ export class JagaSubject implements Subject {
 
   async count(): Promise<ProbeCount> {
     const text = await this.metrics();
-    return { done: sumSeries(text, 'jaga_probe_duration_seconds_count', 'phase="total"'), failed: sumSeries(text, 'jaga_probe_failures_total') };
+    return { done: sumSeries(text, 'jaga_probe_duration_seconds_count'), failed: sumSeries(text, 'jaga_probe_failures_total') };
   }
 
   async stop(): Promise<void> {

@@ -117,7 +117,7 @@ const central = [
     unit: 's',
     queries: [
       {
-        expr: `histogram_quantile(0.95, sum by (le, site) (rate(jaga_probe_duration_seconds_bucket{${SEL}, phase="total"}[$__rate_interval]))) >= 0`,
+        expr: `histogram_quantile(0.95, sum by (le, site) (rate(jaga_probe_duration_seconds_bucket{${SEL}}[$__rate_interval]))) >= 0`,
         legend: '{{site}}',
       },
     ],

@@ -89,18 +89,21 @@ const central = [
     mappings: UP_MAPPINGS,
   }),
   timeSeries({
-    title: 'Probe latency p95 by phase',
-    description: 'From jaga_probe_duration_seconds (buckets 5ms..2.5s, so values between buckets are interpolated). Phases a probe does not have (tls over http) are left out.',
+    title: 'Probe latency p95',
+    description: 'Whole probes, failed ones included, from jaga_probe_duration_seconds (buckets 5ms..2.5s, so values between buckets are interpolated).',
     width: 12,
     height: 7,
     unit: 's',
-    // `>= 0` drops the NaN of phases without observations, which would only clutter the legend.
-    queries: [
-      {
-        expr: `histogram_quantile(0.95, sum by (le, target, phase) (rate(jaga_probe_duration_seconds_bucket{${SEL}}[$__rate_interval]))) >= 0`,
-        legend: '{{target}} {{phase}}',
-      },
-    ],
+    // `>= 0` drops the NaN of a target without probes in the window, which would only clutter the legend.
+    queries: [{ expr: `histogram_quantile(0.95, sum by (le, target) (rate(jaga_probe_duration_seconds_bucket{${SEL}}[$__rate_interval]))) >= 0`, legend: '{{target}}' }],
+  }),
+  timeSeries({
+    title: 'Probe phases',
+    description: 'Where a probe spends its time: dns, connect, tls, first_byte, transfer (jaga_probe_phase_seconds: each from the latest probe that reached it).',
+    width: 12,
+    height: 7,
+    unit: 's',
+    queries: [{ expr: `jaga_probe_phase_seconds{${SEL}}`, legend: '{{target}} {{phase}}' }],
   }),
   timeSeries(
     {

@@ -9,6 +9,7 @@ export interface ReportTransition {
 }
 
 export interface ReportSample {
+  readonly target: string;
   readonly at: number;
   readonly ok: boolean;
 }
@@ -20,8 +21,8 @@ export interface ReportInput {
   readonly atStart: Omit<ReportTransition, 'at'> | null;
   /** Transitions with since <= at < until, oldest first. */
   readonly transitions: readonly ReportTransition[];
-  /** Central targets' probe samples in the period, each target oldest first. */
-  readonly centralSamples: Readonly<Record<string, Iterable<ReportSample>>>;
+  /** Central targets' probe samples in the period, oldest first (targets interleaved). */
+  readonly centralSamples: Iterable<ReportSample>;
   /** Offset of the office's time zone from UTC; Indonesia has no daylight saving time. */
   readonly utcOffsetMs: number;
 }
@@ -126,26 +127,26 @@ interface CentralScan {
 /** One pass over the samples: they may stream from the database and cannot be read twice. */
 function scanCentralSamples(input: ReportInput): CentralScan {
   const scan: CentralScan = { outages: [], byDay: new Map(), total: { ok: 0, all: 0 } };
-  for (const [target, samples] of Object.entries(input.centralSamples)) {
-    let failingSince: number | null = null;
-    for (const sample of samples) {
-      const label = localDate(sample.at, input.utcOffsetMs);
-      const day = scan.byDay.get(label) ?? { ok: 0, all: 0 };
-      scan.byDay.set(label, day);
-      day.all += 1;
-      scan.total.all += 1;
-      if (sample.ok) {
-        day.ok += 1;
-        scan.total.ok += 1;
-      }
-      if (!sample.ok && failingSince === null) failingSince = sample.at;
-      if (sample.ok && failingSince !== null) {
-        scan.outages.push({ target, start: failingSince, end: sample.at });
-        failingSince = null;
-      }
+  /** Per target failing now: since its first failed probe. */
+  const failingSince = new Map<string, number>();
+  for (const sample of input.centralSamples) {
+    const label = localDate(sample.at, input.utcOffsetMs);
+    const day = scan.byDay.get(label) ?? { ok: 0, all: 0 };
+    scan.byDay.set(label, day);
+    day.all += 1;
+    scan.total.all += 1;
+    if (sample.ok) {
+      day.ok += 1;
+      scan.total.ok += 1;
     }
-    if (failingSince !== null) scan.outages.push({ target, start: failingSince, end: input.until });
+    const since = failingSince.get(sample.target);
+    if (!sample.ok && since === undefined) failingSince.set(sample.target, sample.at);
+    if (sample.ok && since !== undefined) {
+      scan.outages.push({ target: sample.target, start: since, end: sample.at });
+      failingSince.delete(sample.target);
+    }
   }
+  for (const [target, since] of failingSince) scan.outages.push({ target, start: since, end: input.until });
   return scan;
 }
 

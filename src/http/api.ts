@@ -1,13 +1,13 @@
 // HTTP routes: /metrics, health, the gate, status, history and overrides. Handlers read the
 // engine's latest snapshot; they never reach into probes.
 import { Router, type Request, type Response } from 'express';
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { reportCsv, utcOffsetMs } from '../domain/report.js';
 import { REASON_CODES } from '../domain/types.js';
 import { loadReport } from '../report.js';
 import type { AlertPipeline } from '../alerting/pipeline.js';
 import type { Engine } from '../engine.js';
+import type { MetricsExposition } from '../metrics.js';
 import { pickLanguage, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
 import { DEFAULT_LIMITER_POLICY, type LoginLimiter } from './admin-session.js';
@@ -21,7 +21,7 @@ export interface ApiDeps {
   readonly engine: Engine;
   /** Null when the config has no `alerts` section. */
   readonly alerting: AlertPipeline | null;
-  readonly registry: Registry;
+  readonly metrics: MetricsExposition;
   readonly store: Store;
   readonly tokens: TokenChecker;
   readonly resumeAfterMs: number;
@@ -114,8 +114,8 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
   const isInternal = (req: Request): boolean => authenticate(req) !== null;
 
   router.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', deps.registry.contentType);
-    res.send(await deps.registry.metrics());
+    res.setHeader('Content-Type', deps.metrics.contentType);
+    res.send(await deps.metrics.text());
   });
 
   router.get('/healthz', (_req, res) => {

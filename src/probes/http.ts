@@ -14,7 +14,7 @@ import {
   type TargetProber,
   type Verdict,
 } from './probe.js';
-import { connectTcp, resolveHost, settleOn } from './tcp.js';
+import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -23,7 +23,7 @@ export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
   measureProbe(ctx, target.max_latency, async (signal, trace) => {
     let client: Client | undefined;
     try {
-      const url = new URL(target.url);
+      const url = parsedUrl(target);
       let requestSentAt = 0;
       const connect: buildConnector.connector = (_options, callback) => {
         void openSocket(url, target, signal, trace).then(
@@ -44,29 +44,66 @@ export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
       });
       client = fresh;
       // Timeout or outer abort: tear the connection down now, not when undici gets round to it.
-      signal.addEventListener('abort', () => void fresh.destroy().catch(() => undefined), { once: true });
+      signal.addEventListener('abort', () => void fresh.destroy(signal.reason as Error).catch(() => undefined), { once: true });
       return await exchange(fresh, url, target, signal, trace, () => requestSentAt);
     } catch (error) {
       return { ok: false, failure: failureFor(error, trace), detail: describeError(error) };
     } finally {
       // Not awaited: closing our own socket must not eat into the probe's time.
-      void client?.destroy().catch(() => undefined);
+      if (client !== undefined && !client.destroyed) void client.destroy(PROBE_OVER).catch(() => undefined);
     }
   });
 
+/**
+ * Closes a finished probe's connection. One error for all: destroy() without one makes a new error,
+ * and the socket reads its stack, which was a tenth of a probe's CPU.
+ */
+const PROBE_OVER = new Error('probe over: connection closed by jaga');
+
+interface ParsedUrl {
+  readonly origin: string;
+  readonly https: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Path and query, as sent in the request line. */
+  readonly path: string;
+}
+
+/** Parsed once per target config: the URL never changes while jaga runs. */
+const parsedUrls = new WeakMap<HttpTargetConfig, ParsedUrl>();
+
+function parsedUrl(target: HttpTargetConfig): ParsedUrl {
+  let parsed = parsedUrls.get(target);
+  if (parsed === undefined) {
+    const url = new URL(target.url);
+    const https = url.protocol === 'https:';
+    parsed = {
+      origin: url.origin,
+      https,
+      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
+      path: `${url.pathname}${url.search}`,
+    };
+    parsedUrls.set(target, parsed);
+  }
+  return parsed;
+}
+
 async function exchange(
   client: Client,
-  url: URL,
+  url: ParsedUrl,
   target: HttpTargetConfig,
   signal: AbortSignal,
   trace: ProbeTrace,
   requestSentAt: () => number,
 ): Promise<Verdict> {
   const response = await client.request({
-    path: `${url.pathname}${url.search}`,
+    path: url.path,
     method: target.method,
     signal,
-    reset: true,
+    // No `reset: true` (connection: close): undici would then close the socket through a fresh
+    // error with its stack on every probe. The connection is jaga's alone and destroyed once the
+    // answer is read, so every probe still dials anew.
     headers: { 'user-agent': 'jaga' },
   });
   trace.phases.first_byte = since(requestSentAt());
@@ -88,16 +125,14 @@ async function exchange(
 }
 
 /** Dials the origin itself so each phase can be timed; undici gets an already connected socket. */
-async function openSocket(url: URL, target: HttpTargetConfig, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
-  const https = url.protocol === 'https:';
-  const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const address = await resolveHost(host, signal, trace);
+async function openSocket(url: ParsedUrl, target: HttpTargetConfig, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
+  const { host } = url;
+  const address = ipLiteral(host) ?? (await resolveHost(host, signal, trace));
   trace.stage = 'connect';
   const connectStarted = performance.now();
-  const socket = await connectTcp(address, port, signal);
+  const socket = await connectTcp(address, url.port, signal);
   trace.phases.connect = since(connectStarted);
-  if (!https) return socket;
+  if (!url.https) return socket;
   trace.stage = 'tls';
   const tlsStarted = performance.now();
   const secure = await handshake(socket, host, target, signal);

@@ -15,7 +15,7 @@ import {
 export const probeTcp: TargetProber<TcpTargetConfig> = (target, ctx) =>
   measureProbe(ctx, target.max_latency, async (signal, trace) => {
     try {
-      const address = await resolveHost(target.host, signal, trace);
+      const address = ipLiteral(target.host) ?? (await resolveHost(target.host, signal, trace));
       trace.stage = 'connect';
       const connectStarted = performance.now();
       const socket = await connectTcp(address, target.port, signal);
@@ -28,16 +28,20 @@ export const probeTcp: TargetProber<TcpTargetConfig> = (target, ctx) =>
     }
   });
 
+/** The host as an IP address when it is one (brackets of "[::1]" removed), else null: nothing to resolve. */
+export function ipLiteral(host: string): string | null {
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return net.isIP(literal) !== 0 ? literal : null;
+}
+
 /**
- * Resolves a host name to one address (phase `dns`); IP literals pass through untouched.
- * Uses the system resolver (getaddrinfo) like every other program on the box would.
+ * Resolves a host name to one address (phase `dns`) with the system resolver (getaddrinfo), like
+ * every other program on the box would. IP literals are the caller's (ipLiteral): no lookup, no phase.
  */
 export async function resolveHost(host: string, signal: AbortSignal, trace: ProbeTrace): Promise<string> {
-  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (net.isIP(literal) !== 0) return literal;
   trace.stage = 'dns';
   const started = performance.now();
-  const { address } = await dns.lookup(literal);
+  const { address } = await dns.lookup(host);
   trace.phases.dns = since(started);
   // getaddrinfo cannot be cancelled; if the probe ended meanwhile, do not start connecting.
   signal.throwIfAborted();

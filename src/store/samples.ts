@@ -4,6 +4,7 @@ import type { FillSample, TargetFailure, TargetObservation, VolumeObservation } 
 import type { Database } from './sqlite.js';
 
 export interface TargetSample {
+  readonly target: string;
   readonly at: number;
   readonly ok: boolean;
   readonly failure: TargetFailure | null;
@@ -16,6 +17,7 @@ export interface SampleCounts {
 }
 
 interface TargetRow {
+  target: string;
   at: number;
   ok: number;
   failure: string | null;
@@ -45,9 +47,9 @@ export class SampleRepository {
       `SELECT at, avail_bytes AS availBytes FROM volume_samples
        WHERE volume = ? AND at >= ? AND ok = 1 AND avail_bytes IS NOT NULL ORDER BY at, rowid`,
     );
-    this.targetRangeStmt = db.prepare<[string, number, number], TargetRow>(
-      `SELECT at, ok, failure, duration_ms FROM target_samples
-       WHERE target = ? AND at >= ? AND at < ? ORDER BY at, rowid`,
+    this.targetRangeStmt = db.prepare<[number, number], TargetRow>(
+      `SELECT target, at, ok, failure, duration_ms FROM target_samples
+       WHERE at >= ? AND at < ? ORDER BY at, rowid`,
     );
     this.pruneTargetsStmt = db.prepare<[number]>('DELETE FROM target_samples WHERE at < ?');
     this.pruneVolumesStmt = db.prepare<[number]>('DELETE FROM volume_samples WHERE at < ?');
@@ -91,10 +93,15 @@ export class SampleRepository {
     return this.fillStmt.all(volume, since);
   }
 
-  /** Samples of `target` with since <= at < until, oldest first, streamed: a month is many rows. */
-  *targetSamples(target: string, since: number, until: number): Generator<TargetSample> {
-    for (const r of this.targetRangeStmt.iterate(target, since, until)) {
-      yield { at: r.at, ok: r.ok === 1, failure: r.failure as TargetFailure | null, durationMs: r.duration_ms };
+  /**
+   * Samples of the given targets with since <= at < until, oldest first (targets interleaved),
+   * streamed: a month is many rows, read in one pass by time.
+   */
+  *targetSamples(targets: readonly string[], since: number, until: number): Generator<TargetSample> {
+    const wanted = new Set(targets);
+    for (const r of this.targetRangeStmt.iterate(since, until)) {
+      if (!wanted.has(r.target)) continue;
+      yield { target: r.target, at: r.at, ok: r.ok === 1, failure: r.failure as TargetFailure | null, durationMs: r.duration_ms };
     }
   }
 

@@ -147,6 +147,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, created_at) WHERE status = 'pending';
   CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  `
+  -- Probe samples arrive in time order: indexed by time alone, each insert lands on the index's last
+  -- page. By target first, every insert touched another page (about 10 µs a row instead of 1.5 at
+  -- 1,000 targets). Pruning and the report (one pass over a period for all central targets) read by time.
+  DROP INDEX target_samples_target_at;
+  CREATE INDEX target_samples_at ON target_samples (at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

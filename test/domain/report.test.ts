@@ -10,12 +10,17 @@ const WIB = 7 * H;
 const DAY1 = Date.UTC(2026, 10, 1) - WIB;
 
 function input(partial: Partial<ReportInput>): ReportInput {
-  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], centralSamples: {}, utcOffsetMs: WIB, ...partial };
+  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], centralSamples: [], utcOffsetMs: WIB, ...partial };
 }
 
-/** Samples every hour from `from`, ok unless the hour is listed as failing. */
-function hourly(from: number, hours: number, failing: readonly number[]): ReportSample[] {
-  return Array.from({ length: hours }, (_, i) => ({ at: from + i * H, ok: !failing.includes(i) }));
+/** Samples of `target` every hour from `from`, ok unless the hour is listed as failing. */
+function hourly(target: string, from: number, hours: number, failing: readonly number[]): ReportSample[] {
+  return Array.from({ length: hours }, (_, i) => ({ target, at: from + i * H, ok: !failing.includes(i) }));
+}
+
+/** Several targets' samples as the store gives them: one stream, oldest first. */
+function interleaved(...perTarget: readonly ReportSample[][]): ReportSample[] {
+  return perTarget.flat().sort((a, b) => a.at - b.at);
 }
 
 describe('buildReport', () => {
@@ -58,10 +63,7 @@ describe('buildReport', () => {
   test('the longest central outage runs from the first failed probe to the next good one', () => {
     const report = buildReport(
       input({
-        centralSamples: {
-          'pusat-api': hourly(DAY1, 48, [3, 4, 5, 30]),
-          'pusat-vpn': hourly(DAY1, 48, [10]),
-        },
+        centralSamples: interleaved(hourly('pusat-api', DAY1, 48, [3, 4, 5, 30]), hourly('pusat-vpn', DAY1, 48, [10])),
       }),
     );
     assert.deepEqual(report.longestCentralOutage, { target: 'pusat-api', start: DAY1 + 3 * H, end: DAY1 + 6 * H });
@@ -72,15 +74,15 @@ describe('buildReport', () => {
   });
 
   test('an outage not over at the end of the period lasts until the end', () => {
-    const report = buildReport(input({ centralSamples: { pusat: hourly(DAY1, 48, [46, 47]) } }));
+    const report = buildReport(input({ centralSamples: hourly('pusat', DAY1, 48, [46, 47]) }));
     assert.deepEqual(report.longestCentralOutage, { target: 'pusat', start: DAY1 + 46 * H, end: DAY1 + 48 * H });
   });
 
   test('samples that can be read only once (a database cursor) still give outages and availability', () => {
     function* once(): Generator<ReportSample> {
-      yield* hourly(DAY1, 48, [1, 2]);
+      yield* hourly('pusat', DAY1, 48, [1, 2]);
     }
-    const report = buildReport(input({ centralSamples: { pusat: once() } }));
+    const report = buildReport(input({ centralSamples: once() }));
     assert.equal(report.total.centralAvailability, 46 / 48);
     assert.equal(report.total.longestCentralOutageSeconds, 2 * 3600);
   });

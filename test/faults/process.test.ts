@@ -56,7 +56,7 @@ async function stopWorld(world: Partial<World>): Promise<void> {
 const haltMails = (w: World, to: string, from = 0) => w.smtp.received.slice(from).filter((m) => m.envelopeTo.includes(to) && !isResolved(m));
 const haltsOf = (w: World, from = 0) => [KABID, OPERATOR].map((to) => haltMails(w, to, from).length);
 const probes = async (jaga: JagaProcess) =>
-  Number(/^jaga_probe_duration_seconds_count\{target="pusat",phase="total"\} (\d+)$/m.exec(await (await jaga.fetch('/metrics')).text())?.[1] ?? NaN);
+  Number(/^jaga_probe_duration_seconds_count\{target="pusat"\} (\d+)$/m.exec(await (await jaga.fetch('/metrics')).text())?.[1] ?? NaN);
 
 describe('restart while halted, and a crash loop', () => {
   const w = {} as World;

@@ -78,7 +78,10 @@ describe('reading the gate', () => {
     for (const name of [
       'jaga_target_up{target="pusat"}',
       'jaga_central_reachable',
-      'jaga_probe_duration_seconds_bucket{le="0.005",target="pusat",phase="total"}',
+      'jaga_probe_duration_seconds_bucket{target="pusat",le="0.005"}',
+      'jaga_probe_duration_seconds_count{target="pusat"}',
+      'jaga_probe_phase_seconds{target="pusat",phase="connect"}',
+      'jaga_probe_skipped_total{target="pusat"}',
       'jaga_probe_failures_total{target="pusat",reason="timeout"}',
       'jaga_target_consecutive_failures{target="pusat"}',
       'jaga_volume_size_bytes{volume="rekaman"}',

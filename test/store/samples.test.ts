@@ -54,7 +54,7 @@ describe('SampleRepository', () => {
     const obs = Array.from({ length: 1_000 }, (_, i) => (i % 10 === 0 ? down('central', i) : up('central', i)));
     store.transaction(() => store.samples.appendTargets(obs));
     assert.deepEqual(store.samples.counts(), { targetSamples: 1_000, volumeSamples: 0 });
-    const all = [...store.samples.targetSamples('central', 0, 1_000)];
+    const all = [...store.samples.targetSamples(['central'], 0, 1_000)];
     assert.equal(all.length, 1_000);
     assert.equal(all.filter((s) => !s.ok).length, 100);
   });
@@ -69,14 +69,18 @@ describe('SampleRepository', () => {
     assert.deepEqual(store.samples.counts(), { targetSamples: 0, volumeSamples: 0 });
   });
 
-  it('returns target samples in [since, until), oldest first, with failure classes', () => {
+  it('returns the samples of the targets asked for in [since, until), oldest first, with failure classes', () => {
     store.samples.appendTargets([up('central', 30), down('central', 10), up('central', 20), up('other', 15), up('central', 40)]);
-    assert.deepEqual([...store.samples.targetSamples('central', 10, 40)], [
-      { at: 10, ok: false, failure: 'refused', durationMs: 3 },
-      { at: 20, ok: true, failure: null, durationMs: 12.5 },
-      { at: 30, ok: true, failure: null, durationMs: 12.5 },
+    assert.deepEqual([...store.samples.targetSamples(['central'], 10, 40)], [
+      { target: 'central', at: 10, ok: false, failure: 'refused', durationMs: 3 },
+      { target: 'central', at: 20, ok: true, failure: null, durationMs: 12.5 },
+      { target: 'central', at: 30, ok: true, failure: null, durationMs: 12.5 },
     ]);
-    assert.deepEqual([...store.samples.targetSamples('nobody', 0, 100)], []);
+    assert.deepEqual(
+      [...store.samples.targetSamples(['central', 'other'], 10, 40)].map((s) => `${s.target}@${s.at}`),
+      ['central@10', 'other@15', 'central@20', 'central@30'],
+    );
+    assert.deepEqual([...store.samples.targetSamples(['nobody'], 0, 100)], []);
   });
 
   it('volumeFillSamples returns only ok rows of that volume at or after since, oldest first', () => {
@@ -122,7 +126,7 @@ describe('SampleRepository', () => {
     assert.equal(store.samples.pruneOlderThan(20), 2); // at 10 in each table; 20 is kept
     assert.deepEqual(store.samples.counts(), { targetSamples: 2, volumeSamples: 1 });
     assert.deepEqual(
-      [...store.samples.targetSamples('central', 0, 100)].map((s) => s.at),
+      [...store.samples.targetSamples(['central'], 0, 100)].map((s) => s.at),
       [20, 30],
     );
     assert.equal(store.samples.pruneOlderThan(20), 0);

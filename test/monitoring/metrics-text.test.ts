@@ -1,0 +1,90 @@
+// What /metrics says, written from src/metrics.ts: the per-target families jaga writes itself must be
+// valid text format (Debian's promtool parses and lints it) and mean what the README says: cumulative
+// buckets, failures by class, phases only once a probe had them. Spawns promtool; no network.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { initialTargetState } from '../../src/domain/assess.js';
+import type { TargetObservation, TargetState } from '../../src/domain/types.js';
+import { labelPair, sampleValue } from '../../src/exposition.js';
+import { Metrics } from '../../src/metrics.js';
+
+const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] };
+
+function probed(metrics: Metrics, obs: TargetObservation, state: Partial<TargetState> = {}): void {
+  metrics.recordProbe({ ...initialTargetState(obs.target, 'http', 'central'), ...state }, obs);
+}
+
+/** The value of one exact series line (name and labels as written), or undefined when absent. */
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('/metrics text', () => {
+  test('promtool parses it and finds nothing wrong with any jaga_ family', async () => {
+    const metrics = new Metrics(topology);
+    probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 12, detail: 'HTTP 200', phases: { connect: 1, first_byte: 9, transfer: 1, total: 12 } }, { status: 'up' });
+    probed(metrics, { target: 'pusat-vpn', at: 1, ok: false, failure: 'refused', durationMs: 0.4, detail: 'refused', phases: { total: 0.4 } });
+    metrics.recordSkippedProbe('pusat-vpn');
+    const text = await metrics.text();
+    const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.error, undefined, `cannot run promtool: ${String(run.error)}`);
+    const said = `${run.stdout}${run.stderr}`;
+    // prom-client's own default metrics draw lint remarks (nodejs_active_handles_total is a gauge);
+    // a parse error or any remark on a jaga_ family is ours.
+    assert.doesNotMatch(said, /error|jaga_/i, said);
+    assert.ok(text.endsWith('\n'));
+  });
+
+  test('the latency histogram is cumulative per target, with sum and count', async () => {
+    const metrics = new Metrics(topology);
+    for (const durationMs of [3, 20, 20, 700, 4_000]) {
+      probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs, detail: 'HTTP 200', phases: { total: durationMs } });
+    }
+    const text = await metrics.text();
+    const bucket = (le: string) => value(text, `jaga_probe_duration_seconds_bucket{target="pusat-api",le="${le}"}`);
+    assert.deepEqual(['0.005', '0.025', '0.1', '0.5', '2.5', '+Inf'].map(bucket), [1, 3, 3, 3, 4, 5]);
+    assert.equal(value(text, 'jaga_probe_duration_seconds_count{target="pusat-api"}'), 5);
+    assert.ok(Math.abs(value(text, 'jaga_probe_duration_seconds_sum{target="pusat-api"}')! - 4.743) < 1e-9);
+    assert.equal(value(text, 'jaga_probe_duration_seconds_count{target="pusat-vpn"}'), 0, 'a target not yet probed has its series at 0');
+  });
+
+  test('failures count by class; status and skips per target', async () => {
+    const metrics = new Metrics(topology);
+    const failed = (failure: 'timeout' | 'reset') => ({ target: 'pusat-vpn', at: 1, ok: false as const, failure, durationMs: 1, detail: failure, phases: { total: 1 } });
+    probed(metrics, failed('timeout'), { consecutiveFailures: 1 });
+    probed(metrics, failed('timeout'), { consecutiveFailures: 2 });
+    probed(metrics, failed('reset'), { consecutiveFailures: 3, status: 'down' });
+    metrics.recordSkippedProbe('pusat-vpn');
+    metrics.recordSkippedProbe('not-a-target');
+    const text = await metrics.text();
+    assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="timeout"}'), 2);
+    assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="reset"}'), 1);
+    assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-api",reason="timeout"}'), 0);
+    assert.equal(value(text, 'jaga_target_consecutive_failures{target="pusat-vpn"}'), 3);
+    assert.equal(value(text, 'jaga_target_up{target="pusat-vpn"}'), 0);
+    assert.equal(value(text, 'jaga_probe_skipped_total{target="pusat-vpn"}'), 1);
+    assert.doesNotMatch(text, /not-a-target/);
+  });
+
+  test('a phase appears with the first probe that had it and keeps the latest value', async () => {
+    const metrics = new Metrics(topology);
+    const phase = async (name: string) => value(await metrics.text(), `jaga_probe_phase_seconds{target="pusat-api",phase="${name}"}`);
+    assert.equal(await phase('connect'), undefined);
+    probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 5, detail: 'HTTP 200', phases: { connect: 2, first_byte: 3, total: 5 } });
+    assert.equal(await phase('connect'), 0.002);
+    assert.equal(await phase('first_byte'), 0.003);
+    // Timed out while connecting: no first_byte this time, the previous one stays.
+    probed(metrics, { target: 'pusat-api', at: 2, ok: false, failure: 'timeout', durationMs: 900, detail: 'timeout', phases: { connect: 900, total: 900 } });
+    assert.equal(await phase('connect'), 0.9);
+    assert.equal(await phase('first_byte'), 0.003);
+    assert.equal(await phase('tls'), undefined, 'plain HTTP never has tls');
+    assert.equal(await phase('total'), undefined, 'the whole probe is the histogram');
+  });
+
+  test('label values and special numbers are written as the text format wants', () => {
+    assert.equal(labelPair('target', 'a"b\\c\nd'), 'target="a\\"b\\\\c\\nd"');
+    assert.deepEqual([0.005, 12, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN].map(sampleValue), ['0.005', '12', '+Inf', '-Inf', 'NaN']);
+  });
+});
