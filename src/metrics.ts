@@ -240,11 +240,6 @@ class TargetSeries {
     if (!obs.ok) this.failures[i * TARGET_FAILURES.length + TARGET_FAILURES.indexOf(obs.failure)]! += 1;
   }
 
-  private setStatus(i: number, state: TargetState): void {
-    this.up[i] = state.status === 'up' ? 1 : 0;
-    this.consecutiveFailures[i] = state.consecutiveFailures;
-  }
-
   recordSkipped(target: string): void {
     const i = this.indexOf.get(target);
     if (i !== undefined) this.skipped[i]! += 1;
@@ -294,5 +289,10 @@ class TargetSeries {
       }
     }
     return text;
+  }
+
+  private setStatus(i: number, state: TargetState): void {
+    this.up[i] = state.status === 'up' ? 1 : 0;
+    this.consecutiveFailures[i] = state.consecutiveFailures;
   }
 }

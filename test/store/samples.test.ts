@@ -83,6 +83,15 @@ describe('SampleRepository', () => {
     assert.deepEqual([...store.samples.targetSamples(['nobody'], 0, 100)], []);
   });
 
+  it('reads a period and prunes by the time index alone (no index by target to update on every insert)', () => {
+    const plan = (sql: string, ...params: number[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join('; ');
+    assert.match(plan('SELECT target, at, ok FROM target_samples WHERE at >= ? AND at < ? ORDER BY at, rowid', 0, 100), /USING INDEX target_samples_at/);
+    assert.match(plan('DELETE FROM target_samples WHERE at < ?', 100), /target_samples_at/);
+    const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'target_samples'").all();
+    assert.deepEqual(indexes, [{ name: 'target_samples_at' }]);
+  });
+
   it('volumeFillSamples returns only ok rows of that volume at or after since, oldest first', () => {
     const failedWithUsage: VolumeObservation = {
       ok: false,
