@@ -3,6 +3,7 @@
 import nodemailer, { type Mail } from 'nodemailer';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool';
 import type { SmtpConfig } from '../config/schema.js';
+import { isPlainAddress, parseFrom } from './address.js';
 
 export type SendOutcome =
   | { readonly outcome: 'accepted'; readonly response: string }
@@ -171,37 +172,6 @@ function describeError(error: unknown): string {
   const e = error as Error & SmtpErrorShape;
   const where = [typeof e.code === 'string' ? e.code : null, typeof e.command === 'string' ? e.command : null].filter((s) => s !== null);
   return where.length > 0 ? `${where.join(' ')}: ${e.message}` : e.message;
-}
-
-/**
- * A bare ASCII address, nothing else: no name, no second address, no quotes, no control characters.
- * The config schema already checks recipients; this is the last line before a header is written.
- */
-export function isPlainAddress(address: string): boolean {
-  return (
-    address.length <= 254 &&
-    /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(
-      address,
-    )
-  );
-}
-
-/**
- * `alerts.smtp.from` as one address with an optional name ("jaga@x" or "Jaga Kantor <jaga@x>"). Anything
- * else (a line break, a second address, a stray bracket) is refused: given to nodemailer as a string it
- * would be parsed, and "a <me@x>\r\nBcc: evil@y" becomes the envelope sender evil@y (bounces, with the
- * message, go there).
- */
-export function parseFrom(text: string): { readonly name: string; readonly address: string } {
-  const match = /^(?:(?<name>[^<>]*?)\s*<(?<inner>[^<>]*)>|(?<bare>[^<>\s]+))$/u.exec(text.trim());
-  const name = (match?.groups?.name ?? '').trim().replace(/^"(.*)"$/su, '$1');
-  const address = match?.groups?.inner ?? match?.groups?.bare ?? '';
-  // A one-label domain ("jaga@localhost", a local relay) is a fine sender, if not a fine recipient.
-  const sender = isPlainAddress(address) || /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(address);
-  if (match === null || !sender || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(text.trim()) || name.includes('"')) {
-    throw new Error(`alerts.smtp.from: must be one address, optionally with a name ("Jaga Kantor <jaga@dinas.go.id>"); got ${JSON.stringify(text.slice(0, 100))}`);
-  }
-  return { name, address };
 }
 
 /** Control characters (CR and LF above all) become spaces: a header value stays one header. */

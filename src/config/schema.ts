@@ -3,6 +3,7 @@
 // parsed value is always ms); sizes are written "10GiB" and become bytes.
 import cron from 'node-cron';
 import { z } from 'zod';
+import { senderProblem } from '../alerting/address.js';
 import { ALERT_NAMES, SEVERITIES } from '../alerting/types.js';
 import { cronIntervalMs } from './cron.js';
 import { parseDurationMs, parseSizeBytes } from './units.js';
@@ -208,7 +209,10 @@ const alerts = z
         tls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
         tls_verify: z.boolean().default(true),
         user: z.string().min(1).optional(),
-        from: z.string().min(3),
+        from: z.string().superRefine((text, ctx) => {
+          const problem = senderProblem(text);
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        }),
         timeout: duration('30s'),
       })
       .optional(),

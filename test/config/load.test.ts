@@ -129,3 +129,23 @@ test('tls_ca must be a readable PEM file', () => {
   assert.deepEqual(problemsOf(withCa('/nonexistent/ca.pem')), ['line 27: central.targets[0].tls_ca: cannot read /nonexistent/ca.pem (ENOENT)']);
   assert.deepEqual(problemsOf(withCa('/etc/hostname')), ['line 27: central.targets[0].tls_ca: /etc/hostname holds no PEM certificate']);
 });
+
+test('a sender that is not one address is refused at load, with its line (check-config says so too)', () => {
+  const withFrom = (from: string) =>
+    [
+      'central:',
+      '  targets: [{ name: a, type: tcp, host: 127.0.0.1, port: 1 }]',
+      'storage:',
+      '  volumes: [{ name: v, path: /srv }]',
+      'alerts:',
+      '  smtp:',
+      '    host: 127.0.0.1',
+      `    from: ${JSON.stringify(from)}`,
+      '',
+    ].join('\n');
+  assert.deepEqual(problemsOf(withFrom('Jaga <a@x.id>, b@y.id')), [
+    'line 8: alerts.smtp.from: must be one address, optionally with a name ("Jaga Kantor <jaga@dinas.go.id>"); got "Jaga <a@x.id>, b@y.id"',
+  ]);
+  assert.equal(problemsOf(withFrom('jaga <a@x.id>\r\nBcc: evil@y.id')).length, 1);
+  assert.equal(parseConfig(withFrom('Jaga Kantor <jaga@dinas.go.id>'), 'jaga.yaml', {}).alerts?.smtp?.from, 'Jaga Kantor <jaga@dinas.go.id>');
+});
