@@ -87,6 +87,11 @@ export class AlertPipeline {
     return this.alertsNow.map((alert) => ({ ...alert, silencedBy: this.silenceFor(alert, now)?.id ?? null }));
   }
 
+  /** Notifications not yet sent that only memory holds (the database refused them), and the oldest's time. */
+  get heldInMemory(): { readonly count: number; readonly oldestAt: number | null } {
+    return this.deps.fallback.pending;
+  }
+
   get silences(): readonly (Silence | RecurringSilence)[] {
     const now = this.deps.clock();
     return [...this.options.configSilences.filter((s) => s.endsAt > now), ...this.apiSilences.filter((s) => s.endsAt > now), ...this.options.recurringSilences];

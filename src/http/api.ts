@@ -139,7 +139,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
       volumes: engine.volumeStates.map((v) => volumeView(v, internal)),
       overrides: engine.activeOverrides.map((o) => overrideView(o, internal)),
       alerts: deps.alerting ? deps.alerting.alerts.map((a) => alertView(a, internal)) : [],
-      outbox: deps.alerting ? outboxView(deps.store, deps.clock(), internal) : null,
+      outbox: deps.alerting ? outboxView(deps.store, deps.clock(), internal, deps.alerting.heldInMemory) : null,
     });
   });
 

@@ -155,14 +155,24 @@ export function silenceView(silence: Silence | RecurringSilence, now: number): R
   };
 }
 
-/** Outbox depth, and what was given up: a permanent rejection must not go unnoticed. */
-export function outboxView(store: Store, now: number, internal: boolean): Record<string, unknown> {
+/**
+ * Outbox depth, and what was given up: a permanent rejection must not go unnoticed. `held` are the
+ * notifications only memory holds while the database refuses writes: pending too, and lost on a restart.
+ */
+export function outboxView(
+  store: Store,
+  now: number,
+  internal: boolean,
+  held: { readonly count: number; readonly oldestAt: number | null },
+): Record<string, unknown> {
   const stats = store.outbox.stats(now);
   const failed = store.outbox.list({ status: 'failed', limit: 20 });
   const expired = store.outbox.list({ status: 'expired', limit: 20 });
+  const oldest = [stats.oldestPendingAt, held.oldestAt].filter((at): at is number => at !== null);
   return {
-    pending: stats.pending,
-    oldest_pending_at: iso(stats.oldestPendingAt),
+    pending: stats.pending + held.count,
+    oldest_pending_at: iso(oldest.length === 0 ? null : Math.min(...oldest)),
+    held_in_memory: held.count,
     failed_24h: stats.failedSince24h,
     expired_24h: stats.expiredSince24h,
     given_up: [...failed, ...expired]

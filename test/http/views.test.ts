@@ -1,9 +1,13 @@
 // The wire shapes: public views never carry internal text (details, an override's reason); tokens are matched by name.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Gate, TargetState } from '../../src/domain/types.js';
 import { TokenChecker } from '../../src/http/auth.js';
-import { gateView, targetView } from '../../src/http/views.js';
+import { gateView, outboxView, targetView } from '../../src/http/views.js';
+import { openStore } from '../../src/store/sqlite.js';
 
 const gate: Gate = {
   state: 'halted',
@@ -88,5 +92,27 @@ describe('TokenChecker', () => {
   }
   test('no tokens configured: nobody gets in', () => {
     assert.equal(new TokenChecker([]).identify('Bearer anything-at-all-0123'), null);
+  });
+});
+
+describe('outboxView', () => {
+  test('notifications only memory holds (the database refused them) count as pending, and are shown apart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jaga-views-'));
+    const store = openStore(join(dir, 'jaga.db'));
+    try {
+      const T = Date.UTC(2026, 10, 30, 8);
+      store.outbox.enqueue([
+        { id: 'a', channel: 'email', recipient: 'a@dinas.test', recipientName: 'A', subject: 's', text: 't', html: 'h', messageId: '<a@jaga.test>', createdAt: T - 60_000 },
+      ]);
+      const view = outboxView(store, T, false, { count: 2, oldestAt: T - 120_000 });
+      assert.equal(view.pending, 3);
+      assert.equal(view.held_in_memory, 2);
+      assert.equal(view.oldest_pending_at, new Date(T - 120_000).toISOString());
+      const stored = outboxView(store, T, false, { count: 0, oldestAt: null });
+      assert.deepEqual([stored.pending, stored.held_in_memory, stored.oldest_pending_at], [1, 0, new Date(T - 60_000).toISOString()]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
