@@ -231,7 +231,7 @@ export class Engine {
     });
     this.overrides = [override, ...this.overrides];
     this.deps.logger.info({ override }, 'override created');
-    this.gateNow = this.decide(now, { persist: true });
+    this.decideByHand(now);
     return override;
   }
 
@@ -245,8 +245,17 @@ export class Engine {
     if (!lifted) return null;
     this.overrides = this.overrides.filter((o) => o.id !== id);
     this.deps.logger.info({ override: lifted }, 'override lifted');
-    this.gateNow = this.decide(now, { persist: true });
+    this.decideByHand(now);
     return lifted;
+  }
+
+  /**
+   * The decision after a person's override, written before they hear back: a crash right after the
+   * answer must not bring back the gate as it was before (the override itself is already stored).
+   */
+  private decideByHand(now: number): void {
+    this.gateNow = this.decide(now, { persist: true });
+    if (!this.stopped) this.flush();
   }
 
   /**
