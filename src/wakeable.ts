@@ -1,5 +1,6 @@
 // A sender loop's wait: it ends at its time, or early when new work arrives (kick) or the loop is
-// stopping (interrupt). Used by the email outbox and the webhook queue. Timers only.
+// stopping (interrupt). Used by the email outbox, the webhook queue and the command action's
+// backoff. Timers only.
 export class Wakeable {
   private kicked = false;
   private wake: (() => void) | null = null;

@@ -7,6 +7,7 @@ import type { Gate } from '../domain/types.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction, type GateTransition } from './action.js';
 import { startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
+import { Wakeable } from '../wakeable.js';
 
 type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;
 
@@ -40,7 +41,8 @@ export class CommandAction implements GateAction {
   private generation = 0;
   private chain: Promise<void> = Promise.resolve();
   private running: RunningProcess | null = null;
-  private wake: (() => void) | null = null;
+  /** The wait between attempts; a newer transition or stop() ends it early. */
+  private readonly backoff = new Wakeable();
   private stopping = false;
 
   constructor(
@@ -60,7 +62,7 @@ export class CommandAction implements GateAction {
     const generation = ++this.generation;
     // Only the latest state matters: end the older run (or its backoff) before this one starts.
     this.running?.cancel();
-    this.wake?.();
+    this.backoff.interrupt();
     this.chain = this.chain
       .then(() => this.apply(transition, generation))
       .catch((error: unknown) => this.logger.error({ err: error, transition: describeTransition(transition) }, 'command could not be run'));
@@ -68,7 +70,7 @@ export class CommandAction implements GateAction {
 
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.backoff.interrupt();
     if (await within(this.chain, graceMs)) return;
     this.running?.cancel();
     // Killing takes the SIGTERM grace; a process stuck in the kernel may not even die then: do not hang shutdown on it.
@@ -113,7 +115,7 @@ export class CommandAction implements GateAction {
       const delayMs = retryDelayMs(attempt - 1, { retryInitialMs, retryMaxMs: Math.max(retryInitialMs, retryMaxMs / 10) }, this.deps.random());
       this.logger.warn({ ...log, result: 'retry', retryInMs: delayMs }, `${what}; will retry`);
       this.deps.onResult('retry');
-      await this.sleep(delayMs);
+      await this.backoff.sleep(delayMs);
     }
   }
 
@@ -124,19 +126,6 @@ export class CommandAction implements GateAction {
     } catch (error) {
       this.logger.error({ err: error }, 'cannot record the command as done; it runs again after a restart');
     }
-  }
-
-  /** Waits `ms`, or less when a newer transition or stop() comes. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }
 
