@@ -1,31 +1,22 @@
-// `npm start`: a small demo central server on 127.0.0.1:9470 plus jaga on jaga.example.yaml, so a
-// fresh checkout shows a working gate. `curl -X POST 127.0.0.1:9470/outage` toggles an outage.
-import { createServer } from 'node:http';
+// `npm start`: the demo central server (deploy/demo-central.mjs, the one docker-compose runs) on
+// 127.0.0.1:9470 plus jaga on jaga.example.yaml, so a fresh checkout shows a working gate.
+// `curl -X POST 127.0.0.1:9470/outage` toggles an outage. Run from the package root, as npm does.
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { once } from 'node:events';
 import { runCli } from '../src/cli.js';
 
-const DEMO_PORT = 9470;
-let outage = false;
-
-const central = createServer((req, res) => {
-  if (req.method === 'POST' && req.url === '/outage') {
-    outage = !outage;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ outage }));
-    return;
-  }
-  if (req.url === '/health') {
-    res.writeHead(outage ? 503 : 200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: outage ? 'maintenance' : 'ok' }));
-    return;
-  }
-  res.writeHead(404).end();
-});
-
-central.listen(DEMO_PORT, '127.0.0.1', () => {
-  process.stdout.write(`demo central server on http://127.0.0.1:${DEMO_PORT}/health (POST /outage toggles an outage)\n`);
-});
+const central = spawn(process.execPath, ['deploy/demo-central.mjs', '9470', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+central.stdout.pipe(process.stdout);
+// jaga starts once the central server listens: its first probe round must find it up.
+await Promise.race([
+  once(central.stdout, 'data'),
+  once(central, 'exit').then(([code]) => {
+    throw new Error(`the demo central server exited (${String(code)})`);
+  }),
+]);
 mkdirSync('./data', { recursive: true });
 
 const args = process.argv.slice(2);
 process.exitCode = await runCli(['start', '--config', 'jaga.example.yaml', ...args], process.env);
-central.close();
+central.kill('SIGTERM');
