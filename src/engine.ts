@@ -327,8 +327,8 @@ export class Engine {
     const stateChanged = transition !== null && transition.from !== transition.to;
     if (persist) this.deps.metrics.recordGate(gate, this.centralReachable(), stateChanged);
     if (transition && persist) {
+      // Written by the caller's flush: tick() and decideByHand() flush right after deciding.
       this.pendingTransitions.push(transition);
-      this.scheduleDecision();
       const reasons = transition.reasons.map((r) => `${r.code}(${r.subject})`).join(', ');
       this.deps.logger[transition.to === 'halted' ? 'warn' : 'info'](
         { from: transition.from, to: transition.to, reasons: transition.reasons },

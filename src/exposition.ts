@@ -13,7 +13,10 @@ export function sampleValue(value: number): string {
   return value > 0 ? '+Inf' : '-Inf';
 }
 
+/** A metric family as jaga declares it: name, type, help. */
+export type Family = readonly [name: string, type: 'gauge' | 'counter' | 'histogram', help: string];
+
 /** The `# HELP` and `# TYPE` lines that open a family. */
-export function familyHeader(name: string, type: 'gauge' | 'counter' | 'histogram', help: string): string {
+export function familyHeader([name, type, help]: Family): string {
   return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}`;
 }

@@ -5,7 +5,7 @@ import client from 'prom-client';
 import { ALERT_SEVERITY } from './alerting/rules.js';
 import type { Alert, AlertName, Severity } from './alerting/types.js';
 import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from './domain/types.js';
-import { familyHeader, labelPair, sampleValue } from './exposition.js';
+import { familyHeader, labelPair, sampleValue, type Family } from './exposition.js';
 
 export interface MetricsTopology {
   readonly version: string;
@@ -174,7 +174,7 @@ const FAMILY = {
   phase: ['jaga_probe_phase_seconds', 'gauge', 'Latency of each phase (dns, connect, tls, first_byte, transfer) in the last probe that had it.'],
   failures: ['jaga_probe_failures_total', 'counter', 'Failed probes by failure class.'],
   skipped: ['jaga_probe_skipped_total', 'counter', 'Scheduled probes skipped because the previous run of the same probe had not finished.'],
-} as const;
+} as const satisfies Record<string, Family>;
 
 /** The phases a probe reports besides `total` (which is the histogram's). */
 const PART_PHASES = PHASES.filter((phase) => phase !== 'total');
@@ -253,13 +253,13 @@ class TargetSeries {
       [FAMILY.consecutiveFailures, this.consecutiveFailures],
       [FAMILY.skipped, this.skipped],
     ] as const) {
-      const [name, type, help] = family;
-      text += `${familyHeader(name, type, help)}\n`;
+      const [name] = family;
+      text += `${familyHeader(family)}\n`;
       for (let i = 0; i < n; i += 1) text += `${name}{${this.labels[i]}} ${sampleValue(values[i]!)}\n`;
     }
 
-    const [failures, failuresType, failuresHelp] = FAMILY.failures;
-    text += `${familyHeader(failures, failuresType, failuresHelp)}\n`;
+    const [failures] = FAMILY.failures;
+    text += `${familyHeader(FAMILY.failures)}\n`;
     for (let i = 0; i < n; i += 1) {
       const prefix = `${failures}{${this.labels[i]},`;
       for (let f = 0; f < TARGET_FAILURES.length; f += 1) {
@@ -267,8 +267,8 @@ class TargetSeries {
       }
     }
 
-    const [duration, durationType, durationHelp] = FAMILY.duration;
-    text += `${familyHeader(duration, durationType, durationHelp)}\n`;
+    const [duration] = FAMILY.duration;
+    text += `${familyHeader(FAMILY.duration)}\n`;
     for (let i = 0; i < n; i += 1) {
       const target = this.labels[i]!;
       const bucket = `${duration}_bucket{${target},`;
@@ -279,8 +279,8 @@ class TargetSeries {
       text += `${bucket}le="+Inf"} ${count}\n${duration}_sum{${target}} ${sampleValue(this.durationSum[i]!)}\n${duration}_count{${target}} ${count}\n`;
     }
 
-    const [phase, phaseType, phaseHelp] = FAMILY.phase;
-    text += `${familyHeader(phase, phaseType, phaseHelp)}\n`;
+    const [phase] = FAMILY.phase;
+    text += `${familyHeader(FAMILY.phase)}\n`;
     for (let i = 0; i < n; i += 1) {
       for (let p = 0; p < PART_PHASES.length; p += 1) {
         const value = this.phases[i * PART_PHASES.length + p]!;
