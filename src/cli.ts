@@ -128,7 +128,7 @@ function baseUrl(explicit: string | undefined, load: () => Config): string {
 }
 
 async function start(config: Config, text: Catalogue, io: Io): Promise<number> {
-  const logger = createLogger(config.log_level, process.stdout.isTTY === true);
+  const logger = await createLogger(config.log_level, process.stdout.isTTY === true);
   const service = await startService(config, logger);
   io.out(text.cli.started(service.url));
   await new Promise<void>((resolve) => {

@@ -1,8 +1,10 @@
 // Structured JSON logs (pino) for machines; a readable form when a person watches the terminal.
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
-export function createLogger(level: string, toTerminal: boolean): Logger {
+export async function createLogger(level: string, toTerminal: boolean): Promise<Logger> {
   const options = { level, base: { service: 'jaga' }, redact: ['req.headers.authorization', '*.token', 'adminTokens'] };
-  return toTerminal ? pino(options, pretty({ colorize: true, sync: true })) : pino(options);
+  if (!toTerminal) return pino(options);
+  // Loaded only for a person at a terminal: a service writing JSON keeps its memory (~2 MiB).
+  const { default: pretty } = await import('pino-pretty');
+  return pino(options, pretty({ colorize: true, sync: true }));
 }

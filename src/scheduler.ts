@@ -2,6 +2,7 @@
 // start delay per job in every round, never two runs of the same job at a time. node-cron only says which wall-clock
 // slot comes next; our own timers (monotonic) do the waiting, so a wall-clock step neither pauses
 // the probes (a step back) nor replays every missed slot (a step forward). Timers and I/O only.
+import { setMaxListeners } from 'node:events';
 import { nextRun } from './config/cron.js';
 
 export interface Job {
@@ -43,7 +44,10 @@ export class Scheduler {
     private readonly groups: readonly JobGroup[],
     private readonly hooks: SchedulerHooks,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    // Every running job listens for shutdown on this signal: hundreds at once are expected, not a leak.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /**
    * Runs a first round of every group now, spread over the group's jitter like every other round

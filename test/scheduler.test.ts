@@ -129,3 +129,32 @@ test('a start-up round still running at the first tick is not counted as skipped
     await scheduler.stop(0);
   }
 });
+
+test('hundreds of jobs running at once listen for shutdown without a listener-leak warning', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  const running = new Set<string>();
+  const jobs = Array.from({ length: 200 }, (_, index) => ({
+    key: `job-${index}`,
+    run: (signal: AbortSignal) =>
+      new Promise<void>((resolve) => {
+        running.add(`job-${index}`);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+  }));
+  const scheduler = new Scheduler([{ name: 'many', expression: '0 0 0 1 1 *', jitterMs: 0, jobs }], {
+    onSkipped: () => undefined,
+    onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`),
+  });
+  try {
+    scheduler.start();
+    await until(() => running.size === jobs.length, 5_000, 'every job to start');
+    await scheduler.stop(0);
+    // A process warning is emitted on the next tick: give it one before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});

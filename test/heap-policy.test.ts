@@ -1,0 +1,61 @@
+// The heap policy in real node processes: the young generation stops at its cap under a load that grows
+// it to V8's default maximum without the policy, and flags of the user's own leave the heap alone.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { heapSizedByUser, MAX_SEMI_SPACE_MIB } from '../src/heap-policy.js';
+
+const POLICY = fileURLToPath(new URL('../src/heap-policy.ts', import.meta.url));
+
+/**
+ * Allocates ~200 MB in 1 MB rounds, keeping the newest 40,000 objects alive (a high survival rate, which
+ * is what makes V8 grow the young generation), yielding between rounds as a service would. Prints the
+ * largest young generation seen, in bytes.
+ */
+const CHURN = `
+import v8 from 'node:v8';
+if (process.env.APPLY === '1') (await import(process.env.POLICY)).applyHeapPolicy();
+const youngSize = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+const kept = new Array(40000);
+let largest = youngSize();
+for (let round = 0, next = 0; round < 200; round++) {
+  for (let i = 0; i < 10000; i++) kept[next++ % kept.length] = { round, i, text: 'x'.repeat(40) + i };
+  largest = Math.max(largest, youngSize());
+  await new Promise((resolve) => setImmediate(resolve));
+}
+console.log(largest);
+`;
+
+async function largestYoungGeneration(apply: boolean): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHURN], {
+    env: { ...process.env, APPLY: apply ? '1' : '0', POLICY },
+    timeout: 60_000,
+  });
+  return Number(stdout.trim());
+}
+
+test('the young generation stops growing at the cap; without the policy the same load grows it past', async () => {
+  const cap = 2 * MAX_SEMI_SPACE_MIB * 2 ** 20;
+  const [withPolicy, without] = await Promise.all([largestYoungGeneration(true), largestYoungGeneration(false)]);
+  assert.ok(without > cap, `without the policy the load grows the young generation past ${cap} bytes (it reached ${without})`);
+  assert.ok(withPolicy <= cap, `with the policy the young generation stays within ${cap} bytes (it reached ${withPolicy})`);
+});
+
+test('node flags that size the heap, in argv or NODE_OPTIONS, mean the user has chosen', () => {
+  const cases: [readonly string[], string | undefined, boolean][] = [
+    [[], undefined, false],
+    [['--enable-source-maps', '--cpu-prof'], '--trace-warnings', false],
+    [['--max-semi-space-size=16'], undefined, true],
+    [['--max-old-space-size=512'], undefined, true],
+    [[], '--enable-source-maps --max-old-space-size=512', true],
+    [[], '--heap-growing-percent=50', true],
+    [['--no-liftoff-only'], undefined, true],
+    // A different flag that merely starts alike is not a heap flag.
+    [['--max-semi-space-size-ish'], undefined, false],
+  ];
+  for (const [execArgv, nodeOptions, expected] of cases) {
+    assert.equal(heapSizedByUser(execArgv, nodeOptions), expected, `${execArgv.join(' ')} | ${nodeOptions ?? ''}`);
+  }
+});
