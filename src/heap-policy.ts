@@ -7,7 +7,7 @@
 // 25 MiB, that meant a peak of 146-160 MiB with 1,000 targets: 32 MiB of young generation, an old
 // generation twice its live size, and a 35 MiB spike while undici's HTTP parser (WebAssembly) was
 // optimised. Measured with the benchmark (README, Performance), the settings below bring the peak to
-// about 110 MiB for the same CPU per probe.
+// 103-120 MiB for the same CPU per probe.
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
@@ -20,7 +20,7 @@ export const MAX_SEMI_SPACE_MIB = 4;
 /** The old generation may grow to (1 + this / 100) times what was live after a full collection. */
 export const OLD_GENERATION_GROWTH_PERCENT = 30;
 
-/** V8 flags that size the heap; a user who gives any of them has chosen, and jaga changes nothing. */
+/** The flags this policy sets, and their launch-time kin: a user who gives any of them has chosen, and jaga changes nothing. */
 const HEAP_FLAG = /(^|\s)--(no-)?(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|max-old-space-size|heap-growing-percent|liftoff-only)(?=[=\s]|$)/;
 
 /** True when node was started with flags of its own that size the heap (argv or NODE_OPTIONS). */
