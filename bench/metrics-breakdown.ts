@@ -25,7 +25,7 @@ for (const name of names) {
   metrics.recordProbe(state, obs);
 }
 
-const time = async (run: () => Promise<string>): Promise<{ ms: number; bytes: number }> => {
+const time = async (run: () => Promise<string | Buffer>): Promise<{ ms: number; bytes: number }> => {
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < runs; i += 1) {
@@ -37,7 +37,7 @@ const time = async (run: () => Promise<string>): Promise<{ ms: number; bytes: nu
   return { ms: median(times), bytes };
 };
 
-const whole = await time(() => metrics.text());
+const whole = await time(() => metrics.body());
 const registryOnly = await time(() => metrics.registry.metrics());
 const rows: { name: string; ms: number; bytes: number; series: number }[] = [];
 for (const metric of metrics.registry.getMetricsAsArray()) {

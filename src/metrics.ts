@@ -5,7 +5,7 @@ import client from 'prom-client';
 import { ALERT_SEVERITY } from './alerting/rules.js';
 import type { Alert, AlertName, Severity } from './alerting/types.js';
 import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from './domain/types.js';
-import { familyHeader, labelPair, sampleValue, type Family } from './exposition.js';
+import { ChunkedText, familyHeader, labelPair, sampleValue, type Family } from './exposition.js';
 
 export interface MetricsTopology {
   readonly version: string;
@@ -29,7 +29,7 @@ const PROBE_BUCKETS = [0.005, 0.025, 0.1, 0.5, 2.5];
 /** What /metrics serves: prom-client's registry followed by the per-target families. */
 export interface MetricsExposition {
   readonly contentType: string;
-  text(): Promise<string>;
+  body(): Promise<Buffer>;
 }
 
 export class Metrics implements MetricsExposition {
@@ -98,8 +98,11 @@ export class Metrics implements MetricsExposition {
     for (const type of topology.gateActionTypes) for (const result of ['ok', 'retry', 'failed']) this.gateActions.inc({ type, result }, 0);
   }
 
-  async text(): Promise<string> {
-    return `${await this.registry.metrics()}\n${this.targetSeries.render()}`;
+  async body(): Promise<Buffer> {
+    const out = new ChunkedText();
+    out.add(`${await this.registry.metrics()}\n`);
+    this.targetSeries.render(out);
+    return out.toBuffer();
   }
 
   recordGateAction(type: string, result: string): void {
@@ -245,50 +248,48 @@ class TargetSeries {
     if (i !== undefined) this.skipped[i]! += 1;
   }
 
-  render(): string {
+  render(out: ChunkedText): void {
     const n = this.labels.length;
-    let text = '';
     for (const [family, values] of [
       [FAMILY.up, this.up],
       [FAMILY.consecutiveFailures, this.consecutiveFailures],
       [FAMILY.skipped, this.skipped],
     ] as const) {
       const [name] = family;
-      text += `${familyHeader(family)}\n`;
-      for (let i = 0; i < n; i += 1) text += `${name}{${this.labels[i]}} ${sampleValue(values[i]!)}\n`;
+      out.add(`${familyHeader(family)}\n`);
+      for (let i = 0; i < n; i += 1) out.add(`${name}{${this.labels[i]}} ${sampleValue(values[i]!)}\n`);
     }
 
     const [failures] = FAMILY.failures;
-    text += `${familyHeader(FAMILY.failures)}\n`;
+    out.add(`${familyHeader(FAMILY.failures)}\n`);
     for (let i = 0; i < n; i += 1) {
       const prefix = `${failures}{${this.labels[i]},`;
       for (let f = 0; f < TARGET_FAILURES.length; f += 1) {
-        text += `${prefix}${this.failureLabels[f]}} ${sampleValue(this.failures[i * TARGET_FAILURES.length + f]!)}\n`;
+        out.add(`${prefix}${this.failureLabels[f]}} ${sampleValue(this.failures[i * TARGET_FAILURES.length + f]!)}\n`);
       }
     }
 
     const [duration] = FAMILY.duration;
-    text += `${familyHeader(FAMILY.duration)}\n`;
+    out.add(`${familyHeader(FAMILY.duration)}\n`);
     for (let i = 0; i < n; i += 1) {
       const target = this.labels[i]!;
       const bucket = `${duration}_bucket{${target},`;
       for (let b = 0; b < PROBE_BUCKETS.length; b += 1) {
-        text += `${bucket}${this.bucketLabels[b]}} ${sampleValue(this.buckets[i * PROBE_BUCKETS.length + b]!)}\n`;
+        out.add(`${bucket}${this.bucketLabels[b]}} ${sampleValue(this.buckets[i * PROBE_BUCKETS.length + b]!)}\n`);
       }
       const count = sampleValue(this.durationCount[i]!);
-      text += `${bucket}le="+Inf"} ${count}\n${duration}_sum{${target}} ${sampleValue(this.durationSum[i]!)}\n${duration}_count{${target}} ${count}\n`;
+      out.add(`${bucket}le="+Inf"} ${count}\n${duration}_sum{${target}} ${sampleValue(this.durationSum[i]!)}\n${duration}_count{${target}} ${count}\n`);
     }
 
     const [phase] = FAMILY.phase;
-    text += `${familyHeader(FAMILY.phase)}\n`;
+    out.add(`${familyHeader(FAMILY.phase)}\n`);
     for (let i = 0; i < n; i += 1) {
       for (let p = 0; p < PART_PHASES.length; p += 1) {
         const value = this.phases[i * PART_PHASES.length + p]!;
         // A phase the target's probes never had (tls over http, dns for an IP address) has no series.
-        if (!Number.isNaN(value)) text += `${phase}{${this.labels[i]},${this.phaseLabels[p]}} ${sampleValue(value)}\n`;
+        if (!Number.isNaN(value)) out.add(`${phase}{${this.labels[i]},${this.phaseLabels[p]}} ${sampleValue(value)}\n`);
       }
     }
-    return text;
   }
 
   private setStatus(i: number, state: TargetState): void {

@@ -1,7 +1,7 @@
 // The webhook gate action: each transition is written to SQLite first, then POSTed, signed, to one URL
 // in order, retried with backoff until a 2xx or max_age. I/O: SQLite, HTTP (undici), timers, logs.
 import type { Logger } from 'pino';
-import { Agent, request } from 'undici';
+import { Agent, request, target } from '../undici-parts.js';
 import { retryDelayMs } from '../alerting/outbox.js';
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../domain/types.js';
@@ -146,13 +146,13 @@ export class WebhookAction implements GateAction {
     let error: string | null;
     let status: number | null = null;
     try {
-      const response = await request(this.config.url, {
+      const response = await request({
+        ...target(new URL(this.config.url)),
         method: 'POST',
-        dispatcher: this.agent,
         headers: webhookHeaders(delivery.id, delivery.body, timestamp, this.deps.webhookSecret),
         body: delivery.body,
         signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.config.timeout)]),
-      });
+      }, this.agent);
       status = response.statusCode;
       const answer = await response.body.text();
       error = status >= 200 && status < 300 ? null : `HTTP ${status}: ${answer.slice(0, ANSWER_EXCERPT)}`;

@@ -2,7 +2,7 @@
 // (POST /api/v2/alerts), re-sent while firing and sent with endsAt once resolved, the way Prometheus
 // does it. Network I/O (undici).
 import type { Logger } from 'pino';
-import { request } from 'undici';
+import { request, target } from '../undici-parts.js';
 import type { Language } from '../i18n/catalogue.js';
 import { alertAnnotations } from './render.js';
 import type { Alert } from './types.js';
@@ -73,7 +73,8 @@ export class AlertmanagerPusher {
     if (body.length === 0) return;
     this.inFlight = true;
     try {
-      const response = await request(new URL('/api/v2/alerts', this.options.url), {
+      const response = await request({
+        ...target(new URL('/api/v2/alerts', this.options.url)),
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

@@ -115,7 +115,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.contentType);
-    res.send(await deps.metrics.text());
+    res.send(await deps.metrics.body());
   });
 
   router.get('/healthz', (_req, res) => {

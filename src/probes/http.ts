@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import net from 'node:net';
-import { Client, type buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import type { HttpTargetConfig } from '../config/schema.js';
 import {
   classifyNetworkError,
@@ -15,6 +15,7 @@ import {
   type Verdict,
 } from './probe.js';
 import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
+import { Client, request } from '../undici-parts.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -97,7 +98,8 @@ async function exchange(
   trace: ProbeTrace,
   requestSentAt: () => number,
 ): Promise<Verdict> {
-  const response = await client.request({
+  const response = await request({
+    origin: url.origin,
     path: url.path,
     method: target.method,
     signal,
@@ -105,7 +107,7 @@ async function exchange(
     // error with its stack on every probe. The connection is jaga's alone and destroyed once the
     // answer is read, so every probe still dials anew.
     headers: { 'user-agent': 'jaga' },
-  });
+  }, client);
   trace.phases.first_byte = since(requestSentAt());
   const { statusCode, body } = response;
   // Never up on a status we were not told to accept, whatever the body says.

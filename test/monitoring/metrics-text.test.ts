@@ -27,7 +27,7 @@ describe('/metrics text', () => {
     probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 12, detail: 'HTTP 200', phases: { connect: 1, first_byte: 9, transfer: 1, total: 12 } }, { status: 'up' });
     probed(metrics, { target: 'pusat-vpn', at: 1, ok: false, failure: 'refused', durationMs: 0.4, detail: 'refused', phases: { total: 0.4 } });
     metrics.recordSkippedProbe('pusat-vpn');
-    const text = await metrics.text();
+    const text = (await metrics.body()).toString();
     const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.error, undefined, `cannot run promtool: ${String(run.error)}`);
     const said = `${run.stdout}${run.stderr}`;
@@ -42,7 +42,7 @@ describe('/metrics text', () => {
     for (const durationMs of [3, 20, 20, 700, 4_000]) {
       probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs, detail: 'HTTP 200', phases: { total: durationMs } });
     }
-    const text = await metrics.text();
+    const text = (await metrics.body()).toString();
     const bucket = (le: string) => value(text, `jaga_probe_duration_seconds_bucket{target="pusat-api",le="${le}"}`);
     assert.deepEqual(['0.005', '0.025', '0.1', '0.5', '2.5', '+Inf'].map(bucket), [1, 3, 3, 3, 4, 5]);
     assert.equal(value(text, 'jaga_probe_duration_seconds_count{target="pusat-api"}'), 5);
@@ -58,7 +58,7 @@ describe('/metrics text', () => {
     probed(metrics, failed('reset'), { consecutiveFailures: 3, status: 'down' });
     metrics.recordSkippedProbe('pusat-vpn');
     metrics.recordSkippedProbe('not-a-target');
-    const text = await metrics.text();
+    const text = (await metrics.body()).toString();
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="timeout"}'), 2);
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="reset"}'), 1);
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-api",reason="timeout"}'), 0);
@@ -70,7 +70,7 @@ describe('/metrics text', () => {
 
   test('a phase appears with the first probe that had it and keeps the latest value', async () => {
     const metrics = new Metrics(topology);
-    const phase = async (name: string) => value(await metrics.text(), `jaga_probe_phase_seconds{target="pusat-api",phase="${name}"}`);
+    const phase = async (name: string) => value((await metrics.body()).toString(), `jaga_probe_phase_seconds{target="pusat-api",phase="${name}"}`);
     assert.equal(await phase('connect'), undefined);
     probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 5, detail: 'HTTP 200', phases: { connect: 2, first_byte: 3, total: 5 } });
     assert.equal(await phase('connect'), 0.002);
