@@ -10,7 +10,6 @@ const require = createRequire(import.meta.url);
 export const Client = require('undici/lib/dispatcher/client.js') as typeof UndiciClient;
 export type Client = UndiciClient;
 export const Agent = require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
-export type Agent = UndiciAgent;
 
 const api = require('undici/lib/api/index.js') as {
   request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
@@ -22,7 +21,7 @@ export function request(options: Dispatcher.RequestOptions, dispatcher: Dispatch
   return api.request.call(dispatcher, options);
 }
 
-/** origin and path of a URL, as request() takes them. */
-export function target(url: URL): { origin: string; path: string } {
+/** The origin and the path (with the query) of a URL, as request() takes them. */
+export function originAndPath(url: URL): { origin: string; path: string } {
   return { origin: url.origin, path: `${url.pathname}${url.search}` };
 }

@@ -1,7 +1,7 @@
 // The webhook gate action: each transition is written to SQLite first, then POSTed, signed, to one URL
 // in order, retried with backoff until a 2xx or max_age. I/O: SQLite, HTTP (undici), timers, logs.
 import type { Logger } from 'pino';
-import { Agent, request, target } from '../undici-parts.js';
+import { Agent, originAndPath, request } from '../undici-parts.js';
 import { retryDelayMs } from '../alerting/outbox.js';
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../domain/types.js';
@@ -147,7 +147,7 @@ export class WebhookAction implements GateAction {
     let status: number | null = null;
     try {
       const response = await request({
-        ...target(new URL(this.config.url)),
+        ...originAndPath(new URL(this.config.url)),
         method: 'POST',
         headers: webhookHeaders(delivery.id, delivery.body, timestamp, this.deps.webhookSecret),
         body: delivery.body,

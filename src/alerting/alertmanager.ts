@@ -2,7 +2,7 @@
 // (POST /api/v2/alerts), re-sent while firing and sent with endsAt once resolved, the way Prometheus
 // does it. Network I/O (undici).
 import type { Logger } from 'pino';
-import { request, target } from '../undici-parts.js';
+import { originAndPath, request } from '../undici-parts.js';
 import type { Language } from '../i18n/catalogue.js';
 import { alertAnnotations } from './render.js';
 import type { Alert } from './types.js';
@@ -74,7 +74,7 @@ export class AlertmanagerPusher {
     this.inFlight = true;
     try {
       const response = await request({
-        ...target(new URL('/api/v2/alerts', this.options.url)),
+        ...originAndPath(new URL('/api/v2/alerts', this.options.url)),
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

@@ -15,7 +15,7 @@ import {
   type Verdict,
 } from './probe.js';
 import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
-import { Client, request } from '../undici-parts.js';
+import { Client, originAndPath, request } from '../undici-parts.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -79,11 +79,10 @@ function parsedUrl(target: HttpTargetConfig): ParsedUrl {
     const url = new URL(target.url);
     const https = url.protocol === 'https:';
     parsed = {
-      origin: url.origin,
+      ...originAndPath(url),
       https,
       host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
-      path: `${url.pathname}${url.search}`,
     };
     parsedUrls.set(target, parsed);
   }
