@@ -12,6 +12,7 @@ import {
   timeSeries,
   type Json,
 } from './grafana.js';
+import { EVENT_LOOP_SAMPLE_MS } from '../../src/metrics.js';
 import {
   ACTIVE_MAPPINGS,
   ETA_MAPPINGS,
@@ -264,9 +265,10 @@ const self = [
     unit: 'bytes',
     queries: [
       { expr: `process_resident_memory_bytes{${SEL}}`, legend: 'resident memory' },
-      { expr: `nodejs_eventloop_lag_p99_seconds{${SEL}}`, legend: 'event loop lag p99' },
+      // The percentiles include the histogram's sampling interval; what is left is the delay.
+      { expr: `clamp_min(nodejs_eventloop_lag_p99_seconds{${SEL}} - ${EVENT_LOOP_SAMPLE_MS / 1000}, 0)`, legend: 'event loop delay p99' },
     ],
-    overrides: [byName('event loop lag p99', [{ id: 'unit', value: 's' }, { id: 'custom.axisPlacement', value: 'right' }])],
+    overrides: [byName('event loop delay p99', [{ id: 'unit', value: 's' }, { id: 'custom.axisPlacement', value: 'right' }])],
   }),
 ];
 

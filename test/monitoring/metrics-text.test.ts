@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { initialTargetState } from '../../src/domain/assess.js';
 import type { TargetObservation, TargetState } from '../../src/domain/types.js';
 import { labelPair, sampleValue } from '../../src/exposition.js';
-import { Metrics } from '../../src/metrics.js';
+import { EVENT_LOOP_SAMPLE_MS, Metrics } from '../../src/metrics.js';
 
 const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] };
 
@@ -86,5 +86,18 @@ describe('/metrics text', () => {
   test('label values and special numbers are written as the text format wants', () => {
     assert.equal(labelPair('target', 'a"b\\c\nd'), 'target="a\\"b\\\\c\\nd"');
     assert.deepEqual([0.005, 12, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN].map(sampleValue), ['0.005', '12', '+Inf', '-Inf', 'NaN']);
+  });
+
+  test(`the event loop is sampled every ${EVENT_LOOP_SAMPLE_MS} ms, not 100 times a second`, async () => {
+    const metrics = new Metrics(topology);
+    // Each scrape resets the histogram; an empty one reports a huge minimum. Scrape until one holds samples.
+    const deadline = Date.now() + 10_000;
+    let shortest = Number.POSITIVE_INFINITY;
+    while (shortest > 1_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 3 * EVENT_LOOP_SAMPLE_MS));
+      shortest = value((await metrics.body()).toString(), 'nodejs_eventloop_lag_min_seconds') ?? Number.POSITIVE_INFINITY;
+    }
+    // The shortest gap between two samples is the sampling interval (prom-client's default gives 0.01).
+    assert.ok(shortest >= (EVENT_LOOP_SAMPLE_MS / 1000) * 0.9 && shortest < 1_000, `shortest sample gap ${shortest} s`);
   });
 });
