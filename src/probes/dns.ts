@@ -17,13 +17,13 @@ const RCODE_BY_CODE: Readonly<Record<string, string>> = {
 };
 
 export const probeDns: TargetProber<DnsTargetConfig> = (target, ctx) =>
-  measureProbe(ctx, target.max_latency, async (signal, trace) => {
+  measureProbe(ctx, target.max_latency, async (cancellation, trace) => {
     const question = `${target.query} ${target.record_type}${target.server !== undefined ? ` @${target.server}` : ''}`;
     trace.stage = 'dns';
     const started = performance.now();
     try {
       const resolver = new dns.Resolver({ timeout: Math.ceil(ctx.timeoutMs), tries: 1 });
-      signal.addEventListener('abort', () => resolver.cancel(), { once: true });
+      cancellation.onCancel(() => resolver.cancel());
       if (target.server !== undefined) resolver.setServers([await serverAddress(target.server)]);
       const answers = await resolveAnswers(resolver, target.query, target.record_type);
       trace.phases.dns = since(started);

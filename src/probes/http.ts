@@ -10,6 +10,7 @@ import {
   describeError,
   measureProbe,
   since,
+  type Cancellation,
   type ProbeTrace,
   type TargetProber,
   type Verdict,
@@ -21,13 +22,13 @@ import { Client, originAndPath, request } from '../undici-parts.js';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
-  measureProbe(ctx, target.max_latency, async (signal, trace) => {
+  measureProbe(ctx, target.max_latency, async (cancellation, trace) => {
     let client: Client | undefined;
     try {
       const url = parsedUrl(target);
       let requestSentAt = 0;
       const connect: buildConnector.connector = (_options, callback) => {
-        void openSocket(url, target, signal, trace).then(
+        void openSocket(url, target, cancellation, trace).then(
           (socket) => {
             requestSentAt = performance.now();
             trace.stage = 'first_byte';
@@ -45,8 +46,8 @@ export const probeHttp: TargetProber<HttpTargetConfig> = (target, ctx) =>
       });
       client = fresh;
       // Timeout or outer abort: tear the connection down now, not when undici gets round to it.
-      signal.addEventListener('abort', () => void fresh.destroy(signal.reason as Error).catch(() => undefined), { once: true });
-      return await exchange(fresh, url, target, signal, trace, () => requestSentAt);
+      cancellation.onCancel((reason) => void fresh.destroy(reason).catch(() => undefined));
+      return await exchange(fresh, url, target, trace, () => requestSentAt);
     } catch (error) {
       return { ok: false, failure: failureFor(error, trace), detail: describeError(error) };
     } finally {
@@ -65,6 +66,8 @@ interface ParsedUrl {
   readonly origin: string;
   readonly https: boolean;
   readonly host: string;
+  /** The host when it is an IP address: nothing to resolve. */
+  readonly address: string | null;
   readonly port: number;
   /** Path and query, as sent in the request line. */
   readonly path: string;
@@ -78,10 +81,12 @@ function parsedUrl(target: HttpTargetConfig): ParsedUrl {
   if (parsed === undefined) {
     const url = new URL(target.url);
     const https = url.protocol === 'https:';
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     parsed = {
       ...originAndPath(url),
       https,
-      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      host,
+      address: ipLiteral(host),
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
     };
     parsedUrls.set(target, parsed);
@@ -93,7 +98,6 @@ async function exchange(
   client: Client,
   url: ParsedUrl,
   target: HttpTargetConfig,
-  signal: AbortSignal,
   trace: ProbeTrace,
   requestSentAt: () => number,
 ): Promise<Verdict> {
@@ -101,7 +105,6 @@ async function exchange(
     origin: url.origin,
     path: url.path,
     method: target.method,
-    signal,
     // No `reset: true` (connection: close): undici would then close the socket through a fresh
     // error with its stack on every probe. The connection is jaga's alone and destroyed once the
     // answer is read, so every probe still dials anew.
@@ -126,17 +129,17 @@ async function exchange(
 }
 
 /** Dials the origin itself so each phase can be timed; undici gets an already connected socket. */
-async function openSocket(url: ParsedUrl, target: HttpTargetConfig, signal: AbortSignal, trace: ProbeTrace): Promise<net.Socket> {
+async function openSocket(url: ParsedUrl, target: HttpTargetConfig, cancellation: Cancellation, trace: ProbeTrace): Promise<net.Socket> {
   const { host } = url;
-  const address = ipLiteral(host) ?? (await resolveHost(host, signal, trace));
+  const address = url.address ?? (await resolveHost(host, cancellation, trace));
   trace.stage = 'connect';
   const connectStarted = performance.now();
-  const socket = await connectTcp(address, url.port, signal);
+  const socket = await connectTcp(address, url.port, cancellation);
   trace.phases.connect = since(connectStarted);
   if (!url.https) return socket;
   trace.stage = 'tls';
   const tlsStarted = performance.now();
-  const secure = await handshake(socket, host, target, signal);
+  const secure = await handshake(socket, host, target, cancellation);
   trace.phases.tls = since(tlsStarted);
   return secure;
 }
@@ -158,7 +161,7 @@ function caContextOf(file: string): tls.SecureContext {
   return context;
 }
 
-function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, signal: AbortSignal): Promise<tls.TLSSocket> {
+function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, cancellation: Cancellation): Promise<tls.TLSSocket> {
   const secure = tls.connect({
     socket,
     // SNI must not carry an IP literal; `host` still drives the certificate name check.
@@ -168,7 +171,7 @@ function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, s
     ...(target.tls_ca !== undefined ? { secureContext: caContextOf(target.tls_ca) } : {}),
     ALPNProtocols: ['http/1.1'],
   });
-  return settleOn(secure, 'secureConnect', signal);
+  return settleOn(secure, 'secureConnect', cancellation);
 }
 
 /** Reads up to BODY_LIMIT_BYTES; keeps the text only when a body check needs it. */

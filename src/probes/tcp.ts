@@ -8,25 +8,50 @@ import {
   describeError,
   measureProbe,
   since,
+  type Cancellation,
   type ProbeTrace,
   type TargetProber,
 } from './probe.js';
 
+/** A target whose host is an IP address, seen once: its address and its success detail never change. */
+interface FixedAddress {
+  readonly address: string;
+  readonly connected: string;
+}
+
+/** Per target config, null when its host is a name to resolve on every probe. */
+const fixedAddresses = new WeakMap<TcpTargetConfig, FixedAddress | null>();
+
+function fixedAddress(target: TcpTargetConfig): FixedAddress | null {
+  let fixed = fixedAddresses.get(target);
+  if (fixed === undefined) {
+    const address = ipLiteral(target.host);
+    fixed = address === null ? null : { address, connected: connectedTo(address, target.port) };
+    fixedAddresses.set(target, fixed);
+  }
+  return fixed;
+}
+
 export const probeTcp: TargetProber<TcpTargetConfig> = (target, ctx) =>
-  measureProbe(ctx, target.max_latency, async (signal, trace) => {
+  measureProbe(ctx, target.max_latency, async (cancellation, trace) => {
     try {
-      const address = ipLiteral(target.host) ?? (await resolveHost(target.host, signal, trace));
+      const fixed = fixedAddress(target);
+      const address = fixed?.address ?? (await resolveHost(target.host, cancellation, trace));
       trace.stage = 'connect';
       const connectStarted = performance.now();
-      const socket = await connectTcp(address, target.port, signal);
+      const socket = await connectTcp(address, target.port, cancellation);
       trace.phases.connect = since(connectStarted);
       // Reachability is proven; a FIN handshake would only add noise to the timing.
       socket.destroy();
-      return { ok: true, detail: `connected to ${formatAddress(address, target.port)}` };
+      return { ok: true, detail: fixed?.connected ?? connectedTo(address, target.port) };
     } catch (error) {
       return { ok: false, failure: classifyNetworkError(error), detail: describeError(error) };
     }
   });
+
+function connectedTo(address: string, port: number): string {
+  return `connected to ${formatAddress(address, port)}`;
+}
 
 /** The host as an IP address when it is one (brackets of "[::1]" removed), else null: nothing to resolve. */
 export function ipLiteral(host: string): string | null {
@@ -38,31 +63,33 @@ export function ipLiteral(host: string): string | null {
  * Resolves a host name to one address (phase `dns`) with the system resolver (getaddrinfo), like
  * every other program on the box would. IP literals are the caller's (ipLiteral): no lookup, no phase.
  */
-export async function resolveHost(host: string, signal: AbortSignal, trace: ProbeTrace): Promise<string> {
+export async function resolveHost(host: string, cancellation: Cancellation, trace: ProbeTrace): Promise<string> {
   trace.stage = 'dns';
   const started = performance.now();
   const { address } = await dns.lookup(host);
   trace.phases.dns = since(started);
   // getaddrinfo cannot be cancelled; if the probe ended meanwhile, do not start connecting.
-  signal.throwIfAborted();
+  cancellation.throwIfCancelled();
   return address;
 }
 
-/** Connects to an IP address; on abort the half-open socket is destroyed at once. */
-export function connectTcp(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return settleOn(net.connect({ host: address, port, noDelay: true }), 'connect', signal);
+/** Connects to an IP address; on cancellation the half-open socket is destroyed at once. */
+export function connectTcp(address: string, port: number, cancellation: Cancellation): Promise<net.Socket> {
+  if (cancellation.cancelled) return Promise.reject(new Error('aborted'));
+  return settleOn(net.connect({ host: address, port, noDelay: true }), 'connect', cancellation);
 }
 
 /**
- * Resolves with the socket once `ready` fires; on its 'error' or an abort, destroys it and rejects.
- * Listeners are removed either way, so a finished probe leaves nothing behind.
+ * Resolves with the socket once `ready` fires; on its 'error' or a cancellation, destroys it and
+ * rejects. Listeners are removed either way, so a finished probe leaves nothing behind.
  */
-export function settleOn<S extends net.Socket>(socket: S, ready: 'connect' | 'secureConnect', signal: AbortSignal): Promise<S> {
+export function settleOn<S extends net.Socket>(socket: S, ready: 'connect' | 'secureConnect', cancellation: Cancellation): Promise<S> {
   return new Promise((resolve, reject) => {
+    // Replaced below; a cancellation that came first settles at once, before there is anything to stop.
+    let stopListening = (): void => undefined;
     const settle = (error: unknown) => {
       socket.off(ready, onReady).off('error', settle);
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       if (error === undefined) {
         resolve(socket);
       } else {
@@ -71,9 +98,8 @@ export function settleOn<S extends net.Socket>(socket: S, ready: 'connect' | 'se
       }
     };
     const onReady = () => settle(undefined);
-    const onAbort = () => settle(signal.reason ?? new Error('aborted'));
     socket.once(ready, onReady).once('error', settle);
-    signal.addEventListener('abort', onAbort, { once: true });
+    stopListening = cancellation.onCancel(settle);
   });
 }
 

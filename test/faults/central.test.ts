@@ -12,6 +12,7 @@ import { FaultProxy, PASS } from '../helpers/fault-proxy.js';
 import { FakeHttpsCentral } from '../helpers/https-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { serve, type RunningServer } from '../helpers/servers.js';
+import { waitFor } from '../helpers/smtp-server.js';
 import { countLoss, metric, pollUntil, readMetrics, readStatus, stateChanges, targetOf, type StatusView } from './central-support.js';
 import { FLAP_THRESHOLDS, startFlapping, type Flapping } from './flapping.js';
 
@@ -214,9 +215,14 @@ describe('central faults, one jaga process, 1 s schedule', () => {
 
   test('a redirect to another host is a status failure and is never followed', async () => {
     const redirect = proxies.get('redirect') as FaultProxy;
-    // One connection per probe, one request per connection: nothing went anywhere else.
-    assert.equal(upstream.requests.get('/moved'), redirect.connections);
-    assert.equal(upstream.requests.get('/moved-local'), proxies.get('redirect-local')?.connections);
+    const redirectLocal = proxies.get('redirect-local') as FaultProxy;
+    // One connection per probe, one request per connection: nothing went anywhere else. A probe may be
+    // between its connection and its request right now: the counts agree once it is through.
+    await waitFor(
+      () => upstream.requests.get('/moved') === redirect.connections && upstream.requests.get('/moved-local') === redirectLocal.connections,
+      5_000,
+      'one request upstream per connection to the redirecting proxies',
+    );
     assert.equal(trap.accepted.length, 0, 'the loopback redirect target was never contacted');
   });
 

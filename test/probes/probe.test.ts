@@ -2,11 +2,11 @@
 // promise that nothing escapes. Pure timers, no sockets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { measureProbe, type ProbeTrace } from '../../src/probes/probe.js';
+import { Cancellation, measureProbe, type ProbeTrace } from '../../src/probes/probe.js';
 import { assertFailure, probeContext as ctx } from '../helpers/probe-results.js';
 
 /** Work that reaches `stage` and then never finishes (a hung getaddrinfo, a silent server). */
-const hangIn = (stage: string) => (_signal: AbortSignal, trace: ProbeTrace) => {
+const hangIn = (stage: string) => (_cancellation: Cancellation, trace: ProbeTrace) => {
   trace.stage = stage;
   return new Promise<never>(() => undefined);
 };
@@ -38,4 +38,19 @@ test('an outer abort is an error "aborted", whatever the stage', async () => {
 test('work that throws is an error, never an exception', async () => {
   const result = await measureProbe(ctx(), undefined, () => Promise.reject(new Error('boom')));
   assertFailure(result, 'error', /boom/);
+});
+
+test('a cancellation runs each handler once, at once for a late one, never a removed one', () => {
+  const cancellation = new Cancellation();
+  const heard: string[] = [];
+  cancellation.onCancel((reason) => heard.push(`early ${reason.message}`));
+  const stop = cancellation.onCancel(() => heard.push('removed'));
+  stop();
+  assert.doesNotThrow(() => cancellation.throwIfCancelled());
+  cancellation.cancel(new Error('timeout'));
+  cancellation.cancel(new Error('again'));
+  cancellation.onCancel((reason) => heard.push(`late ${reason.message}`));
+  assert.deepEqual(heard, ['early timeout', 'late timeout']);
+  assert.ok(cancellation.cancelled);
+  assert.throws(() => cancellation.throwIfCancelled(), /^Error: timeout$/);
 });
