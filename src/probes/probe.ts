@@ -26,8 +26,9 @@ export class Cancellation {
   private why: Error | null = null;
   private handlers: ((reason: Error) => void)[] | null = null;
 
-  get cancelled(): boolean {
-    return this.why !== null;
+  /** Why the race was lost, or null while it is still on. */
+  get reason(): Error | null {
+    return this.why;
   }
 
   /** Throws the reason once cancelled: for steps that cannot be interrupted, before the next one starts. */

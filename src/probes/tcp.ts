@@ -75,7 +75,7 @@ export async function resolveHost(host: string, cancellation: Cancellation, trac
 
 /** Connects to an IP address; on cancellation the half-open socket is destroyed at once. */
 export function connectTcp(address: string, port: number, cancellation: Cancellation): Promise<net.Socket> {
-  if (cancellation.cancelled) return Promise.reject(new Error('aborted'));
+  if (cancellation.reason !== null) return Promise.reject(cancellation.reason);
   return settleOn(net.connect({ host: address, port, noDelay: true }), 'connect', cancellation);
 }
 

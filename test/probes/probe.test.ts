@@ -47,10 +47,11 @@ test('a cancellation runs each handler once, at once for a late one, never a rem
   const stop = cancellation.onCancel(() => heard.push('removed'));
   stop();
   assert.doesNotThrow(() => cancellation.throwIfCancelled());
+  assert.equal(cancellation.reason, null);
   cancellation.cancel(new Error('timeout'));
   cancellation.cancel(new Error('again'));
   cancellation.onCancel((reason) => heard.push(`late ${reason.message}`));
   assert.deepEqual(heard, ['early timeout', 'late timeout']);
-  assert.ok(cancellation.cancelled);
+  assert.equal(String(cancellation.reason), 'Error: timeout');
   assert.throws(() => cancellation.throwIfCancelled(), /^Error: timeout$/);
 });
