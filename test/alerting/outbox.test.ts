@@ -10,7 +10,8 @@ import { createSmtpMailer, type Mailer, type SendOutcome } from '../../src/alert
 import { OutboxSender, retryDelayMs, type OutboxOptions, type OutboxResult } from '../../src/alerting/outbox.js';
 import type { NewOutboxMessage, OutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
-import { startSmtpServer, waitFor, type TestSmtpServer } from '../helpers/smtp-server.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FAST: OutboxOptions = { retryInitialMs: 100, retryMaxMs: 400, maxAgeMs: 60_000, pollMs: 50 };
 

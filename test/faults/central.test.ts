@@ -12,7 +12,7 @@ import { FaultProxy, PASS } from '../helpers/fault-proxy.js';
 import { FakeHttpsCentral } from '../helpers/https-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { serve, type RunningServer } from '../helpers/servers.js';
-import { waitFor } from '../helpers/smtp-server.js';
+import { waitFor } from '../helpers/wait.js';
 import { countLoss, metric, pollUntil, readMetrics, readStatus, stateChanges, targetOf, type StatusView } from './central-support.js';
 import { FLAP_THRESHOLDS, startFlapping, type Flapping } from './flapping.js';
 

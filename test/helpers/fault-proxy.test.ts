@@ -5,7 +5,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { FaultProxy, PASS, seededRandom } from './fault-proxy.js';
 import { FakeHttpsCentral } from './https-central.js';
-import { waitFor } from './smtp-server.js';
+import { waitFor } from './wait.js';
 
 interface Exchange {
   readonly data: string;

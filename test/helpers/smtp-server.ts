@@ -5,6 +5,7 @@ import net from 'node:net';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { KeyPair } from './certs.js';
+import { waitFor } from './wait.js';
 
 export interface ReceivedMail {
   /** Message-ID header as parsed, with its angle brackets ("<id@host>"). */
@@ -227,15 +228,6 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     waitFor,
     close: closeCurrent,
   };
-}
-
-/** Polls `predicate` every 10 ms; rejects after `deadlineMs` with what was awaited. */
-export async function waitFor(predicate: () => boolean, deadlineMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!predicate()) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
