@@ -58,18 +58,16 @@ async function youngGeneration(apply: boolean, idle = false): Promise<{ first: n
 const CAP = 2 * MAX_SEMI_SPACE_MIB * 2 ** 20;
 
 test('the young generation stops growing at the cap; without the policy the same load grows it past', async () => {
-  const cap = CAP;
   const [{ first: withPolicy }, { first: without }] = await Promise.all([youngGeneration(true), youngGeneration(false)]);
-  assert.ok(without > 2 * cap, `without the policy the load grows the young generation past ${2 * cap} bytes (it reached ${without})`);
-  assert.ok(withPolicy <= 2 * cap, `with the policy the young generation stays within one doubling of ${cap} bytes (it reached ${withPolicy})`);
+  assert.ok(without > 2 * CAP, `without the policy the load grows the young generation past ${2 * CAP} bytes (it reached ${without})`);
+  assert.ok(withPolicy <= 2 * CAP, `with the policy the young generation stays within one doubling of ${CAP} bytes (it reached ${withPolicy})`);
 });
 
 test('once V8 has shrunk the young generation, it grows back to the cap, not beyond', async () => {
-  const cap = CAP;
   const { first, shrunk, again } = await youngGeneration(true, true);
-  assert.ok(first >= cap, `the load grows the young generation to the cap (it reached ${first})`);
-  assert.ok(shrunk! < cap, `an idle process has its young generation shrunk by V8 (it stayed at ${shrunk})`);
-  assert.ok(again! >= cap && again! <= 2 * cap, `the same load grows it back to the cap (it reached ${again})`);
+  assert.ok(first >= CAP, `the load grows the young generation to the cap (it reached ${first})`);
+  assert.ok(shrunk! < CAP, `an idle process has its young generation shrunk by V8 (it stayed at ${shrunk})`);
+  assert.ok(again! >= CAP && again! <= 2 * CAP, `the same load grows it back to the cap (it reached ${again})`);
 });
 
 test('node flags that size the heap, in argv or NODE_OPTIONS, mean the user has chosen', () => {

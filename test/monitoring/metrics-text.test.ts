@@ -15,6 +15,11 @@ function probed(metrics: Metrics, obs: TargetObservation, state: Partial<TargetS
   metrics.recordProbe({ ...initialTargetState(obs.target, 'http', 'central'), ...state }, obs);
 }
 
+/** What a scrape of /metrics reads. */
+async function scrape(metrics: Metrics): Promise<string> {
+  return (await metrics.body()).toString();
+}
+
 /** The value of one exact series line (name and labels as written), or undefined when absent. */
 function value(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -27,7 +32,7 @@ describe('/metrics text', () => {
     probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 12, detail: 'HTTP 200', phases: { connect: 1, first_byte: 9, transfer: 1, total: 12 } }, { status: 'up' });
     probed(metrics, { target: 'pusat-vpn', at: 1, ok: false, failure: 'refused', durationMs: 0.4, detail: 'refused', phases: { total: 0.4 } });
     metrics.recordSkippedProbe('pusat-vpn');
-    const text = (await metrics.body()).toString();
+    const text = await scrape(metrics);
     const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.error, undefined, `cannot run promtool: ${String(run.error)}`);
     const said = `${run.stdout}${run.stderr}`;
@@ -42,7 +47,7 @@ describe('/metrics text', () => {
     for (const durationMs of [3, 20, 20, 700, 4_000]) {
       probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs, detail: 'HTTP 200', phases: { total: durationMs } });
     }
-    const text = (await metrics.body()).toString();
+    const text = await scrape(metrics);
     const bucket = (le: string) => value(text, `jaga_probe_duration_seconds_bucket{target="pusat-api",le="${le}"}`);
     assert.deepEqual(['0.005', '0.025', '0.1', '0.5', '2.5', '+Inf'].map(bucket), [1, 3, 3, 3, 4, 5]);
     assert.equal(value(text, 'jaga_probe_duration_seconds_count{target="pusat-api"}'), 5);
@@ -58,7 +63,7 @@ describe('/metrics text', () => {
     probed(metrics, failed('reset'), { consecutiveFailures: 3, status: 'down' });
     metrics.recordSkippedProbe('pusat-vpn');
     metrics.recordSkippedProbe('not-a-target');
-    const text = (await metrics.body()).toString();
+    const text = await scrape(metrics);
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="timeout"}'), 2);
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-vpn",reason="reset"}'), 1);
     assert.equal(value(text, 'jaga_probe_failures_total{target="pusat-api",reason="timeout"}'), 0);
@@ -70,7 +75,7 @@ describe('/metrics text', () => {
 
   test('a phase appears with the first probe that had it and keeps the latest value', async () => {
     const metrics = new Metrics(topology);
-    const phase = async (name: string) => value((await metrics.body()).toString(), `jaga_probe_phase_seconds{target="pusat-api",phase="${name}"}`);
+    const phase = async (name: string) => value(await scrape(metrics), `jaga_probe_phase_seconds{target="pusat-api",phase="${name}"}`);
     assert.equal(await phase('connect'), undefined);
     probed(metrics, { target: 'pusat-api', at: 1, ok: true, durationMs: 5, detail: 'HTTP 200', phases: { connect: 2, first_byte: 3, total: 5 } });
     assert.equal(await phase('connect'), 0.002);
@@ -95,7 +100,7 @@ describe('/metrics text', () => {
     let shortest = Number.POSITIVE_INFINITY;
     while (shortest > 1_000 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 3 * EVENT_LOOP_SAMPLE_MS));
-      shortest = value((await metrics.body()).toString(), 'nodejs_eventloop_lag_min_seconds') ?? Number.POSITIVE_INFINITY;
+      shortest = value(await scrape(metrics), 'nodejs_eventloop_lag_min_seconds') ?? Number.POSITIVE_INFINITY;
     }
     // The shortest gap between two samples is the sampling interval (prom-client's default gives 0.01).
     assert.ok(shortest >= (EVENT_LOOP_SAMPLE_MS / 1000) * 0.9 && shortest < 1_000, `shortest sample gap ${shortest} s`);
