@@ -83,14 +83,16 @@ export async function startFlapping(): Promise<Flapping> {
   const consecutiveFailuresSeen = new Set<number>();
   const upSeen = new Set<number>();
   const sampling = (async () => {
-    // Bounded by time (the flap's length) and so by count (one read per 500 ms).
+    // Bounded by time (the flap's length) and so by count (one read per 100 ms). A run of exactly
+    // failure_threshold drops shows its count for only ~400 ms (from the last timeout, 600 ms into its
+    // second, to the next probe's success): reading every 500 ms missed all three such runs once.
     while (Date.now() < lossStartedAt + FLAP_MS) {
       const text = await readMetrics(jaga).catch(() => '');
       const failures = metric(text, 'jaga_target_consecutive_failures', { target: 'pusat-api' });
       const up = metric(text, 'jaga_target_up', { target: 'pusat-api' });
       if (!Number.isNaN(failures)) consecutiveFailuresSeen.add(failures);
       if (!Number.isNaN(up)) upSeen.add(up);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
 
