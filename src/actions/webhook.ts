@@ -143,6 +143,9 @@ export class WebhookAction implements GateAction {
     const timestamp = Math.floor(this.deps.clock() / 1_000);
     const controller = new AbortController();
     this.inFlight = controller;
+    // An own timer, not AbortSignal.any([.., AbortSignal.timeout()]): on Node 20 the composite holds the
+    // timeout signal weakly, a GC collects it, and the attempt then hangs forever (nodejs/node#57736).
+    const timeout = setTimeout(() => controller.abort(new Error(`no answer within timeout (${this.config.timeout} ms)`)), this.config.timeout);
     let error: string | null;
     let status: number | null = null;
     try {
@@ -151,7 +154,7 @@ export class WebhookAction implements GateAction {
         method: 'POST',
         headers: webhookHeaders(delivery.id, delivery.body, timestamp, this.deps.webhookSecret),
         body: delivery.body,
-        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.config.timeout)]),
+        signal: controller.signal,
       }, this.agent);
       status = response.statusCode;
       const answer = await response.body.text();
@@ -159,6 +162,7 @@ export class WebhookAction implements GateAction {
     } catch (caught) {
       error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
     } finally {
+      clearTimeout(timeout);
       this.inFlight = null;
     }
     if (this.abandoned) return;

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
 import { gateAt, SITE, startActions, type Harness, type LogLine } from '../helpers/gate-actions.js';
-import { waitUntil } from '../helpers/webhook-receiver.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let store: Store;
@@ -64,7 +64,7 @@ describe('command', () => {
     const config: GateActionConfig = { type: 'command', command: [process.execPath, '-e', script, out, 'a b', '$HOME;`id`'], timeout: 5_000, retries: 0 };
     const h = start(config);
     h.actions.update(gateAt('halted', Date.UTC(2024, 5, 11), ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL']));
-    await waitUntil(() => h.count('command', 'ok') === 1, 5_000, 'the command to succeed');
+    await waitFor(() => h.count('command', 'ok') === 1, 5_000, 'the command to succeed');
     delete process.env.JAGA_TEST_INHERITED;
     const seen = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; env: Record<string, string> };
     assert.deepEqual(seen.argv, ['a b', '$HOME;`id`']);
@@ -84,7 +84,7 @@ describe('command', () => {
     const script = `require('node:fs').appendFileSync(process.argv[1], 'x\\n'); console.error('systemctl: unit rekam.service not found\\nsecond line'); process.exit(3)`;
     const h = start(nodeCommand(script, out, { retries: 2 }));
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.count('command', 'failed') === 1, 5_000, 'the command to be given up');
+    await waitFor(() => h.count('command', 'failed') === 1, 5_000, 'the command to be given up');
     assert.equal(lines(out).length, 3, 'one run and two retries');
     assert.deepEqual(h.results.map((r) => r.result), ['retry', 'retry', 'failed']);
     const logs = commandLogs(h);
@@ -100,7 +100,7 @@ describe('command', () => {
   test('a program that cannot be started (ENOENT) is retried and logged like a failure', async () => {
     const h = start({ type: 'command', command: [join(dir, 'no-such-program')], timeout: 1_000, retries: 1 });
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.count('command', 'failed') === 1, 5_000, 'giving up');
+    await waitFor(() => h.count('command', 'failed') === 1, 5_000, 'giving up');
     assert.match(String(commandLogs(h).at(-1)?.error), /ENOENT/);
   });
 
@@ -117,10 +117,10 @@ describe('command', () => {
     const h = start(nodeCommand(script, out, { timeout: 500 }));
     const startedAt = Date.now();
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => lines(out).length === 1, 5_000, 'the program to start its child');
+    await waitFor(() => lines(out).length === 1, 5_000, 'the program to start its child');
     const pids = (lines(out)[0] ?? '').split(' ').map(Number);
     assert.equal(pids.length, 2);
-    await waitUntil(() => h.count('command', 'failed') === 1, 5_000, 'the timeout');
+    await waitFor(() => h.count('command', 'failed') === 1, 5_000, 'the timeout');
     const elapsed = Date.now() - startedAt;
     assert.ok(elapsed >= 500 + 300, `killed after timeout + grace, not before (${elapsed} ms)`);
     assert.ok(elapsed < 4_000, `killed promptly (${elapsed} ms)`);
@@ -136,7 +136,7 @@ describe('command', () => {
     const h = start({ type: 'command', command: ['sleep', '100'], timeout: 300, retries: 0 });
     const startedAt = Date.now();
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.count('command', 'failed') === 1, 5_000, 'the timeout');
+    await waitFor(() => h.count('command', 'failed') === 1, 5_000, 'the timeout');
     assert.ok(Date.now() - startedAt < 300 + 300, 'no SIGKILL grace needed');
     assert.equal(commandLogs(h)[0]?.signal, 'SIGTERM');
   });
@@ -150,10 +150,10 @@ describe('command', () => {
       else fs.appendFileSync(process.argv[1], 'done ' + process.env.JAGA_GATE_STATE + '\\n');`;
     const h = start(nodeCommand(script, out, { timeout: 10_000, retries: 3 }));
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => lines(out).length === 1, 5_000, 'the halted run to start');
+    await waitFor(() => lines(out).length === 1, 5_000, 'the halted run to start');
     const startedAt = Date.now();
     h.actions.update(gateAt('allowed', 2_000));
-    await waitUntil(() => h.count('command', 'ok') === 1, 5_000, 'the allowed run');
+    await waitFor(() => h.count('command', 'ok') === 1, 5_000, 'the allowed run');
     assert.ok(Date.now() - startedAt < 2_000, 'the older run did not hold up the newer one');
     assert.deepEqual(lines(out), ['start halted', 'start allowed', 'done allowed']);
     assert.deepEqual(h.results.map((r) => r.result), ['ok']);
@@ -165,7 +165,7 @@ describe('command', () => {
     const ok = nodeCommand(`require('node:fs').appendFileSync(process.argv[1], process.env.JAGA_GATE_STATE + '\\n')`, out);
     const first = startActions([ok], store);
     first.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => first.count('command', 'ok') === 1, 5_000, 'the first run');
+    await waitFor(() => first.count('command', 'ok') === 1, 5_000, 'the first run');
     await first.actions.stop(1_000);
 
     const second = start(ok);
@@ -177,13 +177,13 @@ describe('command', () => {
     const slow = nodeCommand(`require('node:fs').appendFileSync(process.argv[1], 'run\\n'); setInterval(() => {}, 1000)`, slowOut, { timeout: 10_000 });
     const third = startActions([slow], store);
     third.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => lines(slowOut).length === 1, 5_000, 'the slow run');
+    await waitFor(() => lines(slowOut).length === 1, 5_000, 'the slow run');
     await third.actions.stop(100);
     assert.ok(commandLogs(third).some((l) => l.msg === 'command cancelled: jaga is stopping'));
 
     const fourth = startActions([slow], store);
     fourth.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => lines(slowOut).length === 2, 5_000, 'the cut-off run to go again after restart');
+    await waitFor(() => lines(slowOut).length === 2, 5_000, 'the cut-off run to go again after restart');
     await fourth.actions.stop(100);
   });
 });

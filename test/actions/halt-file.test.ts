@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { openStore, type Store } from '../../src/store/sqlite.js';
 import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
-import { waitUntil } from '../helpers/webhook-receiver.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let store: Store;
@@ -34,7 +34,7 @@ function haltFile(path: string, clock?: () => number): Harness {
 
 /** Hands `view` on every 10 ms (as the engine does every second) until `predicate` holds. */
 async function driveUntil(h: Harness, view: ReturnType<typeof gateAt>, predicate: () => boolean, what: string): Promise<void> {
-  await waitUntil(
+  await waitFor(
     () => {
       h.actions.update(view);
       return predicate();
@@ -119,7 +119,7 @@ describe('halt_file', () => {
     const h = haltFile(join(blocker, 'HALT'), () => now);
     const halted = gateAt('halted', 0);
     h.actions.update(halted);
-    await waitUntil(() => h.count('halt_file', 'retry') === 1, 2_000, 'the first failure (ENOTDIR)');
+    await waitFor(() => h.count('halt_file', 'retry') === 1, 2_000, 'the first failure (ENOTDIR)');
     for (let i = 0; i < 5; i++) {
       now += 10; // 50 ms of fake time: below the 100 ms retry interval
       h.actions.update(halted);
@@ -129,6 +129,6 @@ describe('halt_file', () => {
     assert.equal(h.count('halt_file', 'retry'), 1);
     now += 100;
     h.actions.update(halted);
-    await waitUntil(() => h.count('halt_file', 'retry') === 2, 2_000, 'the second attempt once the interval passed');
+    await waitFor(() => h.count('halt_file', 'retry') === 2, 2_000, 'the second attempt once the interval passed');
   });
 });

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
 import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
-import { waitUntil, WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let store: Store;
@@ -43,7 +44,7 @@ describe('GateActions', () => {
     const h = harness;
     assert.ok(h.logs.some((l) => l.msg === 'the same gate action is configured twice; running it once'));
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.results.length === 3, 5_000, 'one result per action', () => JSON.stringify(h.results));
+    await waitFor(() => h.results.length === 3, 5_000, 'one result per action', { describe: () => JSON.stringify(h.results) });
     assert.deepEqual(h.results.map((r) => `${r.type}:${r.result}`).sort(), ['command:ok', 'halt_file:ok', 'webhook:ok']);
     assert.ok(existsSync(haltPath));
     assert.equal(receiver.received.length, 1);
@@ -55,7 +56,7 @@ describe('GateActions', () => {
     const h = harness;
     assert.ok(h.logs.some((l) => l.level === 40 && /JAGA_WEBHOOK_SECRET is not set/.test(l.msg)));
     h.actions.update(gateAt('allowed', 1_000));
-    await waitUntil(() => receiver.received.length === 1, 5_000, 'the delivery');
+    await waitFor(() => receiver.received.length === 1, 5_000, 'the delivery');
     assert.equal(receiver.received[0]?.headers['x-jaga-signature'], undefined);
     assert.equal(receiver.received[0]?.headers['x-jaga-delivery'], 'palangkaraya:allowed:1000');
   });

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
+import { collectGarbageEvery } from '../helpers/gc.js';
 import { gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
-import { signatureValid, waitUntil, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
+import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let dbFile: string;
@@ -61,7 +63,7 @@ describe('webhook deliveries', () => {
       // The engine hands on the same gate about once a second: only the first time counts.
       for (let i = 0; i < 5; i++) h.actions.update(view);
     }
-    await waitUntil(() => receiver.received.length >= 3 && pending() === 0, 5_000, 'three deliveries');
+    await waitFor(() => receiver.received.length >= 3 && pending() === 0, 5_000, 'three deliveries');
     assert.equal(receiver.received.length, 3, 'nothing sent twice');
     assert.deepEqual(
       receiver.received.map((r) => [event(r).from, event(r).to]),
@@ -98,12 +100,12 @@ describe('webhook deliveries', () => {
     const h = start(webhook(receiver.url()));
     h.actions.update(gateAt('halted', 1_000));
     h.actions.update(gateAt('allowed', 2_000));
-    await waitUntil(() => h.count('webhook', 'retry') >= 3, 5_000, 'attempts while the receiver is down');
+    await waitFor(() => h.count('webhook', 'retry') >= 3, 5_000, 'attempts while the receiver is down');
     assert.equal(pending(), 2);
     assert.ok(h.logs.some((l) => l.msg === 'webhook not delivered; will retry' && /ECONNREFUSED/.test(String(l.error))));
 
     await receiver.listen();
-    await waitUntil(() => pending() === 0, 5_000, 'both delivered');
+    await waitFor(() => pending() === 0, 5_000, 'both delivered');
     assert.deepEqual(
       receiver.received.map((r) => [event(r).from, event(r).to, r.headers['x-jaga-delivery']]),
       [
@@ -120,9 +122,9 @@ describe('webhook deliveries', () => {
     handledBefore(receiver.url(), 'allowed');
     const h = start(webhook(receiver.url()));
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => receiver.received.length >= 3, 5_000, 'three refused attempts');
+    await waitFor(() => receiver.received.length >= 3, 5_000, 'three refused attempts');
     receiver.answer = 204;
-    await waitUntil(() => pending() === 0, 5_000, 'delivery after the receiver accepts');
+    await waitFor(() => pending() === 0, 5_000, 'delivery after the receiver accepts');
     const ids = new Set(receiver.received.map((r) => r.headers['x-jaga-delivery']));
     const bodies = new Set(receiver.received.map((r) => r.body));
     assert.deepEqual([ids.size, bodies.size], [1, 1]);
@@ -134,18 +136,20 @@ describe('webhook deliveries', () => {
     assert.ok(h.logs.some((l) => /HTTP 503: not now/.test(String(l.error))));
   });
 
-  test('an attempt is bounded by timeout: a receiver that never answers is retried', async () => {
+  test('an attempt is bounded by timeout: a receiver that never answers is retried, also across garbage collections', async (t) => {
     receiver = await WebhookReceiver.start();
     receiver.answer = 'hang';
     handledBefore(receiver.url(), 'allowed');
     const h = start(webhook(receiver.url(), { timeout: 200 }));
+    // A timeout held only weakly (AbortSignal.any + AbortSignal.timeout on Node 20) is collected here and never fires.
+    t.after(collectGarbageEvery(20));
     const startedAt = Date.now();
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.count('webhook', 'retry') >= 2, 5_000, 'two timed-out attempts');
+    await waitFor(() => h.count('webhook', 'retry') >= 2, 5_000, 'two timed-out attempts');
     assert.ok(Date.now() - startedAt < 2_000);
     assert.ok(h.logs.some((l) => /timeout|aborted/i.test(String(l.error))), JSON.stringify(h.logs.map((l) => l.error)));
     receiver.answer = 200;
-    await waitUntil(() => pending() === 0, 5_000, 'delivery once it answers');
+    await waitFor(() => pending() === 0, 5_000, 'delivery once it answers');
   });
 
   test('max_age: given up as expired, logged as an error; later transitions are not held up', async () => {
@@ -154,9 +158,9 @@ describe('webhook deliveries', () => {
     let offsetMs = 0;
     const h = start(webhook(receiver.url(), { max_age: 5_000 }), { clock: () => Date.now() + offsetMs });
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => h.count('webhook', 'retry') >= 1, 5_000, 'a failed attempt');
+    await waitFor(() => h.count('webhook', 'retry') >= 1, 5_000, 'a failed attempt');
     offsetMs = 6_000;
-    await waitUntil(() => h.count('webhook', 'failed') === 1, 5_000, 'expiry');
+    await waitFor(() => h.count('webhook', 'failed') === 1, 5_000, 'expiry');
     const [row] = store.webhookDeliveries.list(null, 10);
     assert.equal(row?.status, 'expired');
     assert.match(String(row?.lastError), /max_age.*ECONNREFUSED/);
@@ -164,7 +168,7 @@ describe('webhook deliveries', () => {
 
     await receiver.listen();
     h.actions.update(gateAt('allowed', 2_000));
-    await waitUntil(() => pending() === 0 && receiver.received.length === 1, 5_000, 'the next transition');
+    await waitFor(() => pending() === 0 && receiver.received.length === 1, 5_000, 'the next transition');
     assert.equal(event(receiver.received[0]!).to, 'allowed', 'the expired one never arrives');
   });
 
@@ -173,7 +177,7 @@ describe('webhook deliveries', () => {
     const url = receiver.url();
     const first = start(webhook(url));
     first.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => first.count('webhook', 'retry') >= 1, 5_000, 'an attempt while down');
+    await waitFor(() => first.count('webhook', 'retry') >= 1, 5_000, 'an attempt while down');
     await first.actions.stop(1_000);
     store.close();
 
@@ -181,7 +185,7 @@ describe('webhook deliveries', () => {
     await receiver.listen();
     store = openStore(dbFile);
     const second = start(webhook(url));
-    await waitUntil(() => receiver.received.length === 1 && pending() === 0, 5_000, 'the pending delivery after restart');
+    await waitFor(() => receiver.received.length === 1 && pending() === 0, 5_000, 'the pending delivery after restart');
     second.actions.update(gateAt('halted', 1_000));
     await second.actions.stop(1_000);
     store.close();
@@ -192,7 +196,7 @@ describe('webhook deliveries', () => {
     third.actions.update(gateAt('halted', 1_000));
     assert.equal(pending(), 0);
     third.actions.update(gateAt('allowed', 5_000));
-    await waitUntil(() => receiver.received.length === 2 && pending() === 0, 5_000, 'the allow');
+    await waitFor(() => receiver.received.length === 2 && pending() === 0, 5_000, 'the allow');
     await third.actions.stop(1_000);
     store.close();
 
@@ -200,7 +204,7 @@ describe('webhook deliveries', () => {
     store = openStore(dbFile);
     const fourth = start(webhook(url));
     for (let i = 0; i < 3; i++) fourth.actions.update(gateAt('halted', 9_000));
-    await waitUntil(() => receiver.received.length === 3 && pending() === 0, 5_000, 'the change made while down');
+    await waitFor(() => receiver.received.length === 3 && pending() === 0, 5_000, 'the change made while down');
     assert.deepEqual(
       receiver.received.map((r) => [event(r).from, event(r).to]),
       [
@@ -219,7 +223,7 @@ describe('webhook deliveries', () => {
     handledBefore(receiver.url(), 'allowed');
     const h = startActions([webhook(receiver.url(), { timeout: 30_000 })], store);
     h.actions.update(gateAt('halted', 1_000));
-    await waitUntil(() => receiver.received.length === 1, 5_000, 'the attempt to reach the receiver');
+    await waitFor(() => receiver.received.length === 1, 5_000, 'the attempt to reach the receiver');
     const startedAt = Date.now();
     await h.actions.stop(200);
     assert.ok(Date.now() - startedAt < 2_000, 'stop does not wait for the 30 s timeout');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { freePort } from './servers.js';
+import { waitFor } from './wait.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -64,7 +65,11 @@ export class JagaProcess {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child = child;
-    await this.waitFor(async () => (await this.fetch('/healthz')).status === 200, deadlineMs, 'jaga to listen');
+    await waitFor(async () => (await this.fetch('/healthz')).status === 200, deadlineMs, 'jaga to listen', {
+      everyMs: 50,
+      hopeless: () => (child.exitCode !== null || child.signalCode !== null ? `jaga exited (${child.exitCode ?? child.signalCode})` : null),
+      context: () => this.output,
+    });
   }
 
   /** SIGTERM and wait for a clean exit; returns the exit code. */
@@ -122,18 +127,9 @@ export class JagaProcess {
     return { gate: last as GateAnswer, at: Date.now() };
   }
 
+  /** Polls `check` every 50 ms; a timeout error carries the tail of jaga's output. */
   async waitFor(check: () => Promise<boolean>, deadlineMs: number, what: string, describe?: () => string): Promise<void> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      if (await check()) return;
-      if (this.child && (this.child.exitCode !== null || this.child.signalCode !== null) && what === 'jaga to listen') {
-        throw new Error(`jaga exited (${this.child.exitCode ?? this.child.signalCode}) while waiting for ${what}\n${this.output}`);
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${describe ? `; last: ${describe()}` : ''}\n--- jaga output ---\n${this.output.slice(-4000)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(check, deadlineMs, what, { everyMs: 50, describe, context: () => `--- jaga output ---\n${this.output.slice(-4000)}` });
   }
 }
 

@@ -77,15 +77,6 @@ export function signatureValid(secret: string, hook: ReceivedHook): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Polls `predicate` until it holds; throws after `deadlineMs`, saying what it waited for. */
-export async function waitUntil(predicate: () => boolean | Promise<boolean>, deadlineMs: number, what: string, describe?: () => string): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await predicate())) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${describe ? `; last: ${describe()}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 async function freeLoopbackPort(): Promise<number> {
   const server = http.createServer();
   server.listen(0, '127.0.0.1');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
-import { signatureValid, waitUntil, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
+import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SECRET = 'rahasia-kantor-uji-0123456789';
 const SITE = 'palangkaraya';
@@ -90,42 +91,42 @@ after(async () => {
 
 describe('gate actions with jaga as a real process', () => {
   test('on start: no halt file while allowed, the receiver and the command learn the state', async () => {
-    await waitUntil(() => lastEvent()?.to === 'allowed' && commandRuns().at(-1) === 'allowed ', 15_000, 'the first state to be handed on', () => JSON.stringify(events()));
+    await waitFor(() => lastEvent()?.to === 'allowed' && commandRuns().at(-1) === 'allowed ', 15_000, 'the first state to be handed on', { describe: () => JSON.stringify(events()) });
     // If jaga hands on its stored or starting gate (halted, STARTING) before the first probe round, the
     // file may have been there a moment; allowed now, it must be gone.
-    await waitUntil(() => !existsSync(haltFile), 5_000, 'no halt file while allowed');
+    await waitFor(() => !existsSync(haltFile), 5_000, 'no halt file while allowed');
     assert.equal(events()[0]?.from, null, 'the first state ever handled comes from nothing');
   });
 
   test('an outage: the halt file appears, the receiver gets allowed -> halted once, signed; the command runs', async () => {
     const before = receiver.received.length;
     await outage();
-    await waitUntil(() => existsSync(haltFile), 10_000, 'the halt file');
+    await waitFor(() => existsSync(haltFile), 10_000, 'the halt file');
     const content = JSON.parse(readFileSync(haltFile, 'utf8')) as { state: string; reasons: string[] };
     assert.equal(content.state, 'halted');
     assert.ok(content.reasons.includes('CENTRAL_UNREACHABLE'));
-    await waitUntil(() => receiver.received.length === before + 1, 10_000, 'the halt delivery');
+    await waitFor(() => receiver.received.length === before + 1, 10_000, 'the halt delivery');
     const hook = receiver.received.at(-1)!;
     assert.ok(signatureValid(SECRET, hook), 'valid HMAC with JAGA_WEBHOOK_SECRET');
     assert.deepEqual([event(hook).event, event(hook).site, event(hook).from, event(hook).to], ['gate.transition', SITE, 'allowed', 'halted']);
     assert.equal(hook.headers['x-jaga-delivery'], event(hook).id);
     assert.ok(!hook.body.includes('127.0.0.1'), 'the public view: no internal host or address');
-    await waitUntil(() => commandRuns().at(-1)?.startsWith('halted CENTRAL_UNREACHABLE') === true, 10_000, 'the command with the halted state');
+    await waitFor(() => commandRuns().at(-1)?.startsWith('halted CENTRAL_UNREACHABLE') === true, 10_000, 'the command with the halted state');
   });
 
   test('a hanging command is killed at its timeout and logged', async () => {
-    await waitUntil(() => /command timed out after 500 ms and was killed/.test(jaga.logs), 10_000, 'the timeout in the log');
+    await waitFor(() => /command timed out after 500 ms and was killed/.test(jaga.logs), 10_000, 'the timeout in the log');
   });
 
   test('the receiver down for a while: recovery and a second outage arrive once each, in order, when it is back', async () => {
     await receiver.close();
     const before = receiver.received.length;
     await recovery();
-    await waitUntil(() => !existsSync(haltFile), 10_000, 'the halt file to go');
+    await waitFor(() => !existsSync(haltFile), 10_000, 'the halt file to go');
     await outage();
-    await waitUntil(() => /webhook not delivered; will retry/.test(jaga.logs), 10_000, 'a failed attempt while down');
+    await waitFor(() => /webhook not delivered; will retry/.test(jaga.logs), 10_000, 'a failed attempt while down');
     await receiver.listen();
-    await waitUntil(() => receiver.received.length >= before + 2, 15_000, 'both deliveries');
+    await waitFor(() => receiver.received.length >= before + 2, 15_000, 'both deliveries');
     assert.deepEqual(
       receiver.received.slice(before).map((r) => [event(r).from, event(r).to]),
       [
@@ -139,15 +140,15 @@ describe('gate actions with jaga as a real process', () => {
   test('SIGKILL and restart while still halted: nothing delivered again; the recovery after it once', async () => {
     const before = receiver.received.length;
     // Both halts' hanging commands have been killed, so the SIGKILL below leaves no orphan behind.
-    await waitUntil(() => (jaga.logs.match(/command timed out after 500 ms and was killed/g) ?? []).length >= 2, 10_000, 'the second hang to be killed');
+    await waitFor(() => (jaga.logs.match(/command timed out after 500 ms and was killed/g) ?? []).length >= 2, 10_000, 'the second hang to be killed');
     await jaga.kill();
     await jaga.start();
     await jaga.waitForGate((g) => g.state === 'halted', 15_000, 'still halted after restart');
     assert.ok(existsSync(haltFile), 'the halt file stays while halted');
     await recovery();
-    await waitUntil(() => receiver.received.length === before + 1, 15_000, 'the recovery delivery');
+    await waitFor(() => receiver.received.length === before + 1, 15_000, 'the recovery delivery');
     assert.deepEqual([lastEvent()?.from, lastEvent()?.to], ['halted', 'allowed']);
-    await waitUntil(() => !existsSync(haltFile), 10_000, 'the halt file to go');
+    await waitFor(() => !existsSync(haltFile), 10_000, 'the halt file to go');
   });
 
   test('every delivery arrived exactly once, and they chain: each one starts where the previous ended', () => {

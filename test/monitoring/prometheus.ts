@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../helpers/servers.js';
+import { waitFor } from '../helpers/wait.js';
 
 export interface QueryAnswer {
   status: 'success' | 'error';
@@ -88,18 +89,16 @@ export class PrometheusProcess {
 
   /** Polls `check` every 100 ms until it holds; throws with `describe()` and Prometheus's log otherwise. */
   async waitFor(check: () => Promise<boolean>, deadlineMs: number, what: string, describe?: () => string): Promise<void> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      if (await check().catch(() => false)) return;
-      if (this.spawnError) throw new Error(`cannot run prometheus (install Debian's prometheus package): ${this.spawnError.message}`);
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`prometheus exited (${this.child.exitCode ?? this.child.signalCode}) while waiting for ${what}\n${this.output}`);
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${describe ? `; last: ${describe()}` : ''}\n--- prometheus output ---\n${this.output.slice(-4000)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(() => check().catch(() => false), deadlineMs, what, {
+      everyMs: 100,
+      describe,
+      hopeless: () => {
+        if (this.spawnError) return `cannot run prometheus (install Debian's prometheus package): ${this.spawnError.message}`;
+        const { exitCode, signalCode } = this.child;
+        return exitCode !== null || signalCode !== null ? `prometheus exited (${exitCode ?? signalCode})` : null;
+      },
+      context: () => `--- prometheus output ---\n${this.output.slice(-4000)}`,
+    });
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within 5 s; removes the temp dir. */
