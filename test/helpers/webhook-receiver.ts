@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { freePort } from './servers.js';
 
 export interface ReceivedHook {
   readonly method: string;
@@ -22,14 +22,14 @@ export class WebhookReceiver {
 
   /** Listens on a fresh port. */
   static async start(): Promise<WebhookReceiver> {
-    const receiver = new WebhookReceiver(await freeLoopbackPort());
+    const receiver = new WebhookReceiver(await freePort());
     await receiver.listen();
     return receiver;
   }
 
   /** Knows its port but does not listen yet: a receiver that is down. */
   static async down(): Promise<WebhookReceiver> {
-    return new WebhookReceiver(await freeLoopbackPort());
+    return new WebhookReceiver(await freePort());
   }
 
   url(path = '/hooks/jaga'): string {
@@ -75,14 +75,4 @@ export function signatureValid(secret: string, hook: ReceivedHook): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${hook.body}`).digest('hex')}`);
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = http.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
