@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl util-linux prometheus prometheus-alertmanager prometheus-blackbox-exporter docker-compose chromium fonts-dejavu-core faketime)
+debian_packages=(openssl util-linux prometheus prometheus-alertmanager prometheus-blackbox-exporter docker-compose chromium fonts-dejavu-core faketime nginx)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
