@@ -2,6 +2,9 @@
 // Network I/O and human output only; the service decides.
 import type { Catalogue } from './i18n/catalogue.js';
 import type { CliOptions } from './cli.js';
+import { readAtMost } from './bounded-body.js';
+import { formatBytes } from './config/units.js';
+import { stripControlsKeepingLines } from './text-lines.js';
 
 interface RemoteContext {
   readonly values: CliOptions;
@@ -34,6 +37,12 @@ class RemoteError extends Error {}
 const EXIT_ALLOWED = 0;
 const EXIT_HALTED = 1;
 const EXIT_ERROR = 2;
+
+/**
+ * The most of an answer the CLI reads: /api/v1/status for 1,000 targets is about 0.5 MiB. Anything
+ * that answers more is not the jaga we meant to ask, and must not fill the operator's memory.
+ */
+const ANSWER_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export async function remoteCommand(command: string, args: readonly string[], ctx: RemoteContext): Promise<number> {
   try {
@@ -69,21 +78,44 @@ async function call(ctx: RemoteContext, method: string, path: string, options: {
     headers.authorization = `Bearer ${ctx.env.JAGA_TOKEN}`;
   }
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
+  const answer = await fetchAnswer(ctx, url, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = parseJson(answer.text) as { message?: string } | null;
+  if (!answer.ok) throw new RemoteError(`HTTP ${answer.status}: ${body?.message ?? answer.statusText}`);
+  return body;
+}
+
+interface Answer {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly text: string;
+}
+
+/** One request and at most ANSWER_LIMIT_BYTES of its answer; a longer answer is refused, not read. */
+async function fetchAnswer(ctx: RemoteContext, url: string, init: RequestInit): Promise<Answer> {
   try {
-    response = await fetch(url, {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await fetch(url, init);
+    const read = response.body === null ? null : await readAtMost(response.body, ANSWER_LIMIT_BYTES);
+    if (read !== null && !read.whole) throw new RemoteError(ctx.text.cli.answerTooLarge(url, formatBytes(ANSWER_LIMIT_BYTES)));
+    return { ok: response.ok, status: response.status, statusText: response.statusText, text: read?.bytes.toString('utf8') ?? '' };
   } catch (error) {
+    if (error instanceof RemoteError) throw error;
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new RemoteError(ctx.text.cli.unreachable(ctx.baseUrl(), cause));
   }
-  const body = (await response.json().catch(() => null)) as { message?: string } | null;
-  if (!response.ok) throw new RemoteError(`HTTP ${response.status}: ${body?.message ?? response.statusText}`);
-  return body;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 function printGate(gate: GateJson, ctx: RemoteContext): void {
@@ -175,12 +207,10 @@ async function report(ctx: RemoteContext): Promise<number> {
   if (values.until) query.set('until', values.until);
   if (values.csv) {
     query.set('format', 'csv');
-    const url = `${ctx.baseUrl()}/api/v1/report?${query.toString()}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => {
-      throw new RemoteError(text.cli.unreachable(ctx.baseUrl(), (error as { cause?: { code?: string } }).cause?.code ?? String(error)));
-    });
-    if (!response.ok) throw new RemoteError(`HTTP ${response.status}: ${((await response.json().catch(() => null)) as { message?: string } | null)?.message ?? ''}`);
-    process.stdout.write(await response.text());
+    const answer = await fetchAnswer(ctx, `${ctx.baseUrl()}/api/v1/report?${query.toString()}`, { signal: AbortSignal.timeout(30_000) });
+    if (!answer.ok) throw new RemoteError(`HTTP ${answer.status}: ${(parseJson(answer.text) as { message?: string } | null)?.message ?? ''}`);
+    // Written as it came (CRLF rows, no added line break), through the same filter as every other line.
+    process.stdout.write(stripControlsKeepingLines(answer.text));
     return EXIT_ALLOWED;
   }
   const body = (await call(ctx, 'GET', `/api/v1/report?${query.toString()}`)) as {

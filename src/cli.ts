@@ -2,13 +2,15 @@
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfigFile, maskedConfig } from './config/load.js';
+import { preflight } from './config/preflight.js';
 import type { Config } from './config/schema.js';
 import { catalogue, type Catalogue, type Language } from './i18n/catalogue.js';
 import { createLogger } from './logger.js';
-import { startService } from './main.js';
+import { PreflightRefused, startService } from './main.js';
 import { remoteCommand } from './cli-remote.js';
 import { runProbeRound, renderProbeTable } from './probe-round.js';
 import { sendTestEmails } from './test-email.js';
+import { stripControlsKeepingLines } from './text-lines.js';
 
 const EXIT_ALLOWED = 0;
 const EXIT_HALTED = 1;
@@ -19,9 +21,11 @@ interface Io {
   readonly err: (line: string) => void;
 }
 
+// The one output boundary: text from a running jaga, a config or a probed server reaches the
+// terminal without escape sequences or bidi overrides (a reason could clear the screen and fake a line).
 const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${stripControlsKeepingLines(line)}\n`),
+  err: (line) => process.stderr.write(`${stripControlsKeepingLines(line)}\n`),
 };
 
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = processIo): Promise<number> {
@@ -54,6 +58,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         return await start(load(), text, io);
       case 'check-config': {
         const config = load();
+        const problems = await preflight(config);
+        if (problems.length > 0) throw new ConfigError(configFile, problems);
         io.out(text.cli.configOk(configFile));
         io.out(stringify(maskedConfig(config)));
         return EXIT_ALLOWED;
@@ -84,8 +90,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         return EXIT_ERROR;
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(text.cli.configInvalid(error.file));
+    if (error instanceof ConfigError || error instanceof PreflightRefused) {
+      io.err(text.cli.configInvalid(error instanceof ConfigError ? error.file : configFile));
       for (const problem of error.problems) io.err(`  - ${problem}`);
       return EXIT_ERROR;
     }
@@ -127,14 +133,15 @@ function baseUrl(explicit: string | undefined, load: () => Config): string {
   return `http://${reachable}:${port}`;
 }
 
+/** stdout carries the log alone (JSON lines for a machine): what a person reads goes to stderr. */
 async function start(config: Config, text: Catalogue, io: Io): Promise<number> {
   const logger = await createLogger(config.log_level, process.stdout.isTTY === true);
   const service = await startService(config, logger);
-  io.out(text.cli.started(service.url));
+  io.err(text.cli.started(service.url));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'stopping');
-      io.out(text.cli.stopping);
+      io.err(text.cli.stopping);
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       void service.stop().then(resolve);

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from './domain/assess.js';
 import { decideGate, type GatePolicy } from './domain/gate.js';
-import { isCentralUnreachable } from './domain/reasons.js';
+import { describeReasons, isCentralUnreachable, isOverrideActive, LOG_REASONS_MAX, MAX_ACTIVE_OVERRIDES } from './domain/reasons.js';
 import type {
   Gate,
   Override,
@@ -65,6 +65,21 @@ export interface NewOverride {
   readonly action: Override['action'];
   readonly reason: string;
   readonly expiresAt: number | null;
+}
+
+/**
+ * Why a person's override was not taken; nothing was stored and nothing changed. `too_many_overrides`:
+ * MAX_ACTIVE_OVERRIDES are active already. `store_unavailable`: the state database refused the write (a
+ * full disk), and an override the next restart would not know must not decide the gate now.
+ */
+export class OverrideRefused extends Error {
+  constructor(
+    readonly code: 'too_many_overrides' | 'store_unavailable',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export class Engine {
@@ -131,7 +146,7 @@ export class Engine {
 
   get activeOverrides(): readonly Override[] {
     const now = this.deps.clock();
-    return this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
+    return this.overrides.filter((o) => isOverrideActive(o, now));
   }
 
   /** The volume's device id as first seen healthy, so the probe can tell when the mount changed. */
@@ -201,7 +216,7 @@ export class Engine {
   private decideNow(): void {
     const now = this.deps.clock();
     if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
-    this.overrides = this.overrides.filter((o) => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now));
+    this.overrides = this.overrides.filter((o) => isOverrideActive(o, now));
     const clockStepMs = this.clockStep(now);
     this.gateNow = this.decide(now, { persist: true });
     this.deps.afterDecision?.({
@@ -213,8 +228,13 @@ export class Engine {
     });
   }
 
+  /** Stores the override, then decides with it. Throws OverrideRefused when it is not taken. */
   createOverride(input: NewOverride, by: string): Override {
     const now = this.deps.clock();
+    const active = this.overrides.filter((o) => isOverrideActive(o, now)).length;
+    if (active >= MAX_ACTIVE_OVERRIDES) {
+      throw new OverrideRefused('too_many_overrides', `${active} overrides are active, the most allowed at once is ${MAX_ACTIVE_OVERRIDES}: lift one first`);
+    }
     const override: Override = {
       id: `ovr-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
       action: input.action,
@@ -225,7 +245,7 @@ export class Engine {
       liftedAt: null,
       liftedBy: null,
     };
-    this.deps.store.transaction(() => {
+    this.storeByHand(now, () => {
       this.deps.store.overrides.insert(override);
       this.deps.store.audit.append({ at: now, actor: by, action: 'override.create', detail: { ...override } });
     });
@@ -235,9 +255,10 @@ export class Engine {
     return override;
   }
 
+  /** Stores the lift, then decides without it; null when no such override is active. Throws OverrideRefused (store_unavailable). */
   liftOverride(id: string, by: string): Override | null {
     const now = this.deps.clock();
-    const lifted = this.deps.store.transaction(() => {
+    const lifted = this.storeByHand(now, () => {
       const result = this.deps.store.overrides.lift(id, by, now);
       if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'override.lift', detail: { id } });
       return result;
@@ -247,6 +268,22 @@ export class Engine {
     this.deps.logger.info({ override: lifted }, 'override lifted');
     this.decideByHand(now);
     return lifted;
+  }
+
+  /**
+   * A person's change, written before it takes effect (the README's promise: the decision is written before
+   * the answer). A refused write changes nothing and says so; the failure counts like any store failure.
+   */
+  private storeByHand<T>(now: number, write: () => T): T {
+    try {
+      return this.deps.store.transaction(write);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // A constraint error is a bug of ours, not the disk's: it stays a 500.
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_') || code.startsWith('SQLITE_CONSTRAINT')) throw error;
+      this.writeFailures.failed(error, now);
+      throw new OverrideRefused('store_unavailable', `the state database refused the write (${code}); nothing was changed`, { cause: error });
+    }
   }
 
   /**
@@ -329,9 +366,10 @@ export class Engine {
     if (transition && persist) {
       // Written by the caller's flush: tick() and decideByHand() flush right after deciding.
       this.pendingTransitions.push(transition);
-      const reasons = transition.reasons.map((r) => `${r.code}(${r.subject})`).join(', ');
+      // Bounded: one line must not list every override of a busy day.
+      const reasons = describeReasons(transition.reasons);
       this.deps.logger[transition.to === 'halted' ? 'warn' : 'info'](
-        { from: transition.from, to: transition.to, reasons: transition.reasons },
+        { from: transition.from, to: transition.to, reasons: transition.reasons.slice(0, LOG_REASONS_MAX), reasonCount: transition.reasons.length },
         stateChanged ? `gate ${transition.to}: ${reasons || 'no reasons'}` : `gate reasons changed: ${reasons || 'clearing'}`,
       );
     }

@@ -1,12 +1,13 @@
 // The composition root: the only place that builds I/O objects and wires them together.
-// Reads like a table of contents: config -> store -> metrics -> engine -> scheduler -> HTTP.
+// Reads like a table of contents: preflight -> data_dir lock -> store -> metrics -> engine -> HTTP
+// listener -> only then what acts on the world (outbox sender, gate actions, scheduler).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { GateActions } from './actions/runner.js';
 import { AlertmanagerPusher } from './alerting/alertmanager.js';
-import { createSmtpMailer } from './alerting/email.js';
+import { createSmtpMailer, plaintextLoginWarning } from './alerting/email.js';
 import { OutboxSender } from './alerting/outbox.js';
 import { OutboxFallback } from './alerting/outbox-fallback.js';
 import { AlertPipeline } from './alerting/pipeline.js';
@@ -20,8 +21,11 @@ import { Metrics } from './metrics.js';
 import { runTargetProbe } from './probes/registry.js';
 import { probeVolume } from './probes/storage.js';
 import { cronIntervalMs } from './config/cron.js';
+import { preflight } from './config/preflight.js';
+import { listenFailureMessage } from './http/listen-failure.js';
 import { Scheduler, type Job } from './scheduler.js';
 import { alertPipelineOptions, gatePolicy } from './policy.js';
+import { lockDataDir, type DataDirLock } from './store/data-dir-lock.js';
 import { openStore, type Store } from './store/sqlite.js';
 import { WriteFailures } from './store/write-failures.js';
 import { VERSION } from './version.js';
@@ -32,18 +36,52 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** The machine checks of config/preflight.ts failed: each problem names its field. */
+export class PreflightRefused extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'PreflightRefused';
+  }
+}
+
 /** How long shutdown waits for in-flight probes before aborting them. */
 const SHUTDOWN_GRACE_MS = 5_000;
 const DECISION_EVERY_MS = 1_000;
 /** Notifications kept in memory at most while the database refuses writes (a few per incident). */
 const OUTBOX_HELD_MAX = 100;
 
+/**
+ * Starts jaga, or throws with a message naming the config key to change (data_dir, listen.port, ...),
+ * having released everything it opened: a failed start leaves no handle, timer or queued delivery behind.
+ */
 export async function startService(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningService> {
+  // Preflight only reads: a data_dir it refuses (inside a watched volume) is not created by the lock.
+  const problems = await preflight(config);
+  if (problems.length > 0) throw new PreflightRefused(problems);
+  // Before anything writes to data_dir: a second jaga on it stops here, having changed nothing.
+  const lock = lockDataDir(config.data_dir);
+  try {
+    const store = openStore(join(config.data_dir, 'jaga.db'));
+    try {
+      return await serve(config, { store, lock, logger, clock });
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serve(
+  config: Config,
+  { store, lock, logger, clock }: { store: Store; lock: DataDirLock; logger: Logger; clock: () => number },
+): Promise<RunningService> {
   const allTargets: { config: TargetConfig; role: 'central' | 'reference' }[] = [
     ...config.central.targets.map((t) => ({ config: t, role: 'central' as const })),
     ...config.central.reference_targets.map((t) => ({ config: t, role: 'reference' as const })),
   ];
-  const store = openStore(join(config.data_dir, 'jaga.db'));
   const metrics = new Metrics({
     version: VERSION,
     targets: allTargets.map((t) => t.config.name),
@@ -52,7 +90,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     gateActionTypes: [...new Set(config.gate_actions.map((a) => a.type))],
   });
   const policy = gatePolicy(config);
-  const alerting = config.alerts ? startAlerting(config, config.alerts, { store, metrics, logger, clock }) : null;
+  const alerting = config.alerts ? buildAlerting(config, config.alerts, { store, metrics, logger, clock }) : null;
   const actions = new GateActions(config.gate_actions, {
     store,
     logger,
@@ -85,8 +123,9 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       },
     },
   );
-  // The halt file matches the stored gate at once, not only after the first probe round.
-  actions.update({ gate: engine.gate });
+  // A restart hands the stored gate to the actions at once (the halt file matches it before any probe);
+  // a first start has none, and its STARTING gate is no decision: the first one after the probes is.
+  const restored = store.snapshot.loadGate() !== null;
 
   const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
     key: target.name,
@@ -135,6 +174,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
     timeZone: config.time_zone,
     clock,
     logger,
+    trustedProxies: config.listen.trusted_proxies,
     statusPage: {
       engine,
       store,
@@ -143,6 +183,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       timeZone: config.time_zone,
       resumeAfterMs: policy.resumeAfterMs,
       clock,
+      publicUrl: config.public_url ?? null,
     },
     admin: {
       engine,
@@ -155,11 +196,21 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       logger,
     },
   });
-  const server = await listen(app, config.listen.host, config.listen.port);
+  let server: Server;
+  try {
+    server = await listen(app, config.listen.host, config.listen.port);
+  } catch (error) {
+    await alerting?.stop(0);
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
+  // Listening: only now does jaga act on the world. Everything above failed without sending, queueing or running anything.
+  alerting?.start();
+  actions.start();
+  if (restored) actions.update({ gate: engine.gate });
   scheduler.start();
   const decisions = setInterval(() => engine.tick(), DECISION_EVERY_MS);
   if (config.adminTokens.length === 0) logger.warn('JAGA_ADMIN_TOKENS is not set: overrides cannot be made over HTTP');
@@ -175,6 +226,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
       await actions.stop(SHUTDOWN_GRACE_MS);
       await closeServer(server);
       store.close();
+      lock.release();
       logger.info('jaga stopped');
     })();
     return stopping;
@@ -184,17 +236,21 @@ export async function startService(config: Config, logger: Logger, clock: () => 
 
 interface Alerting {
   readonly pipeline: AlertPipeline;
+  /** Starts the outbox sender and checks the SMTP server. */
+  start(): void;
   stop(graceMs: number): Promise<void>;
 }
 
 /** The alert pipeline, and, when SMTP is configured, the outbox sender that delivers its emails. */
-function startAlerting(
+function buildAlerting(
   config: Config,
   alerts: AlertsConfig,
   deps: { store: Store; metrics: Metrics; logger: Logger; clock: () => number },
 ): Alerting {
   const { store, metrics, logger, clock } = deps;
   const mailer = alerts.smtp ? createSmtpMailer(alerts.smtp, config.smtpPassword) : null;
+  const clearLogin = alerts.smtp ? plaintextLoginWarning(alerts.smtp) : null;
+  if (clearLogin !== null) logger.warn(clearLogin);
   const writeFailures = new WriteFailures('to the outbox', { logger, onFailure: () => metrics.recordStoreError() });
   const fallback = new OutboxFallback(store.outbox, OUTBOX_HELD_MAX, { logger, failures: writeFailures, clock });
   const sender = mailer
@@ -226,16 +282,18 @@ function startAlerting(
     onEnqueued: () => sender?.kick(),
     ...(pusher ? { onEvaluated: (alerts: readonly Alert[]) => pusher.update(alerts) } : {}),
   });
-  sender?.start();
-  if (mailer && alerts.smtp) {
-    const { host, port } = alerts.smtp;
-    void mailer.verify().then((problem) => {
-      if (problem) logger.warn({ smtp: `${host}:${port}`, problem }, 'the SMTP server cannot be reached or refuses us; alert emails wait in the outbox until it can');
-      else logger.info({ smtp: `${host}:${port}` }, 'SMTP server reachable');
-    });
-  }
   return {
     pipeline,
+    start() {
+      sender?.start();
+      if (mailer && alerts.smtp) {
+        const { host, port } = alerts.smtp;
+        void mailer.verify().then((problem) => {
+          if (problem) logger.warn({ smtp: `${host}:${port}`, problem }, 'the SMTP server cannot be reached or refuses us; alert emails wait in the outbox until it can');
+          else logger.info({ smtp: `${host}:${port}` }, 'SMTP server reachable');
+        });
+      }
+    },
     async stop(graceMs) {
       await sender?.stop(graceMs);
       mailer?.close();
@@ -250,7 +308,7 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
     const server = createHttpServer(app);
     server.listen({ port, host, backlog: 2_048 });
     server.once('listening', () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(listenFailureMessage(host, port, error.code, error.message), { cause: error })));
   });
 }
 

@@ -34,6 +34,13 @@ const PROBE_BUCKETS = [0.005, 0.025, 0.1, 0.5, 2.5];
  */
 export const EVENT_LOOP_SAMPLE_MS = 100;
 
+/**
+ * prom-client's gauges whose names end in `_total`, which the naming rules keep for counters:
+ * `promtool check metrics` fails on them (exit 3), and with it any CI that lints a scrape. Each is the
+ * sum of the same family without the suffix (`nodejs_active_handles` by type), so nothing is lost.
+ */
+const GAUGES_NAMED_AS_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /** What /metrics serves: prom-client's registry followed by the per-target families. */
 export interface MetricsExposition {
   readonly contentType: string;
@@ -85,6 +92,7 @@ export class Metrics implements MetricsExposition {
   constructor(topology: MetricsTopology) {
     this.targetSeries = new TargetSeries(topology.targets);
     client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+    for (const name of GAUGES_NAMED_AS_COUNTERS) this.registry.removeSingleMetric(name);
     this.gauge('jaga_build_info', 'jaga build information; always 1.', ['version', 'nodejs']).set(
       { version: topology.version, nodejs: process.version },
       1,

@@ -1,5 +1,6 @@
 // `jaga probe`: one round of every probe, judged as if each result were final (thresholds of 1),
 // and a readable table. Probes do I/O; judging and rendering are the pure domain and catalogue.
+import { setMaxListeners } from 'node:events';
 import { assessTarget, assessVolume, initialTargetState, initialVolumeState } from './domain/assess.js';
 import { decideGate } from './domain/gate.js';
 import type { Gate, TargetObservation, VolumeObservation } from './domain/types.js';
@@ -18,6 +19,9 @@ export interface ProbeRound {
 
 export async function runProbeRound(config: Config, clock: () => number = Date.now): Promise<ProbeRound> {
   const signal = new AbortController().signal;
+  // Every probe of the round listens on this one signal, as the scheduler's probes do on its own:
+  // one listener per target is the design, not a leak, so Node's warning past 10 must not fire.
+  setMaxListeners(0, signal);
   const all = [
     ...config.central.targets.map((t) => ({ target: t, role: 'central' as const })),
     ...config.central.reference_targets.map((t) => ({ target: t, role: 'reference' as const })),

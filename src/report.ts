@@ -1,4 +1,5 @@
-// Reads a period's transitions and central probe samples from the store and builds the report.
+// Reads a period's transitions and central targets' hourly probe summaries from the store and builds
+// the report.
 // I/O (SQLite reads) around the pure domain/report.ts.
 import { buildReport, utcOffsetMs, type Report } from './domain/report.js';
 import type { Transition } from './domain/types.js';
@@ -12,7 +13,7 @@ export function loadReport(store: Store, centralTargets: readonly string[], sinc
     until,
     atStart: before ? { to: before.to, reasons: codes(before) } : null,
     transitions: items.map((t) => ({ at: t.at, to: t.to, reasons: codes(t) })),
-    centralSamples: store.samples.targetSamples(centralTargets, since, until),
+    central: store.samples.targetBuckets(centralTargets, since, until),
     utcOffsetMs: utcOffsetMs(timeZone, since),
   });
 }

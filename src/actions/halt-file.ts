@@ -1,6 +1,8 @@
 // The halt_file gate action: a file that exists while halted and is absent while allowed, made so on start,
-// on change, after a failure and now and then. File I/O, async only (a hung mount must not hang decisions).
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+// on change, after a failure and now and then. It only ever replaces or removes a file it wrote itself
+// (marked `"written_by":"jaga"`). File I/O: async in the action, sync in the start-time path check.
+import { closeSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate, GateStateName } from '../domain/types.js';
@@ -8,12 +10,109 @@ import type { ActionDeps, GateAction } from './action.js';
 
 type HaltFileConfig = Extract<GateActionConfig, { type: 'halt_file' }>;
 
+const WRITTEN_BY = 'jaga';
+/** jaga's file is well under 1 KiB; anything bigger is someone else's and is not read whole. */
+const OWN_FILE_MAX_BYTES = 16 * 1024;
+const FOREIGN = 'holds a file jaga did not write';
+
 /** What the file holds while halted: small JSON a person or a script can read. Null: no file. */
 export function haltFileContent(gate: Gate): string | null {
   if (gate.state !== 'halted') return null;
   const reasons = [...new Set(gate.reasons.map((r) => r.code))];
-  return `${JSON.stringify({ state: gate.state, since: new Date(gate.since).toISOString(), reasons })}\n`;
+  return `${JSON.stringify({ written_by: WRITTEN_BY, state: gate.state, since: new Date(gate.since).toISOString(), reasons })}\n`;
 }
+
+/**
+ * Whether `text` is a halt file jaga wrote: marked `written_by: "jaga"`, or exactly the unmarked
+ * `{state: "halted", since, reasons}` that versions before the marker wrote (so an upgrade while halted
+ * does not refuse its own file). Pure.
+ */
+export function isOwnHaltFile(text: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const fields = parsed as Record<string, unknown>;
+  if (fields.written_by === WRITTEN_BY) return true;
+  const keys = Object.keys(fields).sort().join(',');
+  return (
+    keys === 'reasons,since,state' &&
+    fields.state === 'halted' &&
+    typeof fields.since === 'string' &&
+    Array.isArray(fields.reasons) &&
+    fields.reasons.every((r) => typeof r === 'string')
+  );
+}
+
+/** Why an existing entry cannot be jaga's file before reading it, or null when it must be read to tell. */
+function entryProblem(entry: Stats): string | null {
+  if (entry.isDirectory()) return 'is a directory';
+  if (entry.isSymbolicLink()) return 'is a symbolic link';
+  if (!entry.isFile() || entry.size > OWN_FILE_MAX_BYTES) return FOREIGN;
+  return null;
+}
+
+const isMissing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * Why `path` cannot be jaga's halt file, or null when it can: absent with an existing parent directory,
+ * or holding a file jaga wrote. For the start and check-config (sync: it runs before anything else).
+ */
+export function haltFilePathProblem(path: string): string | null {
+  let entry: Stats;
+  try {
+    entry = lstatSync(path);
+  } catch (error) {
+    if (!isMissing(error)) return `cannot be checked (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    const parent = dirname(path);
+    try {
+      return statSync(parent).isDirectory() ? null : `parent ${parent} is not a directory`;
+    } catch {
+      return `parent directory ${parent} does not exist`;
+    }
+  }
+  const problem = entryProblem(entry);
+  if (problem !== null) return problem;
+  const buffer = Buffer.alloc(OWN_FILE_MAX_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return isOwnHaltFile(buffer.subarray(0, length).toString('utf8')) ? null : FOREIGN;
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What is at the path now: nothing, jaga's own file (with its content), or something jaga must not touch. */
+type Found = { readonly kind: 'absent' } | { readonly kind: 'own'; readonly content: string } | { readonly kind: 'foreign'; readonly problem: string };
+
+async function inspect(path: string): Promise<Found> {
+  let entry: Stats;
+  try {
+    entry = await lstat(path);
+  } catch (error) {
+    if (isMissing(error)) return { kind: 'absent' };
+    throw error;
+  }
+  const problem = entryProblem(entry);
+  if (problem !== null) return { kind: 'foreign', problem };
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(OWN_FILE_MAX_BYTES), 0, OWN_FILE_MAX_BYTES, 0);
+    const content = buffer.subarray(0, bytesRead).toString('utf8');
+    return isOwnHaltFile(content) ? { kind: 'own', content } : { kind: 'foreign', problem: FOREIGN };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The path holds something that is not jaga's: it is left exactly as it is. */
+class ForeignFileError extends Error {}
 
 const ABSENT = '';
 
@@ -62,7 +161,7 @@ export class HaltFileAction implements GateAction {
     const { path } = this.config;
     const log = { action: 'halt_file', path, state: gate.state, since: new Date(gate.since).toISOString(), reasons: gate.reasons.map((r) => r.code) };
     try {
-      const changed = content === null ? await removeIfPresent(path) : await writeIfDifferent(path, content);
+      const changed = await makeSo(path, content);
       const expected = this.applied === want; // a periodic check that had to put the file back
       const stateChanged = this.appliedState !== gate.state;
       this.applied = want;
@@ -81,8 +180,15 @@ export class HaltFileAction implements GateAction {
       this.retryAt = this.deps.clock() + this.deps.tuning.haltFileRetryMs;
       // Loud once, then quietly until it works again: a read-only mount would otherwise log every few seconds.
       const level = this.failures === 1 ? 'error' : 'debug';
+      const retry = { failures: this.failures, retryInMs: this.deps.tuning.haltFileRetryMs };
+      if (error instanceof ForeignFileError) {
+        // Someone else's file (a typo in the path, or made after the start check): never overwrite or delete it.
+        this.deps.logger[level]({ ...log, result: 'failed', problem: error.message, ...retry }, `the halt file path ${error.message}: jaga leaves it untouched and does not signal through it`);
+        this.deps.onResult('failed');
+        return;
+      }
       this.deps.logger[level](
-        { ...log, result: 'retry', err: error, failures: this.failures, retryInMs: this.deps.tuning.haltFileRetryMs },
+        { ...log, result: 'retry', err: error, ...retry },
         content === null ? 'cannot remove the halt file; will retry' : 'cannot write the halt file; will retry',
       );
       this.deps.onResult('retry');
@@ -90,26 +196,21 @@ export class HaltFileAction implements GateAction {
   }
 }
 
-/** Removes the file; false when there was none. */
-async function removeIfPresent(path: string): Promise<boolean> {
-  try {
-    await unlink(path);
+/** Makes the path hold `content` (null: nothing); false when it already did. Throws ForeignFileError rather than touch what is not jaga's. */
+async function makeSo(path: string, content: string | null): Promise<boolean> {
+  const found = await inspect(path);
+  if (found.kind === 'foreign') throw new ForeignFileError(found.problem);
+  if (content === null) {
+    if (found.kind === 'absent') return false;
+    await unlink(path).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
     return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
   }
-}
-
-/** Writes through a temporary file and a rename, so a reader never sees half a file. False when already so. */
-async function writeIfDifferent(path: string, content: string): Promise<boolean> {
-  const current = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
-  if (current === content) return false;
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  if (found.kind === 'own' && found.content === content) return false;
+  // Through a temporary file and a rename, so a reader never sees half a file. No mkdir: a missing parent
+  // directory is a mistake in the path, reported (ENOENT), not made.
+  const temporary = `${path}.jaga-${process.pid}.tmp`;
   try {
     await writeFile(temporary, content, { mode: 0o644 });
     await rename(temporary, path);

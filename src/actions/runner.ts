@@ -1,5 +1,5 @@
-// The gate actions of the config, built from one table (config type -> action), handed every decision
-// and stopped together. No I/O of its own; the actions do theirs.
+// The gate actions of the config, built from one table (config type -> action) when started, handed
+// every decision and stopped together. No I/O of its own; the actions do theirs.
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../domain/types.js';
 import type { ActionEnvironment, ActionFactory, ActionResult, ActionTuning, GateAction, GateActionType } from './action.js';
@@ -42,12 +42,23 @@ export function actionKey(config: GateActionConfig): string {
 
 export class GateActions {
   private readonly actions: GateAction[] = [];
+  private started = false;
   private stopped = false;
 
   constructor(
-    configs: readonly GateActionConfig[],
+    private readonly configs: readonly GateActionConfig[],
     private readonly deps: GateActionDeps,
-  ) {
+  ) {}
+
+  /**
+   * Builds the actions, which start acting (a webhook's queue sends what an earlier run left pending).
+   * Separate from construction so that the composition root can start them only once jaga listens:
+   * a start that fails must not have acted on anything.
+   */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    const { configs, deps } = this;
     const tuning = { ...DEFAULT_TUNING, ...deps.tuning };
     if (deps.webhookSecret === null && configs.some((c) => c.type === 'webhook')) {
       deps.logger.warn('JAGA_WEBHOOK_SECRET is not set: webhook deliveries go out without an x-jaga-signature header');
@@ -67,7 +78,7 @@ export class GateActions {
     }
   }
 
-  /** Hands the gate to every action. Called after every decision; cheap when nothing changed. */
+  /** Hands the gate to every action (none before start()). Called after every decision; cheap when nothing changed. */
   update(view: { readonly gate: Gate }): void {
     if (this.stopped) return;
     const now = this.deps.clock();

@@ -39,7 +39,19 @@ type PoolTransport = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
 /** Beyond nodemailer's own per-phase timeouts: the whole send is abandoned at timeout + this. */
 const DEADLINE_SLACK_MS = 1_000;
 
-export function createSmtpMailer(smtp: SmtpConfig, password: string | null): Mailer {
+/** What the mailer connects with; whether a login without TLS is allowed was settled by the schema. */
+export type SmtpSettings = Omit<SmtpConfig, 'allow_plaintext_auth'>;
+
+/**
+ * The warning to log at start when the SMTP login crosses the network as plain text (tls: none with a
+ * user, which only alerts.smtp.allow_plaintext_auth lets through); null otherwise.
+ */
+export function plaintextLoginWarning(smtp: SmtpSettings): string | null {
+  if (smtp.user === undefined || smtp.tls !== 'none') return null;
+  return `alerts.smtp: the login as ${JSON.stringify(smtp.user)} sends its password as plain text (tls: none, allowed by alerts.smtp.allow_plaintext_auth)`;
+}
+
+export function createSmtpMailer(smtp: SmtpSettings, password: string | null): Mailer {
   const options: SMTPPoolOptions & { pool: true } = {
     pool: true,
     // One connection: messages leave in the order the outbox hands them over.

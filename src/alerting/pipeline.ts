@@ -8,11 +8,17 @@ import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/sqlite.js';
 import type { WriteFailures } from '../store/write-failures.js';
 import { planNotifications } from './grouping.js';
+import { hasUnusableRegex } from './matchers.js';
 import type { OutboxFallback } from './outbox-fallback.js';
 import { messageIdFor, renderNotification, type RenderContext } from './render.js';
 import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from './rules.js';
-import { activeSilenceFor } from './silences.js';
+import { activeSilenceFor, MAX_ACTIVE_SILENCES } from './silences.js';
 import type { Alert, AlertMemory, GroupState, Matchers, Recipient, RecurringSilence, Silence, Timing } from './types.js';
+
+/** A silence that was not taken: too many are current or upcoming already. */
+export class SilenceRefused extends Error {
+  readonly code = 'too_many_silences';
+}
 
 export interface PipelineOptions {
   readonly rules: AlertRulesPolicy;
@@ -79,6 +85,11 @@ export class AlertPipeline {
     this.groups = saved?.groups ?? {};
     this.savedJson = JSON.stringify({ memory: this.memory, groups: this.groups });
     this.apiSilences = deps.store.silences.list({ current: deps.clock(), limit: 1000 });
+    // Stored before matchers were RE2 (lookaheads, backreferences): they match nothing; said once here.
+    const unusable = this.apiSilences.filter((s) => hasUnusableRegex(s.matchers)).map((s) => s.id);
+    if (unusable.length > 0) {
+      deps.logger.warn({ silences: unusable.slice(0, 10), count: unusable.length }, 'stored silences with a regex RE2 cannot compile match nothing; expire them and create them again');
+    }
   }
 
   /** Alerts pending or firing after the last evaluation, each with the silence that mutes it. */
@@ -167,8 +178,13 @@ export class AlertPipeline {
     if (messages.length > 0) this.deps.onEnqueued();
   }
 
+  /** Stores the silence, then applies it. Throws SilenceRefused past MAX_ACTIVE_SILENCES. */
   createSilence(input: NewSilence, by: string): Silence {
     const now = this.deps.clock();
+    const current = this.apiSilences.filter((s) => s.endsAt > now).length;
+    if (current >= MAX_ACTIVE_SILENCES) {
+      throw new SilenceRefused(`${current} silences are current or upcoming, the most allowed at once is ${MAX_ACTIVE_SILENCES}: expire one first`);
+    }
     const silence: Silence = {
       id: `sil-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
       matchers: input.matchers,

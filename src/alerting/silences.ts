@@ -1,36 +1,28 @@
 // Whether an alert is silenced at an instant: label matchers, fixed silences, recurring (cron) windows.
-// Pure: time is an argument; the only state is a memo of compiled regexes and parsed cron expressions.
+// Pure: time is an argument; the only state is a memo of parsed cron expressions (regexes: matchers.ts).
 import cron from 'node-cron';
+import { regexMatches } from './matchers.js';
 import type { Matchers, RecurringSilence, Silence } from './types.js';
 
 const MINUTE_MS = 60_000;
 
-/** Compiled matchers by source; null when the source is not a valid regex. */
-const regexes = new Map<string, RegExp | null>();
+/**
+ * Silences made by hand (API, /admin, CLI) that are current or upcoming, at most: each is matched
+ * against every alert at every evaluation, and the regex cache (matchers.ts) holds 256.
+ */
+export const MAX_ACTIVE_SILENCES = 50;
 
-function anchored(source: string): RegExp | null {
-  const cached = regexes.get(source);
-  if (cached !== undefined) return cached;
-  let regex: RegExp | null;
-  try {
-    // Anchored like Alertmanager's matchers: "pusat-.*" must match the whole value, not a part of it.
-    regex = new RegExp(`^(?:${source})$`);
-  } catch {
-    regex = null; // config validation reports it; here an invalid matcher silences nothing
-  }
-  regexes.set(source, regex);
-  return regex;
-}
-
-/** Every matcher holds: exact value, or `~regex` matching the whole value. A missing label never matches. */
+/**
+ * Every matcher holds: exact value, or `~regex` (RE2) matching the whole value. A missing label never
+ * matches; a regex RE2 refuses matches nothing.
+ */
 export function labelsMatch(matchers: Matchers, labels: Readonly<Record<string, string>>): boolean {
   for (const [name, wanted] of Object.entries(matchers)) {
     // hasOwn: a label called "constructor" must not find Object.prototype's.
     const value = Object.hasOwn(labels, name) ? labels[name] : undefined;
     if (value === undefined) return false;
     if (wanted.startsWith('~')) {
-      const regex = anchored(wanted.slice(1));
-      if (regex === null || !regex.test(value)) return false;
+      if (!regexMatches(wanted.slice(1), value)) return false;
     } else if (value !== wanted) {
       return false;
     }
@@ -99,7 +91,8 @@ export function isRecurringActive(r: RecurringSilence, now: number): boolean {
 
 /**
  * The silence that mutes these labels now, or null. Fixed silences first, then recurring ones, each in
- * the order given: any one is enough to mute, the first is the one shown.
+ * the order given: any one is enough to mute, the first is the one shown. The window is checked before
+ * the labels: a silence that is not active costs no regex matching.
  */
 export function activeSilenceFor(
   labels: Readonly<Record<string, string>>,
@@ -111,7 +104,7 @@ export function activeSilenceFor(
     if (s.startsAt <= now && now < s.endsAt && labelsMatch(s.matchers, labels)) return s;
   }
   for (const r of recurring) {
-    if (labelsMatch(r.matchers, labels) && isRecurringActive(r, now)) return r;
+    if (isRecurringActive(r, now) && labelsMatch(r.matchers, labels)) return r;
   }
   return null;
 }

@@ -1,8 +1,9 @@
 // Turns a YAML file plus environment secrets into a validated, frozen Config, or a list of errors
 // that name the file, line and key path. Reads the file; everything else is pure.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
+import { redactConfig, shownValue } from './redact.js';
 import { configSchema, type AdminToken, type Config, type FileConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -44,7 +45,7 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = plainValue(doc, lines, file);
   const problems: string[] = [];
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -60,6 +61,33 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
     throw new ConfigError(file, ['JAGA_WEBHOOK_SECRET: is required when gate_actions has a webhook (its deliveries are signed)']);
   }
   return deepFreeze({ ...parsed.data, adminTokens: tokens, smtpPassword: secret(env.JAGA_SMTP_PASSWORD), webhookSecret });
+}
+
+/**
+ * How many copies aliases may make in all (yaml's own default, said here): a "billion laughs" file of
+ * nested aliases would otherwise expand to gigabytes.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain values; aliases that expand too far are a ConfigError with the line of the first alias. */
+function plainValue(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    let alias: { range?: [number, number, number] | null } | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    const offset = alias?.range?.[0];
+    const at = offset === undefined ? '' : `line ${lines.linePos(offset).line}, column ${lines.linePos(offset).col}: `;
+    const why = error instanceof ReferenceError && /excessive alias/i.test(error.message)
+      ? `aliases expand to more than ${MAX_ALIAS_COUNT} copies (as in a "billion laughs" attack): write the values out`
+      : (error as Error).message;
+    throw new ConfigError(file, [`${at}YAML: ${why}`]);
+  }
 }
 
 /** A CA file that cannot be read would fail every probe of its target: refuse to start instead. */
@@ -94,6 +122,11 @@ export function parseAdminTokens(value: string | undefined): AdminToken[] | stri
     }
     if (token.length < 16) return `JAGA_ADMIN_TOKENS: the token for "${name}" must be at least 16 characters`;
     if (tokens.some((t) => t.name === name)) return `JAGA_ADMIN_TOKENS: the name "${name}" is used twice`;
+    // One token under two names would make the audit record whichever name came last.
+    const holder = tokens.find((t) => t.token === token);
+    if (holder !== undefined) {
+      return `JAGA_ADMIN_TOKENS: "${holder.name}" and "${name}" have the same token: give each person their own, so the audit knows who acted`;
+    }
     tokens.push({ name, token });
   }
   return tokens;
@@ -109,10 +142,13 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
   } else if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
     message = 'is required';
   } else if (issue.code === 'invalid_type') {
-    message = `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`} (got ${JSON.stringify(valueAt(raw, path))})`;
+    const got = valueAt(raw, path);
+    // YAML's .inf and .nan are numbers that zod's number refuses: say why.
+    const expected = typeof got === 'number' ? 'finite number' : issue.expected;
+    message = `must be ${expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`} (got ${shownValue(got)})`;
   } else if (issue.code !== 'custom') {
     const got = valueAt(raw, path);
-    if (got !== undefined) message = `${message} (got ${JSON.stringify(got)})`;
+    if (got !== undefined) message = `${message} (got ${shownValue(got)})`;
   }
   return `${where}${keyPath}: ${message}`;
 }
@@ -166,12 +202,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The effective config for `jaga check-config`: secrets replaced by their names. */
+/** The effective config for `jaga check-config`: every secret-looking value masked (see redact.ts). */
 export function maskedConfig(config: Config): unknown {
-  return {
-    ...config,
-    adminTokens: config.adminTokens.map((t) => ({ name: t.name, token: '********' })),
-    smtpPassword: config.smtpPassword === null ? null : '********',
-    webhookSecret: config.webhookSecret === null ? null : '********',
-  };
+  return redactConfig(config);
 }

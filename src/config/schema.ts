@@ -4,37 +4,11 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { senderProblem } from '../alerting/address.js';
+import { regexMatcherProblem } from '../alerting/matchers.js';
 import { ALERT_NAMES, SEVERITIES } from '../alerting/types.js';
 import { cronIntervalMs } from './cron.js';
-import { parseDurationMs, parseSizeBytes } from './units.js';
-
-const durationText = z
-    .union([z.string(), z.number()])
-    .transform((value, ctx) => {
-      const ms = typeof value === 'number' ? undefined : parseDurationMs(value);
-      if (ms === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a duration such as "500ms", "30s", "5m", "4h" (got ${JSON.stringify(value)})`,
-        });
-        return z.NEVER;
-      }
-      return ms;
-    });
-
-const duration = (fallback: string) => durationText.prefault(fallback);
-
-const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const bytes = typeof value === 'number' ? value : parseSizeBytes(value);
-  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be a size such as "512MiB", "10GiB" or a number of bytes (got ${JSON.stringify(value)})`,
-    });
-    return z.NEVER;
-  }
-  return bytes;
-});
+import { DAY_MS, duration, durationText, HOUR_MS, httpUrl, ipOrCidr, LONGEST, MINUTE_MS, size, TIMEOUT, WAIT } from './fields.js';
+import { formatDurationText } from './units.js';
 
 const ratio = (fallback: number) =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, { error: 'must be between 0 and 1' })
@@ -64,7 +38,7 @@ const port = z.number().int().min(1, { error: 'must be a port 1-65535' }).max(65
 const httpTarget = z.strictObject({
   name,
   type: z.literal('http'),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  url: httpUrl('target'),
   method: z.enum(['GET', 'HEAD']).default('GET'),
   expect_status: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
   body_contains: z.string().min(1).optional(),
@@ -74,11 +48,11 @@ const httpTarget = z.strictObject({
       equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
     })
     .optional(),
-  max_latency: durationText.optional(),
+  max_latency: durationText(TIMEOUT).optional(),
   tls_verify: z.boolean().default(true),
   /** A PEM file with the CA that signed the central server's certificate (an office or ministry CA). */
   tls_ca: z.string().min(1).optional(),
-  timeout: durationText.optional(),
+  timeout: durationText(TIMEOUT).optional(),
 });
 
 const tcpTarget = z.strictObject({
@@ -86,8 +60,8 @@ const tcpTarget = z.strictObject({
   type: z.literal('tcp'),
   host: z.string().min(1),
   port,
-  max_latency: durationText.optional(),
-  timeout: durationText.optional(),
+  max_latency: durationText(TIMEOUT).optional(),
+  timeout: durationText(TIMEOUT).optional(),
 });
 
 const dnsTarget = z.strictObject({
@@ -97,8 +71,8 @@ const dnsTarget = z.strictObject({
   record_type: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV']).default('A'),
   server: z.string().min(1).optional(),
   expect: z.string().min(1).optional(),
-  max_latency: durationText.optional(),
-  timeout: durationText.optional(),
+  max_latency: durationText(TIMEOUT).optional(),
+  timeout: durationText(TIMEOUT).optional(),
 });
 
 const target = z.discriminatedUnion('type', [httpTarget, tcpTarget, dnsTarget], {
@@ -114,8 +88,8 @@ const volume = z
     resume_ratio: ratio(0.85),
     floor_ratio: ratio(0.95),
     min_free_bytes: size.optional(),
-    fill_window: duration('1h'),
-    halt_eta: duration('4h'),
+    fill_window: duration('1h', { maxMs: 7 * DAY_MS, positive: true }),
+    halt_eta: duration('4h', { maxMs: 30 * DAY_MS }),
     write_probe: z.boolean().default(true),
     require_mount_point: z.boolean().default(false),
   })
@@ -156,7 +130,7 @@ const configSilence = z.union(
           ctx.addIssue({ code: 'custom', message: 'must be a five-field cron expression (minute hour day month weekday)' });
         }
       }),
-      duration: durationText,
+      duration: durationText(LONGEST),
       comment: z.string().min(1).max(500),
     }),
     z.strictObject({
@@ -186,19 +160,19 @@ const alerts = z
     language: z.enum(['id', 'en']).default('id'),
     /** Times in messages; defaults to the top-level time_zone. */
     time_zone: timeZone.optional(),
-    group_wait: duration('30s'),
-    group_interval: duration('5m'),
-    repeat_interval: duration('4h'),
+    group_wait: duration('30s', { maxMs: HOUR_MS }),
+    group_interval: duration('5m', { maxMs: DAY_MS, positive: true }),
+    repeat_interval: duration('4h', { maxMs: 30 * DAY_MS, positive: true }),
     send_resolved: z.boolean().default(true),
     rules: z
       .strictObject({
-        central_unreachable: z.strictObject({ for: duration('0s') }).prefault({}),
-        central_slow: z.strictObject({ for: duration('5m'), latency: duration('2s') }).prefault({}),
-        storage_warning: z.strictObject({ for: duration('5m') }).prefault({}),
-        storage_critical: z.strictObject({ for: duration('0s') }).prefault({}),
-        storage_filling: z.strictObject({ for: duration('10m'), eta: duration('24h') }).prefault({}),
-        recording_halted: z.strictObject({ for: duration('0s') }).prefault({}),
-        jaga_degraded: z.strictObject({ for: duration('1m'), outbox_age: duration('15m') }).prefault({}),
+        central_unreachable: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
+        central_slow: z.strictObject({ for: duration('5m', WAIT), latency: duration('2s', TIMEOUT) }).prefault({}),
+        storage_warning: z.strictObject({ for: duration('5m', WAIT) }).prefault({}),
+        storage_critical: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
+        storage_filling: z.strictObject({ for: duration('10m', WAIT), eta: duration('24h', { maxMs: 30 * DAY_MS, positive: true }) }).prefault({}),
+        recording_halted: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
+        jaga_degraded: z.strictObject({ for: duration('1m', WAIT), outbox_age: duration('15m', { maxMs: 7 * DAY_MS, positive: true }) }).prefault({}),
       })
       .prefault({}),
     smtp: z
@@ -209,18 +183,20 @@ const alerts = z
         tls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
         tls_verify: z.boolean().default(true),
         user: z.string().min(1).optional(),
+        /** With tls: none a login sends the password as plain text; only this says that is meant. */
+        allow_plaintext_auth: z.boolean().default(false),
         from: z.string().superRefine((text, ctx) => {
           const problem = senderProblem(text);
           if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
         }),
-        timeout: duration('30s'),
+        timeout: duration('30s', TIMEOUT),
       })
       .optional(),
     outbox: z
       .strictObject({
-        retry_initial: duration('30s'),
-        retry_max: duration('15m'),
-        max_age: duration('24h'),
+        retry_initial: duration('30s', { maxMs: DAY_MS, positive: true }),
+        retry_max: duration('15m', { maxMs: DAY_MS, positive: true }),
+        max_age: duration('24h', { maxMs: 30 * DAY_MS, positive: true }),
       })
       .prefault({}),
     /** Whom to call, by cause; quoted in the emails' next step. */
@@ -236,14 +212,30 @@ const alerts = z
     silences: z.array(configSilence).default([]),
     alertmanager: z
       .strictObject({
-        url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-        timeout: duration('5s'),
+        url: httpUrl('alertmanager'),
+        timeout: duration('5s', TIMEOUT),
       })
       .optional(),
   })
   .superRefine((a, ctx) => {
+    // Here, not in the matcher's own schema: inside the silence union its message would be lost.
+    a.silences.forEach((silence, index) => {
+      for (const [label, wanted] of Object.entries(silence.match)) {
+        const problem = wanted.startsWith('~') ? regexMatcherProblem(wanted.slice(1)) : null;
+        if (problem !== null) ctx.addIssue({ code: 'custom', path: ['silences', index, 'match', label], message: `not a valid regular expression for RE2: ${problem}` });
+      }
+    });
     if (a.recipients.length > 0 && a.smtp === undefined) {
       ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is required when recipients are listed' });
+    }
+    if (a.smtp?.user !== undefined && a.smtp.tls === 'none' && !a.smtp.allow_plaintext_auth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smtp', 'user'],
+        message:
+          'with tls: none the password would cross the network as plain text: use tls: starttls or implicit, ' +
+          'or set alerts.smtp.allow_plaintext_auth: true if the path to the server is trusted',
+      });
     }
     if (a.outbox.retry_initial > a.outbox.retry_max) {
       ctx.addIssue({ code: 'custom', path: ['outbox', 'retry_initial'], message: 'must not be above retry_max' });
@@ -257,7 +249,7 @@ const statusPage = z.strictObject({
   /** The office as the public knows it, e.g. "Disdukcapil Kota Palangka Raya". */
   office_name: z.string().trim().min(1).max(200).default('Kantor Dinas Kependudukan dan Pencatatan Sipil'),
   /** How often the page reloads itself (no JavaScript: a meta refresh). */
-  refresh: duration('30s'),
+  refresh: duration('30s', { maxMs: DAY_MS }),
   /** Shown whatever the gate says (opening hours, where to queue). */
   notice: localized.optional(),
   /** Shown while recording is halted, e.g. that a temporary certificate is issued meanwhile. */
@@ -274,16 +266,16 @@ const gateAction = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('webhook'),
-      url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-      timeout: duration('5s'),
+      url: httpUrl('webhook'),
+      timeout: duration('5s', TIMEOUT),
       /** Give a delivery up after this long (the receiver was down all along). */
-      max_age: duration('24h'),
+      max_age: duration('24h', { maxMs: 30 * DAY_MS, positive: true }),
     }),
     z.strictObject({
       type: z.literal('command'),
       /** Program and arguments, run without a shell; the gate comes in JAGA_GATE_* environment variables. */
       command: z.array(z.string().min(1)).min(1),
-      timeout: duration('10s'),
+      timeout: duration('10s', { maxMs: 10 * MINUTE_MS, positive: true }),
       retries: z.number().int().min(0).max(10).default(3),
     }),
   ],
@@ -309,13 +301,15 @@ export const configSchema = z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
         port: port.default(9469),
+        /** Reverse proxies whose X-Forwarded-For/-Proto jaga believes; without one, those headers are ignored. */
+        trusted_proxies: z.array(ipOrCidr).default([]),
       })
       .prefault({}),
     data_dir: z.string().min(1).default('./data'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     central: z.strictObject({
       schedule: cronSchedule('*/15 * * * * *'),
-      timeout: duration('5s'),
+      timeout: duration('5s', TIMEOUT),
       failure_threshold: z.number().int().min(1).default(3),
       recovery_threshold: z.number().int().min(1).default(3),
       down_when: z.enum(['any', 'all']).default('any'),
@@ -324,26 +318,30 @@ export const configSchema = z
     }),
     storage: z.strictObject({
       schedule: cronSchedule('*/30 * * * * *'),
-      timeout: duration('5s'),
+      timeout: duration('5s', TIMEOUT),
       volumes: z.array(volume).min(1, { error: 'must list at least one volume' }).superRefine(uniqueNames('volume')),
     }),
     gate: z
       .strictObject({
         on_central_down: z.enum(['halt', 'buffer']).default('halt'),
-        buffer_min_hours: z.number().positive().default(24),
-        resume_after: duration('2m'),
+        buffer_min_hours: z
+          .number()
+          .positive()
+          .max(LONGEST.maxMs / HOUR_MS, { error: `must be at most ${LONGEST.maxMs / HOUR_MS} (${formatDurationText(LONGEST.maxMs)})` })
+          .default(24),
+        resume_after: duration('2m', WAIT),
         stale_after_intervals: z.number().int().min(2).default(3),
       })
       .prefault({}),
     /** How people reach jaga from outside (links in emails, generatorURL for Alertmanager). */
-    public_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    public_url: httpUrl('public').optional(),
     alerts: alerts.optional(),
     status_page: statusPage.prefault({}),
     gate_actions: z.array(gateAction).default([]),
     store: z
       .strictObject({
-        sample_retention: duration('35d'),
-        transition_retention: duration('400d'),
+        sample_retention: duration('35d', LONGEST),
+        transition_retention: duration('400d', LONGEST),
       })
       .prefault({}),
   })

@@ -12,7 +12,10 @@ const DURATION_UNIT_MS: Record<string, number> = {
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 const DURATION_WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
 
-/** Milliseconds for a duration such as "500ms", "30s", "1h30m"; undefined when the text is not one. */
+/**
+ * Milliseconds for a duration such as "500ms", "30s", "1h30m"; undefined when the text is not one.
+ * Digits past what a double holds give Infinity: the schema's maxima refuse it.
+ */
 export function parseDurationMs(text: string): number | undefined {
   const trimmed = text.trim();
   if (!DURATION_WHOLE.test(trimmed)) return undefined;
@@ -21,6 +24,13 @@ export function parseDurationMs(text: string): number | undefined {
     total += Number(amount) * (DURATION_UNIT_MS[unit as string] as number);
   }
   return Math.round(total);
+}
+
+/** A whole number of milliseconds as the YAML file writes it, in its largest exact unit ("400d", "90s"). */
+export function formatDurationText(ms: number): string {
+  const units = Object.entries(DURATION_UNIT_MS).sort(([, a], [, b]) => b - a);
+  const [unit, factor] = units.find(([, f]) => ms !== 0 && ms % f === 0) ?? ['s', 1_000];
+  return `${ms / factor}${unit}`;
 }
 
 const SIZE_UNIT_BYTES: Record<string, number> = {
@@ -33,11 +43,16 @@ const SIZE_UNIT_BYTES: Record<string, number> = {
   mib: 1024 ** 2,
   gib: 1024 ** 3,
   tib: 1024 ** 4,
+  pib: 1024 ** 5,
+  pb: 1e15,
 };
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
 
-/** Bytes for a size such as "512MiB", "10GiB", "2GB" or a bare number of bytes; undefined otherwise. */
+/**
+ * Bytes for a size such as "512MiB", "10GiB", "2GB" or a bare number of bytes; undefined otherwise.
+ * Digits past what a double holds give Infinity: the schema's maximum refuses it.
+ */
 export function parseSizeBytes(text: string): number | undefined {
   const match = SIZE.exec(text.trim());
   if (!match) return undefined;
@@ -49,7 +64,7 @@ export function parseSizeBytes(text: string): number | undefined {
 
 /** A size in binary units for people ("1.5 GiB"). */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes;
   let index = 0;
   while (Math.abs(value) >= 1024 && index < units.length - 1) {

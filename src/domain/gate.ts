@@ -1,5 +1,6 @@
 // The halt-recording decision: state, overrides, policy and the time in; the gate and, when it changed,
 // a transition with its evidence out. Pure: same input, same output; no clock, no I/O.
+import { evidenceOf } from './evidence.js';
 import {
   centralCause,
   centralReason,
@@ -100,7 +101,7 @@ export function decideGate(input: GateInput, policy: GatePolicy): GateDecision {
         from: previous?.state ?? null,
         to: gate.state,
         reasons: gate.reasons,
-        evidence: evidenceOf(input, central, override),
+        evidence: evidenceOf(input.targets, input.volumes, central, override),
       }
     : null;
   return { gate, transition };
@@ -187,36 +188,4 @@ function nextState(
   const clearSince = previous.clearSince ?? now;
   if (now - clearSince >= resumeAfterMs) return { state: 'allowed', since: now, clearSince: null };
   return { state: 'halted', since: previous.since, clearSince };
-}
-
-/** What the decision saw, compact and JSON-safe, so a stored transition explains itself later. */
-function evidenceOf(input: GateInput, central: CentralJudgement, override: Override | null): Record<string, unknown> {
-  const targets = input.targets.map((t) => [
-    t.name,
-    {
-      role: t.role,
-      status: t.status,
-      consecutiveFailures: t.consecutiveFailures,
-      failure: t.last !== null && !t.last.ok ? t.last.failure : null,
-      lastAt: t.last?.at ?? null,
-      lastSuccessAt: t.lastSuccessAt,
-    },
-  ]);
-  const volumes = input.volumes.map((v) => [
-    v.name,
-    {
-      usedRatio: v.lastUsage?.usedRatio ?? null,
-      availBytes: v.lastUsage?.availBytes ?? null,
-      filesUsedRatio: v.lastUsage?.filesUsedRatio ?? null,
-      fullEtaSeconds: v.fullEtaSeconds,
-      failure: v.last !== null && !v.last.ok ? v.last.failure : null,
-      lastAt: v.last?.at ?? null,
-    },
-  ]);
-  return {
-    targets: Object.fromEntries(targets),
-    volumes: Object.fromEntries(volumes),
-    central: { unreachable: central.unreachable, cause: central.cause, buffered: central.buffered },
-    override: override?.id ?? null,
-  };
 }

@@ -14,24 +14,38 @@ export interface ActiveOverrides {
   readonly allow: Override | null;
 }
 
+/**
+ * At most this many overrides active at once. Each active halt override is a reason in every gate answer
+ * and every transition; past a handful nobody reads them, and thousands filled jaga's own disk.
+ */
+export const MAX_ACTIVE_OVERRIDES = 20;
+
+/** Not lifted and not expired at `now` (an expiry is exclusive). The one definition of "active". */
+export const isOverrideActive = (o: Override, now: number): boolean => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now);
+
 export function findActiveOverrides(overrides: readonly Override[], now: number): ActiveOverrides {
-  const newestFirst = [...overrides].sort((a, b) => b.createdAt - a.createdAt);
-  const halts = newestFirst.filter(
-    (o) => o.action === 'halt' && o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now),
-  );
+  const newestFirst = overrides.filter((o) => isOverrideActive(o, now)).sort((a, b) => b.createdAt - a.createdAt);
+  const halts = newestFirst.filter((o) => o.action === 'halt');
   // An allow override without an expiry is never in force: nobody may switch the gate off for good.
-  const allow = newestFirst.find(
-    (o) => o.action === 'allow' && o.liftedAt === null && o.expiresAt !== null && o.expiresAt > now,
-  );
+  const allow = newestFirst.find((o) => o.action === 'allow' && o.expiresAt !== null);
   return { halts, allow: allow ?? null };
 }
 
+/** A log line lists at most this many reasons. */
+export const LOG_REASONS_MAX = 10;
+
+/** Reasons for a log line: `CODE(subject)`, at most LOG_REASONS_MAX of them, then "and K more". */
+export function describeReasons(reasons: readonly Reason[]): string {
+  const shown = reasons.slice(0, LOG_REASONS_MAX).map((r) => `${r.code}(${r.subject})`);
+  const more = reasons.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** A MANUAL_HALT reason's facts: all from its override, so a stored transition keeps only the id (the subject). */
+export const manualHaltFacts = (o: Override): Reason['facts'] => ({ by: o.by, reason: o.reason, expiresAt: o.expiresAt });
+
 export function manualHaltReasons(halts: readonly Override[]): ReasonDraft[] {
-  return halts.map((o) => ({
-    code: 'MANUAL_HALT',
-    subject: o.id,
-    facts: { by: o.by, reason: o.reason, expiresAt: o.expiresAt },
-  }));
+  return halts.map((o) => ({ code: 'MANUAL_HALT', subject: o.id, facts: manualHaltFacts(o) }));
 }
 
 /** Until every central target and every volume has answered once, nobody knows whether recording is safe. */

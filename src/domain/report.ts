@@ -1,5 +1,7 @@
 // The monthly report for leadership: per day and in total, how long recording was halted and why,
-// the longest central outage, and central availability. Pure: transitions and samples in, rows out.
+// the longest central outage, and central availability. Pure: transitions and hourly probe summaries
+// in, rows out.
+import { outageRuns, type OutageRun, type ProbeBucket, type ProbeSample } from './probe-buckets.js';
 import { REASON_CODES, type GateStateName, type ReasonCode } from './types.js';
 
 export interface ReportTransition {
@@ -8,11 +10,7 @@ export interface ReportTransition {
   readonly reasons: readonly ReasonCode[];
 }
 
-export interface ReportSample {
-  readonly target: string;
-  readonly at: number;
-  readonly ok: boolean;
-}
+export type ReportSample = ProbeSample;
 
 export interface ReportInput {
   readonly since: number;
@@ -21,8 +19,11 @@ export interface ReportInput {
   readonly atStart: Omit<ReportTransition, 'at'> | null;
   /** Transitions with since <= at < until, oldest first. */
   readonly transitions: readonly ReportTransition[];
-  /** Central targets' probe samples in the period, oldest first (targets interleaved). */
-  readonly centralSamples: Iterable<ReportSample>;
+  /**
+   * Central targets' probes in the period as hourly buckets, oldest first (targets interleaved); a
+   * bucket cut by the period's edge holds only the samples inside it (bucketSamples of those).
+   */
+  readonly central: Iterable<ProbeBucket>;
   /** Offset of the office's time zone from UTC; Indonesia has no daylight saving time. */
   readonly utcOffsetMs: number;
 }
@@ -61,7 +62,7 @@ const DAY_MS = 86_400_000;
 
 export function buildReport(input: ReportInput): Report {
   const segments = gateSegments(input);
-  const { outages, byDay, total: allProbes } = scanCentralSamples(input);
+  const { outages, byDay, total: allProbes } = scanCentral(input);
   const haltStarts = input.transitions
     .filter((t, i) => t.to === 'halted' && (i === 0 ? input.atStart?.to : input.transitions[i - 1]?.to) !== 'halted')
     .map((t) => t.at);
@@ -78,7 +79,7 @@ function row(
   end: number,
   segments: readonly Segment[],
   haltStarts: readonly number[],
-  outages: readonly { start: number; end: number }[],
+  outages: readonly OutageRun[],
   counts: { ok: number; all: number } | undefined,
 ): ReportRow {
   const reasonSeconds = Object.fromEntries(REASON_CODES.map((code) => [code, 0])) as Record<ReasonCode, number>;
@@ -119,35 +120,27 @@ function gateSegments(input: ReportInput): Segment[] {
 
 interface CentralScan {
   /** Runs of failed probes per target: from the first failure to the next good probe (or the period's end). */
-  readonly outages: { target: string; start: number; end: number }[];
+  readonly outages: OutageRun[];
   readonly byDay: Map<string, { ok: number; all: number }>;
   readonly total: { ok: number; all: number };
 }
 
-/** One pass over the samples: they may stream from the database and cannot be read twice. */
-function scanCentralSamples(input: ReportInput): CentralScan {
-  const scan: CentralScan = { outages: [], byDay: new Map(), total: { ok: 0, all: 0 } };
-  /** Per target failing now: since its first failed probe. */
-  const failingSince = new Map<string, number>();
-  for (const sample of input.centralSamples) {
-    const label = localDate(sample.at, input.utcOffsetMs);
+/** One pass over the buckets: they may stream from the database and cannot be read twice. */
+function scanCentral(input: ReportInput): CentralScan {
+  const buckets: ProbeBucket[] = [];
+  const scan = { byDay: new Map<string, { ok: number; all: number }>(), total: { ok: 0, all: 0 } };
+  for (const bucket of input.central) {
+    buckets.push(bucket);
+    // An hour lies within one local day in whole-hour zones; its first probe names the day.
+    const label = localDate(bucket.firstAt, input.utcOffsetMs);
     const day = scan.byDay.get(label) ?? { ok: 0, all: 0 };
     scan.byDay.set(label, day);
-    day.all += 1;
-    scan.total.all += 1;
-    if (sample.ok) {
-      day.ok += 1;
-      scan.total.ok += 1;
-    }
-    const since = failingSince.get(sample.target);
-    if (!sample.ok && since === undefined) failingSince.set(sample.target, sample.at);
-    if (sample.ok && since !== undefined) {
-      scan.outages.push({ target: sample.target, start: since, end: sample.at });
-      failingSince.delete(sample.target);
-    }
+    day.all += bucket.probes;
+    day.ok += bucket.ok;
+    scan.total.all += bucket.probes;
+    scan.total.ok += bucket.ok;
   }
-  for (const [target, since] of failingSince) scan.outages.push({ target, start: since, end: input.until });
-  return scan;
+  return { ...scan, outages: outageRuns(buckets, input.until) };
 }
 
 function dayPeriods(since: number, until: number, offsetMs: number): { label: string; start: number; end: number }[] {

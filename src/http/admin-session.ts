@@ -1,6 +1,7 @@
 // /admin's sessions (in memory, bound to a token's name, idle and absolute expiry, a CSRF token each), the
 // login rate limiter and the same-origin check. Pure but for crypto randomness; the clock is injected.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { clientKey } from './rate-limit.js';
 
 export interface AdminSession {
   /** The token's name: the audit's actor. The token itself is never kept. */
@@ -116,28 +117,30 @@ export class LoginLimiter {
 
   /** True while `address` has used up its failures in the window: answer 429 without checking. */
   blocked(address: string): boolean {
-    return this.recent(address, this.clock()).length >= this.policy.maxFailures;
+    return this.recent(clientKey(address), this.clock()).length >= this.policy.maxFailures;
   }
 
   recordFailure(address: string): void {
     const now = this.clock();
-    const recent = [...this.recent(address, now), now].slice(-this.policy.maxFailures);
-    this.failures.delete(address); // re-inserted last: Map order is then least recently failed first
+    // One budget per client as the public rate limits count them: an IPv6 host owns its whole /64.
+    const key = clientKey(address);
+    const recent = [...this.recent(key, now), now].slice(-this.policy.maxFailures);
+    this.failures.delete(key); // re-inserted last: Map order is then least recently failed first
     if (this.failures.size >= this.policy.maxAddresses) this.prune(now);
     while (this.failures.size >= this.policy.maxAddresses) {
       const oldest = this.failures.keys().next().value;
       if (oldest === undefined) break;
       this.failures.delete(oldest);
     }
-    this.failures.set(address, recent);
+    this.failures.set(key, recent);
   }
 
   recordSuccess(address: string): void {
-    this.failures.delete(address);
+    this.failures.delete(clientKey(address));
   }
 
-  private recent(address: string, now: number): number[] {
-    return (this.failures.get(address) ?? []).filter((at) => now - at < this.policy.windowMs);
+  private recent(key: string, now: number): number[] {
+    return (this.failures.get(key) ?? []).filter((at) => now - at < this.policy.windowMs);
   }
 
   private prune(now: number): void {
@@ -150,9 +153,24 @@ export class LoginLimiter {
 export interface OriginHeaders {
   readonly origin: string | undefined;
   readonly secFetchSite: string | undefined;
-  /** The Host header, and the scheme this request came in on. */
+  /** The Host header, and the scheme this request came in on (X-Forwarded-Proto from a trusted proxy). */
   readonly host: string | undefined;
   readonly protocol: string;
+  /** The direct peer is a trusted reverse proxy (`listen.trusted_proxies`). */
+  readonly viaTrustedProxy: boolean;
+}
+
+/** "jaga.lan:8443", "[::1]:8443": the Host names a port. */
+const hostHasPort = (host: string): boolean => /:\d+$/.test(host);
+
+/** "https://jaga.lan:8443" -> "https://jaga.lan"; null for what is not a URL ("null"). */
+function withoutPort(origin: string): string | null {
+  try {
+    const url = new URL(origin);
+    return `${url.protocol}//${url.hostname}`;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -162,9 +180,13 @@ export interface OriginHeaders {
  */
 export function sameOrigin(h: OriginHeaders): boolean {
   if (h.secFetchSite !== undefined && h.secFetchSite !== 'same-origin') return false;
-  if (h.origin !== undefined) {
-    if (h.host === undefined) return false;
-    return h.origin.toLowerCase() === `${h.protocol}://${h.host}`.toLowerCase();
-  }
-  return true;
+  if (h.origin === undefined) return true;
+  if (h.host === undefined) return false;
+  const here = `${h.protocol}://${h.host}`.toLowerCase();
+  const origin = h.origin.toLowerCase();
+  if (origin === here) return true;
+  // nginx's usual `proxy_set_header Host $host` drops the port the browser used (https://jaga.lan:8443):
+  // from a trusted proxy, a Host without a port can only be compared by scheme and name. Never so for a
+  // direct client, whose browser always sends the port it connected to.
+  return h.viaTrustedProxy && !hostHasPort(h.host) && withoutPort(origin) === here;
 }

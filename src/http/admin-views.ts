@@ -57,20 +57,20 @@ function topBar(c: Catalogue, who: string | null, v: { readonly csrf: string; re
 const flashBox = (flash: Flash | null | undefined): Fragment =>
   flash ? html`<p class="flash ${flash.kind}" role="${flash.kind === 'error' ? 'alert' : 'status'}">${flash.text}</p>` : null;
 
-export function loginPage(c: Catalogue, language: Language, langQuery: string, error: string | null): string {
+/** `tokensConfigured` false: no form (no token could pass it), but how to configure one. */
+export function loginPage(c: Catalogue, language: Language, langQuery: string, error: string | null, tokensConfigured = true): string {
   const t = c.admin.login;
-  return layout({
-    language,
-    title: c.admin.title,
-    bar: topBar(c, null, { csrf: '', langQuery }),
-    body: html`<section class="login"><h1>${t.heading}</h1><p>${t.intro}</p>
+  const body = tokensConfigured
+    ? html`<section class="login"><h1>${t.heading}</h1><p>${t.intro}</p>
 ${flashBox(error === null ? null : { kind: 'error', text: error })}
 <form method="post" action="/admin/login${langQuery}">
 <label for="token">${t.token}</label>
 <input type="password" id="token" name="token" autocomplete="current-password" required autofocus maxlength="4096">
 <button type="submit">${t.submit}</button>
-</form></section>`,
-  });
+</form></section>`
+    : html`<section class="login"><h1>${t.unconfigured.heading}</h1><p>${t.unconfigured.text}</p>
+<p><code>${t.unconfigured.example}</code></p></section>`;
+  return layout({ language, title: c.admin.title, bar: topBar(c, null, { csrf: '', langQuery }), body });
 }
 
 export function errorPage(c: Catalogue, language: Language, langQuery: string, message: string): string {

@@ -2,17 +2,18 @@
 // pipeline methods as the API. HTTP I/O (express); sessions, pages and forms live in admin-*.ts.
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AlertPipeline } from '../alerting/pipeline.js';
-import type { Engine } from '../engine.js';
+import { SilenceRefused, type AlertPipeline } from '../alerting/pipeline.js';
+import { OverrideRefused, type Engine } from '../engine.js';
 import { catalogue, pickLanguage, type Catalogue, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
 import { overrideForm, overrideFromForm, formField, silenceForm, silenceFromForm } from './admin-forms.js';
 import { ADMIN_CSS } from './admin-html.js';
 import type { AdminView } from './admin-sections.js';
-import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore, type AdminSession } from './admin-session.js';
+import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore, type AdminSession, type OriginHeaders } from './admin-session.js';
 import { dashboardPage, errorPage, loginPage, type DashboardData, type FormsState } from './admin-views.js';
 import type { TokenChecker } from './auth.js';
 import { formBody } from './body.js';
+import { OVERRIDE_REFUSED_STATUS } from './api.js';
 import { RequestError } from './requests.js';
 
 export interface AdminDeps {
@@ -48,6 +49,18 @@ export function sessionCookie(header: string | undefined): string | undefined {
     if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** What the origin check needs; the scheme and the proxy's trust are express's (app.ts sets `trust proxy`). */
+function originHeaders(req: Request): OriginHeaders {
+  const trusted = req.app.get('trust proxy fn') as (address: string | undefined, hop: number) => boolean;
+  return {
+    origin: req.headers.origin,
+    secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
+    host: req.headers.host,
+    protocol: req.protocol,
+    viaTrustedProxy: trusted(req.socket.remoteAddress, 0),
+  };
 }
 
 interface Ctx {
@@ -113,15 +126,10 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
 
   /** Every form post: same origin, a live session, a urlencoded body, and the session's CSRF token. */
   const guarded = (req: Request, res: Response): AdminSession | null => {
-    const origin = sameOrigin({
-      origin: req.headers.origin,
-      secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
-      host: req.headers.host,
-      protocol: req.protocol,
-    });
+    const origin = sameOrigin(originHeaders(req));
     const session = sessions.get(sessionCookie(req.headers.cookie));
     if (!origin || !req.is('application/x-www-form-urlencoded') || session === null || !constantTimeEqual(session.csrf, formField(req.body, 'csrf'))) {
-      deps.logger.warn({ path: req.path, address: req.socket.remoteAddress, session: session !== null, sameOrigin: origin }, 'admin form refused: CSRF check failed');
+      deps.logger.warn({ path: req.path, address: req.ip, session: session !== null, sameOrigin: origin }, 'admin form refused: CSRF check failed');
       refuse(req, res, 403, (c) => c.admin.errors.csrf);
       return null;
     }
@@ -139,14 +147,20 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
 
   admin.get('/login', (req, res) => {
     const { c, language, langQuery } = ctxOf(req);
-    sendHtml(res, 200, loginPage(c, language, langQuery, null));
+    sendHtml(res, 200, loginPage(c, language, langQuery, null, deps.tokens.configured));
   });
 
   admin.post('/login', form, (req, res) => {
     const { c, language, langQuery } = ctxOf(req);
-    const address = req.socket.remoteAddress ?? 'unknown';
-    if (!sameOrigin({ origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'] as string | undefined, host: req.headers.host, protocol: req.protocol })) {
+    // The client's own address, behind a trusted reverse proxy too (app.ts sets `trust proxy`).
+    const address = req.ip ?? 'unknown';
+    if (!sameOrigin(originHeaders(req))) {
       refuse(req, res, 403, (cat) => cat.admin.errors.csrf);
+      return;
+    }
+    if (!deps.tokens.configured) {
+      // Nothing to guess, so no failure to count: the page says how to configure a token instead.
+      sendHtml(res, 401, loginPage(c, language, langQuery, null, false));
       return;
     }
     if (limiter.blocked(address)) {
@@ -197,6 +211,10 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
       const override = deps.engine.createOverride(overrideFromForm(values, deps.clock()), session.who);
       done(req, res, session, ctxOf(req).c.admin.flash.overrideCreated(override.id));
     } catch (error) {
+      if (error instanceof OverrideRefused) {
+        renderDashboard(req, res, session, OVERRIDE_REFUSED_STATUS[error.code], { forms: { override: { values, error: ctxOf(req).c.admin.overrideRefused[error.code] } } });
+        return;
+      }
       if (!(error instanceof RequestError)) throw error;
       const message = ctxOf(req).c.admin.problem(error.field, error.code);
       renderDashboard(req, res, session, 400, { forms: { override: { values, error: message } } });
@@ -206,7 +224,14 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
   admin.post('/overrides/:id/lift', form, (req, res) => {
     const session = guarded(req, res);
     if (!session) return;
-    const lifted = deps.engine.liftOverride(String(req.params.id), session.who);
+    let lifted;
+    try {
+      lifted = deps.engine.liftOverride(String(req.params.id), session.who);
+    } catch (error) {
+      if (!(error instanceof OverrideRefused)) throw error;
+      renderDashboard(req, res, session, OVERRIDE_REFUSED_STATUS[error.code], { error: ctxOf(req).c.admin.overrideRefused[error.code] });
+      return;
+    }
     if (!lifted) {
       renderDashboard(req, res, session, 404, { error: ctxOf(req).c.admin.errors.overrideGone });
       return;
@@ -227,6 +252,10 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
       const silence = deps.alerting.createSilence(silenceFromForm(values, deps.clock()), session.who);
       done(req, res, session, c.admin.flash.silenceCreated(silence.id));
     } catch (error) {
+      if (error instanceof SilenceRefused) {
+        renderDashboard(req, res, session, 409, { forms: { silence: { values, error: c.admin.silenceRefused } } });
+        return;
+      }
       if (!(error instanceof RequestError)) throw error;
       const message = c.admin.problem(error.field, error.code);
       renderDashboard(req, res, session, 400, { forms: { silence: { values, error: message } } });

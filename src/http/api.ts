@@ -1,12 +1,13 @@
-// HTTP routes: /metrics, health, the gate, status, history and overrides. Handlers read the
-// engine's latest snapshot; they never reach into probes.
+// HTTP routes: /metrics, health, the gate, status, history and overrides, and the per-client limit on
+// the public answers that cost work. Handlers read the engine's latest snapshot; they never reach into probes.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { bucketStart } from '../domain/probe-buckets.js';
 import { reportCsv, utcOffsetMs } from '../domain/report.js';
 import { REASON_CODES } from '../domain/types.js';
 import { loadReport } from '../report.js';
-import type { AlertPipeline } from '../alerting/pipeline.js';
-import type { Engine } from '../engine.js';
+import { SilenceRefused, type AlertPipeline } from '../alerting/pipeline.js';
+import { OverrideRefused, type Engine } from '../engine.js';
 import type { MetricsExposition } from '../metrics.js';
 import { pickLanguage, type Language } from '../i18n/catalogue.js';
 import type { Store } from '../store/sqlite.js';
@@ -14,6 +15,8 @@ import { DEFAULT_LIMITER_POLICY, type LoginLimiter } from './admin-session.js';
 import { HttpError } from './app.js';
 import type { TokenChecker } from './auth.js';
 import { GATE_PATH, type GateReader } from './gate-read.js';
+import { boundedJson, JsonPage } from './list-bounds.js';
+import { clientKey, RateLimiter } from './rate-limit.js';
 import { overrideRequest, parseRequest, RequestError, silenceRequest } from './requests.js';
 import { alertView, gateView, outboxView, overrideView, reportView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
 
@@ -38,8 +41,24 @@ const historyQuery = z.strictObject({
   lang: z.enum(['id', 'en']).optional(),
 });
 
+const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** Rows read from the store at a time while a history page fills: the memory it holds is bounded too. */
+const READ_CHUNK = 100;
+
+/**
+ * Tokens each limited public answer takes from its client's bucket (rate-limit.ts), by the work it
+ * costs. Gate reads are never limited, and neither is anyone who shows a valid token.
+ */
+export const PUBLIC_COSTS = { status: 1, page: 1, feed: 5, history: 5, report: 10 } as const;
+
 const DAY_MS = 86_400_000;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day such as 2026-11-01' });
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day such as 2026-11-01' })
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
+    error: 'not a calendar day (the month has no such day)',
+  });
 
 const reportQuery = z.strictObject({
   since: day.optional(),
@@ -47,15 +66,17 @@ const reportQuery = z.strictObject({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-/** The start of a calendar day (YYYY-MM-DD) in the office's zone, as epoch ms. */
+/** The start of a calendar day (YYYY-MM-DD, checked by `day`) in the office's zone, as epoch ms. */
 function parseDay(text: string, offsetMs: number): number {
-  const at = Date.parse(`${text}T00:00:00Z`);
-  if (Number.isNaN(at)) throw new HttpError(400, 'invalid_request', `${text}: not a calendar day`);
-  return at - offsetMs;
+  return Date.parse(`${text}T00:00:00Z`) - offsetMs;
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  return asHttp(() => parseRequest(schema, value, where));
+/** Query parameters, each given at most once (a repeated one would reach the schema as a list). */
+function parseQuery<T>(schema: z.ZodType<T>, req: Request): T {
+  for (const [name, value] of Object.entries(req.query)) {
+    if (Array.isArray(value)) throw new HttpError(400, 'invalid_request', `${name.slice(0, 40)}: give it once, not ${value.length} times`);
+  }
+  return asHttp(() => parseRequest(schema, req.query, 'query'));
 }
 
 /** The shared request rules (requests.ts) answer 400 with their message here. */
@@ -64,6 +85,19 @@ function asHttp<T>(run: () => T): T {
     return run();
   } catch (error) {
     if (error instanceof RequestError) throw new HttpError(400, 'invalid_request', error.message);
+    throw error;
+  }
+}
+
+/** An override the engine did not take: past the cap a conflict to resolve by lifting one; a refused write, unavailable for now. */
+export const OVERRIDE_REFUSED_STATUS: Readonly<Record<OverrideRefused['code'], number>> = { too_many_overrides: 409, store_unavailable: 503 };
+
+/** Runs an override change; OverrideRefused answers `{"error": code, "message": ...}` with its status. */
+function asOverrideAnswer<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof OverrideRefused) throw new HttpError(OVERRIDE_REFUSED_STATUS[error.code], error.code, error.message);
     throw error;
   }
 }
@@ -95,7 +129,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
   const authenticate = (req: Request): string | null => {
     const header = req.headers.authorization;
     if (header === undefined) return null;
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = req.ip ?? 'unknown';
     if (limiter.blocked(address)) {
       throw new HttpError(429, 'rate_limited', 'too many failed token attempts from this address; try again later', { 'Retry-After': RETRY_AFTER_S });
     }
@@ -110,8 +144,35 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     return who;
   };
 
+  /** authenticate, once per request: the limit below and the handler both ask, and a wrong token counts once. */
+  const identified = new WeakMap<Request, string | null>();
+  const identify = (req: Request): string | null => {
+    if (!identified.has(req)) identified.set(req, authenticate(req));
+    return identified.get(req) ?? null;
+  };
+
   /** Internal details only for a caller who shows a valid token; others get the public view. */
-  const isInternal = (req: Request): boolean => authenticate(req) !== null;
+  const isInternal = (req: Request): boolean => identify(req) !== null;
+
+  const publicLimiter = new RateLimiter(deps.clock);
+  /** Takes `cost` from the client's tokens, or answers 429 with when to come back. */
+  const limited =
+    (cost: number) =>
+    (req: Request, _res: Response, next: () => void): void => {
+      if (identify(req) === null) {
+        const waitMs = publicLimiter.take(clientKey(req.ip), cost);
+        if (waitMs > 0) {
+          throw new HttpError(429, 'rate_limited', 'too many requests from this address; slow down and try again later', {
+            'Retry-After': String(Math.ceil(waitMs / 1000)),
+          });
+        }
+      }
+      next();
+    };
+
+  // The status page and its feed are served by status-page.ts; their limits are taken here first.
+  router.get('/', limited(PUBLIC_COSTS.page));
+  router.get('/feed.atom', limited(PUBLIC_COSTS.feed));
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.contentType);
@@ -128,7 +189,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
 
   router.get(GATE_PATH, (req, res) => shared.readGate(req, res));
 
-  router.get('/api/v1/status', (req, res) => {
+  router.get('/api/v1/status', limited(PUBLIC_COSTS.status), (req, res) => {
     const internal = isInternal(req);
     const options = viewOptions(req, internal);
     res.setHeader('Cache-Control', 'no-store');
@@ -143,31 +204,45 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     });
   });
 
-  router.get('/api/v1/history', (req, res) => {
-    const query = parse(historyQuery, req.query, 'query');
+  router.get('/api/v1/history', limited(PUBLIC_COSTS.history), (req, res) => {
+    const query = parseQuery(historyQuery, req);
     const options = viewOptions(req, isInternal(req));
-    const page = deps.store.transitions.list({
-      limit: query.limit,
+    const filter = {
       ...(query.since ? { since: Date.parse(query.since) } : {}),
       ...(query.until ? { until: Date.parse(query.until) } : {}),
       ...(query.reason ? { reason: query.reason } : {}),
-      ...(query.before ? { before: query.before } : {}),
-    });
-    res.json({ items: page.items.map((t) => transitionView(t, options)), next_before: page.nextBefore });
+    };
+    const page = new JsonPage();
+    let cursor = query.before;
+    let nextBefore: number | null = null;
+    // Read in chunks until the page is full by count or by bytes; the cursor points past the last item given.
+    for (;;) {
+      const chunk = deps.store.transitions.list({ ...filter, limit: Math.min(READ_CHUNK, query.limit - page.items.length), ...(cursor ? { before: cursor } : {}) });
+      let cut = false;
+      for (const t of chunk.items) {
+        cut = !page.add(boundedJson(transitionView(t, options), 'evidence'));
+        if (cut) break;
+        cursor = t.id;
+      }
+      if (!cut && chunk.nextBefore === null) break;
+      if (cut || page.items.length >= query.limit) {
+        nextBefore = cursor ?? null;
+        break;
+      }
+    }
+    res.type('application/json').send(`{"items":${page.json},"next_before":${JSON.stringify(nextBefore)}}`);
   });
 
   router.get('/api/v1/audit', (req, res) => {
     requireToken(req);
-    const { limit } = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), req.query, 'query');
-    res.json({
-      items: deps.store.audit.list(limit).map((entry) => ({
-        id: entry.id,
-        at: new Date(entry.at).toISOString(),
-        actor: entry.actor,
-        action: entry.action,
-        detail: entry.detail,
-      })),
-    });
+    const { limit } = parseQuery(auditQuery, req);
+    const page = new JsonPage();
+    const entries = deps.store.audit.list(limit);
+    for (const entry of entries) {
+      if (!page.add(boundedJson({ id: entry.id, at: new Date(entry.at).toISOString(), actor: entry.actor, action: entry.action, detail: entry.detail }, 'detail'))) break;
+    }
+    // The audit has no cursor: a page cut by size says so.
+    res.type('application/json').send(`{"items":${page.json}${page.items.length < entries.length ? ',"truncated":true' : ''}}`);
   });
 
   const requireAlerting = (): AlertPipeline => {
@@ -187,7 +262,13 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     const now = deps.clock();
     const input = asHttp(() => silenceRequest(req.body, now));
-    const silence = alerting.createSilence(input, who);
+    let silence;
+    try {
+      silence = alerting.createSilence(input, who);
+    } catch (error) {
+      if (error instanceof SilenceRefused) throw new HttpError(409, error.code, error.message);
+      throw error;
+    }
     res.status(201).json({ silence: silenceView(silence, now) });
   });
 
@@ -198,12 +279,14 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     res.json({ silence: silenceView(expired, deps.clock()) });
   });
 
-  router.get('/api/v1/report', (req, res) => {
-    const query = parse(reportQuery, req.query, 'query');
+  router.get('/api/v1/report', limited(PUBLIC_COSTS.report), (req, res) => {
+    const query = parseQuery(reportQuery, req);
     const now = deps.clock();
     const offset = utcOffsetMs(deps.timeZone, now);
-    const since = query.since === undefined ? now - 30 * DAY_MS : parseDay(query.since, offset);
+    // By default the last 30 days from a whole hour, so that only hourly summaries are read (no samples).
+    const since = query.since === undefined ? bucketStart(now - 30 * DAY_MS) : parseDay(query.since, offset);
     const until = query.until === undefined ? now : parseDay(query.until, offset);
+    if (since > now) throw new HttpError(400, 'invalid_request', `since: ${query.since ?? ''} is in the future; a report covers what has happened`);
     if (!(since < until)) throw new HttpError(400, 'invalid_request', 'since: must be before until');
     if (until - since > 400 * DAY_MS) throw new HttpError(400, 'invalid_request', 'since: a report covers at most 400 days');
     const central = engine.targetStates.filter((t) => t.role === 'central').map((t) => t.name);
@@ -225,13 +308,13 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     const who = requireToken(req);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     const input = asHttp(() => overrideRequest(req.body, deps.clock()));
-    const override = engine.createOverride(input, who);
+    const override = asOverrideAnswer(() => engine.createOverride(input, who));
     res.status(201).json({ override: overrideView(override, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });
 
   router.delete('/api/v1/overrides/:id', (req, res) => {
     const who = requireToken(req);
-    const lifted = engine.liftOverride(String(req.params.id), who);
+    const lifted = asOverrideAnswer(() => engine.liftOverride(String(req.params.id), who));
     if (!lifted) throw new HttpError(404, 'not_found', 'no active override with that id');
     res.json({ override: overrideView(lifted, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });

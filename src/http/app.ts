@@ -37,7 +37,13 @@ export function sendError(res: Response, status: number, code: string, message: 
 
 const tooLarge = (res: Response) => sendError(res, 413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
 
-export type AppDeps = ApiDeps & { readonly logger: Logger; readonly statusPage: StatusPageDeps; readonly admin: AdminDeps };
+export type AppDeps = ApiDeps & {
+  readonly logger: Logger;
+  /** `listen.trusted_proxies`: addresses and CIDRs whose X-Forwarded-For/-Proto are believed. */
+  readonly trustedProxies: readonly string[];
+  readonly statusPage: StatusPageDeps;
+  readonly admin: AdminDeps;
+};
 
 /** Answers a request without express when it can (true), for the server to call first. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -54,6 +60,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // The one place that decides who a request comes from and over which scheme: req.ip (the rate limits),
+  // req.protocol and req.secure (the origin check, the cookie's Secure flag) read X-Forwarded-For/-Proto
+  // only when the direct peer is a listed proxy, and then take the right-most address not listed. With no
+  // proxy listed the headers are ignored, so nobody on the LAN can pick their own limiter key or claim https.
+  // The fast path below needs neither: a gate read is the same for every client and scheme.
+  app.set('trust proxy', [...deps.trustedProxies]);
   // One budget of token guesses per client address, shared by the admin login and the JSON API.
   const limiter = new LoginLimiter(deps.clock);
   const readGate = gateReader(deps);

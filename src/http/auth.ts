@@ -11,6 +11,11 @@ export class TokenChecker {
     this.digests = tokens.map((t) => ({ name: t.name, digest: digest(t.token) }));
   }
 
+  /** False when JAGA_ADMIN_TOKENS named none: nobody can sign in, and /admin says how to set one. */
+  get configured(): boolean {
+    return this.digests.length > 0;
+  }
+
   /**
    * The token's name, or null. Hashing first makes every comparison the same length, and every
    * configured token is compared, so neither length nor position leaks through timing.

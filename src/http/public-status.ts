@@ -4,17 +4,19 @@
 import type { LocalizedText, StatusPageConfig } from '../config/schema.js';
 import type { Gate, GateStateName, ReasonCode } from '../domain/types.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
+import { stripControlsKeepingLines } from '../text-lines.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * Safe in HTML and XML element content and quoted attribute values. Characters that XML 1.0 forbids
  * even as references (controls, lone surrogates, U+FFFE/U+FFFF) are dropped: config text may hold them.
+ * Bidi overrides and isolates (and DEL, C1) are replaced as everywhere jaga shows text: an office name
+ * or notice must not reorder the page around it.
  */
 export function escapeMarkup(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  const kept = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+  return stripControlsKeepingLines(kept).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** The public phrases for these reason codes, in order, each once (several codes share a phrase). */

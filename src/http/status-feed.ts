@@ -17,12 +17,20 @@ export interface FeedInput {
   readonly site: string;
   readonly language: Language;
   readonly timeZone: string;
-  /** "http://host:port" for absolute links, or null to link relative to the feed. */
+  /** Where absolute links start ("https://host[:port][/path]", see feedOrigin), or null to link relative to the feed. */
   readonly origin: string | null;
   readonly now: number;
 }
 
 const iso = (at: number) => new Date(at).toISOString();
+
+/**
+ * Where the feed's links point: the configured `public_url` when there is one (the address readers
+ * know, whatever Host a request carried), else the request's own origin, else null (relative links).
+ */
+export function feedOrigin(publicUrl: string | null, requestOrigin: string | null): string | null {
+  return publicUrl === null ? requestOrigin : publicUrl.replace(/\/+$/, '');
+}
 
 function paragraph(text: PublicText, language: Language): string {
   const lang = text.language === language ? '' : ` lang="${text.language}"`;

@@ -11,7 +11,7 @@ import type { Store } from '../store/sqlite.js';
 import type { StoredTransition } from '../store/transitions.js';
 import { escapeMarkup as esc, noticesFor, publicGate, type PublicText } from './public-status.js';
 import { STATUS_CSS } from './status-css.js';
-import { renderFeed } from './status-feed.js';
+import { feedOrigin, renderFeed } from './status-feed.js';
 
 export interface StatusPageDeps {
   readonly engine: Engine;
@@ -21,6 +21,8 @@ export interface StatusPageDeps {
   readonly timeZone: string;
   readonly resumeAfterMs: number;
   readonly clock: () => number;
+  /** The config's `public_url`, or null: the feed's links use it rather than the request's Host. */
+  readonly publicUrl: string | null;
 }
 
 /** No scripts at all; styles only from our own stylesheet; nothing may frame, rebase or post. */
@@ -175,7 +177,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
         site: deps.site,
         language: language(req),
         timeZone: deps.timeZone,
-        origin: originOf(req),
+        origin: feedOrigin(deps.publicUrl, originOf(req)),
         now: deps.clock(),
       }),
     );

@@ -24,6 +24,8 @@ export interface Catalogue {
     readonly gateLine: (state: string) => string;
     readonly noReasons: string;
     readonly unreachable: (url: string, why: string) => string;
+    /** A remote answer past the CLI's read limit (`limit` already formatted, "2.0 MiB"). */
+    readonly answerTooLarge: (url: string, limit: string) => string;
     readonly overrideCreated: (id: string, action: string, until: string) => string;
     readonly overrideLifted: (id: string) => string;
     readonly noOverrides: string;
@@ -176,7 +178,16 @@ export interface PageCatalogue {
 /** The operator page /admin: internal words for staff (names, numbers and error text are fine here). */
 export interface AdminCatalogue {
   readonly title: string;
-  readonly login: { readonly heading: string; readonly intro: string; readonly token: string; readonly submit: string; readonly failed: string; readonly rateLimited: string };
+  readonly login: {
+    readonly heading: string;
+    readonly intro: string;
+    readonly token: string;
+    readonly submit: string;
+    readonly failed: string;
+    readonly rateLimited: string;
+    /** Instead of the form when JAGA_ADMIN_TOKENS names no token: nobody could sign in. */
+    readonly unconfigured: { readonly heading: string; readonly text: string; readonly example: string };
+  };
   readonly signedInAs: (who: string) => string;
   readonly logout: string;
   readonly otherLanguage: { readonly language: Language; readonly label: string };
@@ -231,6 +242,9 @@ export interface AdminCatalogue {
   /** A refused form, worded for the person who filled it in. */
   readonly problem: (field: string, code: ProblemCode) => string;
   readonly errors: Record<'title' | 'csrf' | 'notFound' | 'overrideGone' | 'silenceGone' | 'tooLarge' | 'internal' | 'back', string>;
+  /** An override (or a lift) jaga did not take, by the engine's OverrideRefused code; nothing was changed. */
+  readonly overrideRefused: Record<'too_many_overrides' | 'store_unavailable', string>;
+  readonly silenceRefused: string;
 }
 
 const catalogues: Record<Language, Catalogue> = { id, en };

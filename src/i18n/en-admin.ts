@@ -1,4 +1,6 @@
 // English for the operator page /admin: login, dashboard, forms, messages. Pure.
+import { MAX_ACTIVE_SILENCES } from '../alerting/silences.js';
+import { MAX_ACTIVE_OVERRIDES } from '../domain/reasons.js';
 import type { AdminCatalogue } from './catalogue.js';
 
 export const enAdmin: AdminCatalogue = {
@@ -10,6 +12,11 @@ export const enAdmin: AdminCatalogue = {
     submit: 'Sign in',
     failed: 'Sign-in failed. Check the token and try again.',
     rateLimited: 'Too many failed attempts from this address. Wait a minute and try again.',
+    unconfigured: {
+      heading: 'No admin token is configured',
+      text: 'Nobody can sign in: jaga was started without an admin token. Set JAGA_ADMIN_TOKENS="name=secret" in its environment (several separated by commas) and restart it; the name is recorded with every action. For the demo, for example:',
+      example: 'JAGA_ADMIN_TOKENS=it=replace-with-a-long-secret npm start',
+    },
   },
   signedInAs: (who) => `Signed in as ${who}`,
   logout: 'Sign out',
@@ -130,6 +137,12 @@ export const enAdmin: AdminCatalogue = {
         return 'An allow override must expire: give a duration of at most 24 h.';
       case 'allow_too_long':
         return 'An allow override lasts at most 24 h.';
+      case 'halt_too_long':
+        return 'A halt override with an end lasts at most 366 days; leave the duration empty to halt until lifted.';
+      case 'silence_starts_too_late':
+        return 'A silence may start at most 366 days ahead.';
+      case 'control_characters':
+        return 'Control characters (line breaks, tabs, terminal escapes, bidi overrides) are not allowed; write one line of plain text.';
       case 'silence_too_long':
         return 'A silence lasts at most 7 days.';
       case 'silence_ends_before_start':
@@ -159,4 +172,9 @@ export const enAdmin: AdminCatalogue = {
     internal: 'Internal error; see the jaga log.',
     back: 'Back to the operator page',
   },
+  overrideRefused: {
+    too_many_overrides: `${MAX_ACTIVE_OVERRIDES} overrides are already active, the most at once. Lift one you no longer need, then try again. Nothing was changed.`,
+    store_unavailable: 'jaga cannot write its state database (is its disk full?), so nothing was changed. Free space where data_dir lives, then try again.',
+  },
+  silenceRefused: `${MAX_ACTIVE_SILENCES} silences are already current or upcoming, the most at once. Expire one you no longer need, then try again. Nothing was changed.`,
 };

@@ -26,8 +26,11 @@ export const en: Catalogue = {
         return `Volume ${r.subject} will be full in ${span(f.etaSeconds, units)} at the current rate`;
       case 'INODES_CRITICAL':
         return `Volume ${r.subject} is running out of inodes (file slots): ${percent(f.filesUsedRatio)} used`;
-      case 'VOLUME_UNAVAILABLE':
-        return `Volume ${r.subject} cannot be trusted (${text(f.failure)}): ${text(f.detail)}`;
+      case 'VOLUME_UNAVAILABLE': {
+        // Public views leave the detail (a path) out: the sentence then ends without it, not in "?".
+        const untrusted = `Volume ${r.subject} cannot be trusted (${text(f.failure)})`;
+        return f.detail === undefined ? untrusted : `${untrusted}: ${text(f.detail)}`;
+      }
       case 'PROBES_STALE':
         return `Probes are late, no fresh data from: ${text(f.stale)}`;
       case 'MANUAL_HALT':
@@ -44,6 +47,7 @@ export const en: Catalogue = {
     gateLine: (state) => `Gate: ${state}`,
     noReasons: 'No reason to halt.',
     unreachable: (url, why) => `Cannot reach jaga at ${url}: ${why}`,
+    answerTooLarge: (url, limit) => `The answer from ${url} is larger than ${limit}; stopped reading it. Is this address really jaga?`,
     overrideCreated: (overrideId, action, until) => `Override ${overrideId} (${action}) created, in force until ${until}.`,
     overrideLifted: (overrideId) => `Override ${overrideId} lifted.`,
     noOverrides: 'No active override.',

@@ -1,4 +1,6 @@
 // Bahasa Indonesia for the operator page /admin: login, dashboard, forms, messages. Pure.
+import { MAX_ACTIVE_SILENCES } from '../alerting/silences.js';
+import { MAX_ACTIVE_OVERRIDES } from '../domain/reasons.js';
 import type { AdminCatalogue } from './catalogue.js';
 
 export const idAdmin: AdminCatalogue = {
@@ -10,6 +12,11 @@ export const idAdmin: AdminCatalogue = {
     submit: 'Masuk',
     failed: 'Gagal masuk. Periksa token lalu coba lagi.',
     rateLimited: 'Terlalu banyak percobaan gagal dari alamat ini. Tunggu satu menit lalu coba lagi.',
+    unconfigured: {
+      heading: 'Belum ada token admin',
+      text: 'Belum ada yang bisa masuk: jaga dijalankan tanpa token admin. Tetapkan JAGA_ADMIN_TOKENS="nama=rahasia" di environment-nya (beberapa dipisahkan koma) lalu jalankan ulang; nama token dicatat pada setiap tindakan. Untuk demo, misalnya:',
+      example: 'JAGA_ADMIN_TOKENS=it=ganti-dengan-rahasia-panjang npm start',
+    },
   },
   signedInAs: (who) => `Masuk sebagai ${who}`,
   logout: 'Keluar',
@@ -130,6 +137,12 @@ export const idAdmin: AdminCatalogue = {
         return 'Override allow wajib berakhir: isi lama, paling lama 24 jam.';
       case 'allow_too_long':
         return 'Override allow paling lama 24 jam.';
+      case 'halt_too_long':
+        return 'Override halt yang berakhir paling lama 366 hari; kosongkan lama agar halt berlaku sampai dicabut.';
+      case 'silence_starts_too_late':
+        return 'Silence paling lambat dimulai 366 hari ke depan.';
+      case 'control_characters':
+        return 'Karakter kontrol (ganti baris, tab, escape terminal, pengubah arah bidi) tidak diizinkan; tulis satu baris teks biasa.';
       case 'silence_too_long':
         return 'Silence paling lama 7 hari.';
       case 'silence_ends_before_start':
@@ -159,4 +172,9 @@ export const idAdmin: AdminCatalogue = {
     internal: 'Galat internal; lihat log jaga.',
     back: 'Kembali ke halaman operator',
   },
+  overrideRefused: {
+    too_many_overrides: `Sudah ada ${MAX_ACTIVE_OVERRIDES} override aktif, batas terbanyak sekaligus. Cabut yang tidak diperlukan lagi, lalu coba lagi. Tidak ada yang diubah.`,
+    store_unavailable: 'jaga tidak dapat menulis basis data statusnya (disknya penuh?), jadi tidak ada yang diubah. Kosongkan ruang di disk tempat data_dir, lalu coba lagi.',
+  },
+  silenceRefused: `Sudah ada ${MAX_ACTIVE_SILENCES} senyap yang berlaku atau terjadwal, batas terbanyak sekaligus. Akhiri yang tidak diperlukan lagi, lalu coba lagi. Tidak ada yang diubah.`,
 };

@@ -26,8 +26,11 @@ export const id: Catalogue = {
         return `Penyimpanan ${r.subject} akan penuh dalam ${span(f.etaSeconds, units)} dengan laju saat ini`;
       case 'INODES_CRITICAL':
         return `Penyimpanan ${r.subject} kehabisan inode (jumlah berkas): terpakai ${percent(f.filesUsedRatio)}`;
-      case 'VOLUME_UNAVAILABLE':
-        return `Penyimpanan ${r.subject} tidak dapat dipercaya (${text(f.failure)}): ${text(f.detail)}`;
+      case 'VOLUME_UNAVAILABLE': {
+        // Public views leave the detail (a path) out: the sentence then ends without it, not in "?".
+        const untrusted = `Penyimpanan ${r.subject} tidak dapat dipercaya (${text(f.failure)})`;
+        return f.detail === undefined ? untrusted : `${untrusted}: ${text(f.detail)}`;
+      }
       case 'PROBES_STALE':
         return `Pemeriksaan terlambat, tidak ada data baru dari: ${text(f.stale)}`;
       case 'MANUAL_HALT':
@@ -44,6 +47,7 @@ export const id: Catalogue = {
     gateLine: (state) => `Gerbang: ${state}`,
     noReasons: 'Tidak ada penyebab henti.',
     unreachable: (url, why) => `Tidak dapat menghubungi jaga di ${url}: ${why}`,
+    answerTooLarge: (url, limit) => `Jawaban dari ${url} lebih besar dari ${limit}; pembacaan dihentikan. Benarkah alamat ini jaga?`,
     overrideCreated: (overrideId, action, until) => `Override ${overrideId} (${action}) dibuat, berlaku sampai ${until}.`,
     overrideLifted: (overrideId) => `Override ${overrideId} dicabut.`,
     noOverrides: 'Tidak ada override aktif.',

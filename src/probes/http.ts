@@ -17,6 +17,7 @@ import {
 } from './probe.js';
 import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
 import { Client, originAndPath, request } from '../undici-parts.js';
+import { readAtMost, type BoundedBody } from '../bounded-body.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -120,10 +121,9 @@ async function exchange(
   }
   trace.stage = 'transfer';
   const transferStarted = performance.now();
-  const wantText = target.body_contains !== undefined || target.expect_json !== undefined;
-  const text = await readBody(body, wantText);
+  const read = await readAtMost(body, BODY_LIMIT_BYTES);
   trace.phases.transfer = since(transferStarted);
-  const bodyProblem = checkBody(text, target);
+  const bodyProblem = checkBody(read, target);
   if (bodyProblem !== undefined) return { ok: false, failure: 'body', detail: bodyProblem };
   return { ok: true, detail: `HTTP ${statusCode}` };
 }
@@ -174,30 +174,24 @@ function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, c
   return settleOn(secure, 'secureConnect', cancellation);
 }
 
-/** Reads up to BODY_LIMIT_BYTES; keeps the text only when a body check needs it. */
-async function readBody(body: AsyncIterable<Buffer>, keep: boolean): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (keep) chunks.push(chunk);
-    size += chunk.length;
-    if (size >= BODY_LIMIT_BYTES) break;
-  }
-  return keep ? Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8') : '';
-}
-
-/** Returns why the body does not pass the configured checks, or undefined when it does. */
-export function checkBody(text: string, target: HttpTargetConfig): string | undefined {
-  if (target.body_contains !== undefined && !text.includes(target.body_contains)) {
-    return `body does not contain ${JSON.stringify(target.body_contains)}`;
-  }
+/**
+ * Returns why the body (its first BODY_LIMIT_BYTES) does not pass the configured checks, or undefined
+ * when it does. A failure on a cut body says so: the text may lie past what was read.
+ */
+export function checkBody(read: BoundedBody, target: HttpTargetConfig): string | undefined {
   const expectJson = target.expect_json;
+  if (target.body_contains === undefined && expectJson === undefined) return undefined;
+  const text = read.bytes.toString('utf8');
+  const within = read.whole ? '' : ` within its first ${BODY_LIMIT_BYTES / 1024} KiB (the rest is not read)`;
+  if (target.body_contains !== undefined && !text.includes(target.body_contains)) {
+    return `body does not contain ${JSON.stringify(target.body_contains)}${within}`;
+  }
   if (expectJson === undefined) return undefined;
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    return 'body is not JSON';
+    return `body is not JSON${within}`;
   }
   const actual = expectJson.field.split('.').reduce<unknown>(
     (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),

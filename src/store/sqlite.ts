@@ -1,10 +1,12 @@
 // Owns the SQLite file: opening it (WAL, pragmas), the schema and its migrations, and the Store that
-// bundles one repository per table. Does I/O; errors (SQLITE_FULL, SQLITE_BUSY, ...) propagate.
+// bundles one repository per table. Does I/O; a failure to open is explained (open-failure.ts), later
+// errors (SQLITE_FULL, SQLITE_BUSY, ...) propagate.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AuditRepository } from './audit.js';
 import { GateActionStateRepository } from './gate-action-state.js';
+import { openFailureMessage } from './open-failure.js';
 import { OutboxRepository } from './outbox.js';
 import { OverrideRepository } from './overrides.js';
 import { SampleRepository } from './samples.js';
@@ -154,14 +156,40 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX target_samples_target_at;
   CREATE INDEX target_samples_at ON target_samples (at);
   `,
+  `
+  -- Each target's probes summed up per hour as they are written (domain/probe-buckets.ts), so a
+  -- month's report reads hundreds of rows, not a million samples. Filled from target_samples when
+  -- the repository first opens a database that has samples but no buckets.
+  CREATE TABLE target_buckets (
+    start         INTEGER NOT NULL,
+    target        TEXT NOT NULL,
+    probes        INTEGER NOT NULL,
+    ok            INTEGER NOT NULL,
+    first_at      INTEGER NOT NULL,
+    last_at       INTEGER NOT NULL,
+    first_ok_at   INTEGER NULL,
+    failing_since INTEGER NULL,
+    longest_start INTEGER NULL,
+    longest_end   INTEGER NULL,
+    PRIMARY KEY (start, target)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Opens (creating if needed) the database file, sets the pragmas and brings the schema up to date. */
+/**
+ * Opens (creating if needed) the database file, sets the pragmas and brings the schema up to date.
+ * SQLite's errors come out as a message naming the file, what is wrong and what to do (open-failure.ts).
+ */
 export function openDatabase(file: string): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new BetterSqlite3(file);
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file);
+  } catch (error) {
+    throw explained(file, error);
+  }
   try {
     db.pragma('busy_timeout = 5000');
     // Check before touching anything else: an older jaga must not write into a newer schema.
@@ -174,10 +202,14 @@ export function openDatabase(file: string): Database {
     db.pragma('foreign_keys = ON');
     migrate(db, file);
     return db;
-  } catch (err) {
+  } catch (error) {
     db.close();
-    throw err;
+    throw explained(file, error);
   }
+}
+
+function explained(file: string, error: unknown): unknown {
+  return error instanceof BetterSqlite3.SqliteError ? new Error(openFailureMessage(file, error.code, error.message), { cause: error }) : error;
 }
 
 function userVersion(db: Database): number {

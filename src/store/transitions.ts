@@ -1,6 +1,9 @@
 // Owns the `transitions` table: every change of the gate, with its reasons and evidence, newest first.
+// A manual halt is stored as its override's id and read back with the override's facts.
 // Does I/O (SQLite); errors propagate to the caller.
+import { manualHaltFacts } from '../domain/reasons.js';
 import type { GateStateName, Reason, ReasonCode, Transition } from '../domain/types.js';
+import { OverrideRepository } from './overrides.js';
 import type { Database } from './sqlite.js';
 
 export type StoredTransition = Transition & { readonly id: number };
@@ -47,8 +50,10 @@ export class TransitionRepository {
   private readonly pruneStmt;
   private readonly rangeStmt;
   private readonly lastBeforeStmt;
+  private readonly overrides: OverrideRepository;
 
   constructor(db: Database) {
+    this.overrides = new OverrideRepository(db);
     this.insertStmt = db.prepare<[number, string | null, string, string, string]>(
       'INSERT INTO transitions (at, from_state, to_state, reasons_json, evidence_json) VALUES (?, ?, ?, ?, ?)',
     );
@@ -76,7 +81,7 @@ export class TransitionRepository {
       t.at,
       t.from,
       t.to,
-      JSON.stringify(t.reasons),
+      JSON.stringify(t.reasons.map(storedReason)),
       JSON.stringify(t.evidence),
     );
     return Number(result.lastInsertRowid);
@@ -85,7 +90,8 @@ export class TransitionRepository {
   /** Every transition with since <= at < until, oldest first, and the one before (the state at `since`). */
   period(since: number, until: number): { before: StoredTransition | null; items: StoredTransition[] } {
     const before = this.lastBeforeStmt.get(since);
-    return { before: before ? toTransition(before) : null, items: this.rangeStmt.all(since, until).map(toTransition) };
+    const read = this.reader();
+    return { before: before ? read(before) : null, items: this.rangeStmt.all(since, until).map(read) };
   }
 
   list(q: TransitionQuery): TransitionPage {
@@ -98,7 +104,7 @@ export class TransitionRepository {
       before: q.before ?? null,
       limit: q.limit + 1,
     });
-    const items = rows.slice(0, q.limit).map(toTransition);
+    const items = rows.slice(0, q.limit).map(this.reader());
     const last = items[items.length - 1];
     return { items, nextBefore: rows.length > q.limit && last ? last.id : null };
   }
@@ -107,15 +113,39 @@ export class TransitionRepository {
   pruneOlderThan(at: number): number {
     return this.pruneStmt.run(at).changes;
   }
+
+  /**
+   * Turns rows into transitions, giving each stored manual halt its override's facts again (looked up
+   * once per override per read; null facts' values when the override is somehow gone).
+   */
+  private reader(): (row: Row) => StoredTransition {
+    const facts = new Map<string, Reason['facts']>();
+    const factsOf = (id: string): Reason['facts'] => {
+      let found = facts.get(id);
+      if (found === undefined) {
+        const override = this.overrides.get(id);
+        found = override ? manualHaltFacts(override) : { by: null, reason: null, expiresAt: null };
+        facts.set(id, found);
+      }
+      return found;
+    };
+    return (row) => ({
+      id: row.id,
+      at: row.at,
+      from: row.from_state as GateStateName | null,
+      to: row.to_state as GateStateName,
+      reasons: (JSON.parse(row.reasons_json) as StoredReason[]).map((r) => (r.facts === undefined ? { ...r, facts: factsOf(r.subject) } : { ...r, facts: r.facts })),
+      evidence: JSON.parse(row.evidence_json) as Record<string, unknown>,
+    });
+  }
 }
 
-function toTransition(row: Row): StoredTransition {
-  return {
-    id: row.id,
-    at: row.at,
-    from: row.from_state as GateStateName | null,
-    to: row.to_state as GateStateName,
-    reasons: JSON.parse(row.reasons_json) as Reason[],
-    evidence: JSON.parse(row.evidence_json) as Record<string, unknown>,
-  };
+/** A reason as stored: a manual halt without facts (rows written before this change still have them). */
+type StoredReason = Omit<Reason, 'facts'> & { readonly facts?: Reason['facts'] };
+
+/** A manual halt's facts are its override's (who, why, until when, up to 500 characters): kept once, in `overrides`. */
+function storedReason(r: Reason): StoredReason {
+  if (r.code !== 'MANUAL_HALT') return r;
+  const { facts: _facts, ...reference } = r;
+  return reference;
 }

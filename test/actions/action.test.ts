@@ -81,9 +81,9 @@ describe('signature', () => {
 });
 
 describe('halt file content and command environment', () => {
-  test('halted: one line of JSON with state, since and the reason codes (each once); allowed: no file', () => {
+  test('halted: one line of JSON marked as jaga’s, with state, since and the reason codes (each once); allowed: no file', () => {
     const { gate } = gateAt('halted', Date.UTC(2024, 0, 2), ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL', 'STORAGE_CRITICAL']);
-    assert.equal(haltFileContent(gate), '{"state":"halted","since":"2024-01-02T00:00:00.000Z","reasons":["CENTRAL_UNREACHABLE","STORAGE_CRITICAL"]}\n');
+    assert.equal(haltFileContent(gate), '{"written_by":"jaga","state":"halted","since":"2024-01-02T00:00:00.000Z","reasons":["CENTRAL_UNREACHABLE","STORAGE_CRITICAL"]}\n');
     assert.equal(haltFileContent(gateAt('allowed', 5).gate), null);
   });
 

@@ -1,11 +1,13 @@
-// The halt_file action on real files: there while halted, gone while allowed, made so on start (a stale
-// file from before is removed), put back when someone removes it, and retried after EROFS (a real
-// read-only tmpfs) without ever throwing.
+// The halt_file action on real files: there while halted, gone while allowed, made so on start (jaga's own
+// stale file from before is removed), put back when someone removes it, retried after EROFS (a real
+// read-only tmpfs) without ever throwing; a file jaga did not write is never touched, a missing parent
+// directory is never made.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { haltFilePathProblem, isOwnHaltFile } from '../../src/actions/halt-file.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
 import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
@@ -45,7 +47,8 @@ async function driveUntil(h: Harness, view: ReturnType<typeof gateAt>, predicate
 }
 
 describe('halt_file', () => {
-  test('appears (with its parent directories) on halt, disappears on allow', async () => {
+  test('appears on halt, disappears on allow', async () => {
+    mkdirSync(join(dir, 'run', 'jaga'), { recursive: true });
     const path = join(dir, 'run', 'jaga', 'HALT');
     const h = haltFile(path);
     await driveUntil(h, gateAt('allowed', 1_000), () => h.count('halt_file', 'ok') === 0 && h.logs.length === 0, 'nothing to do while allowed');
@@ -54,6 +57,7 @@ describe('halt_file', () => {
     const halted = gateAt('halted', Date.UTC(2024, 5, 11), ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL']);
     await driveUntil(h, halted, () => existsSync(path), 'the halt file');
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), {
+      written_by: 'jaga',
       state: 'halted',
       since: '2024-06-11T00:00:00.000Z',
       reasons: ['CENTRAL_UNREACHABLE', 'STORAGE_CRITICAL'],
@@ -70,15 +74,92 @@ describe('halt_file', () => {
     assert.equal(h.count('halt_file', 'ok'), 2);
   });
 
-  test('on start while allowed, a stale file from before is removed; while halted, a wrong one is rewritten', async () => {
+  test('on start while allowed, its own stale file from before is removed; while halted, its own old one is rewritten', async () => {
     const path = join(dir, 'HALT');
-    writeFileSync(path, 'stale from last week\n');
+    writeFileSync(path, '{"written_by":"jaga","state":"halted","since":"2024-06-01T00:00:00.000Z","reasons":["STORAGE_FLOOR"]}\n');
     const h = haltFile(path);
     await driveUntil(h, gateAt('allowed', 5), () => !existsSync(path), 'the stale halt file to be removed');
 
-    writeFileSync(path, 'stale\n');
+    // Written by a version before the marker: still recognised as jaga's own.
+    writeFileSync(path, '{"state":"halted","since":"2024-06-01T00:00:00.000Z","reasons":["STORAGE_FLOOR"]}\n');
     const again = haltFile(join(dir, 'HALT'));
     await driveUntil(again, gateAt('halted', 0, ['PROBES_STALE']), () => readFileSync(path, 'utf8').includes('PROBES_STALE'), 'the content to be put right');
+  });
+
+  test('a file jaga did not write stays byte for byte through halt -> allow cycles, and each refusal is reported', async () => {
+    const path = join(dir, 'rekam.conf');
+    const foreign = '# rekam station config\nserver=10.0.0.5\n';
+    writeFileSync(path, foreign);
+    let now = 0;
+    const h = haltFile(path, () => now);
+    for (const [i, view] of [gateAt('halted', 0), gateAt('allowed', 1), gateAt('halted', 2), gateAt('allowed', 3)].entries()) {
+      now += 1_000; // past haltFileRetryMs: every update is a new attempt
+      const before = h.count('halt_file', 'failed');
+      await driveUntil(h, view, () => h.count('halt_file', 'failed') > before, `refusal ${i + 1}`);
+      assert.equal(readFileSync(path, 'utf8'), foreign);
+    }
+    assert.equal(h.count('halt_file', 'ok'), 0);
+    assert.deepEqual(readdirSync(dir).filter((f) => f !== 'jaga.db' && !f.startsWith('jaga.db-')), ['rekam.conf'], 'no temporary file left');
+    const errors = h.logs.filter((l) => l.level === 50);
+    assert.equal(errors.length, 1, 'loud once, then quiet');
+    assert.equal(errors[0]?.problem, 'holds a file jaga did not write');
+    assert.match(String(errors[0]?.msg), /leaves it untouched/);
+  });
+
+  test('a foreign file put where jaga\'s own was (after the start check) is left alone', async () => {
+    const path = join(dir, 'HALT');
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('halted', 0), () => existsSync(path), 'the halt file');
+    writeFileSync(path, 'mine now\n');
+    await driveUntil(h, gateAt('allowed', 1), () => h.count('halt_file', 'failed') === 1, 'the refusal to remove it');
+    assert.equal(readFileSync(path, 'utf8'), 'mine now\n');
+  });
+
+  test('a missing parent directory is not made: the write fails and is retried', async () => {
+    const path = join(dir, 'typo', 'HALT');
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('halted', 0), () => h.count('halt_file', 'retry') >= 1, 'the failed write');
+    assert.equal(existsSync(join(dir, 'typo')), false);
+    assert.match(String((h.logs.find((l) => l.level === 50)?.err as { code?: string } | undefined)?.code), /ENOENT/);
+  });
+
+  test('haltFilePathProblem: null for an absent path in an existing directory or jaga\'s own file, else why', () => {
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'own'), '{"written_by":"jaga","state":"halted","since":"2024-06-01T00:00:00.000Z","reasons":[]}\n');
+    writeFileSync(join(dir, 'conf'), 'server=10.0.0.5\n');
+    writeFileSync(join(dir, 'json'), '{"state":"halted","owner":"someone"}\n');
+    writeFileSync(join(dir, 'big'), `{"written_by":"jaga","pad":"${'x'.repeat(20_000)}"}`);
+    writeFileSync(join(dir, 'empty'), '');
+    symlinkSync(join(dir, 'own'), join(dir, 'link'));
+    const cases: [string, string | null][] = [
+      [join(dir, 'absent'), null],
+      [join(dir, 'own'), null],
+      [join(dir, 'conf'), 'holds a file jaga did not write'],
+      [join(dir, 'json'), 'holds a file jaga did not write'],
+      [join(dir, 'big'), 'holds a file jaga did not write'],
+      [join(dir, 'empty'), 'holds a file jaga did not write'],
+      [join(dir, 'sub'), 'is a directory'],
+      [join(dir, 'link'), 'is a symbolic link'],
+      [join(dir, 'nope', 'HALT'), `parent directory ${join(dir, 'nope')} does not exist`],
+      [join(dir, 'conf', 'HALT'), `parent ${join(dir, 'conf')} is not a directory`],
+    ];
+    for (const [path, problem] of cases) assert.equal(haltFilePathProblem(path), problem, path);
+  });
+
+  test('isOwnHaltFile: the marker, or exactly the unmarked shape older versions wrote', () => {
+    const cases: [string, boolean][] = [
+      ['{"written_by":"jaga","state":"halted","since":"x","reasons":[]}', true],
+      ['{"written_by":"jaga"}', true],
+      ['{"state":"halted","since":"2024-06-01T00:00:00.000Z","reasons":["PROBES_STALE"]}', true],
+      ['{"state":"halted","since":"2024-06-01T00:00:00.000Z","reasons":["PROBES_STALE"],"x":1}', false],
+      ['{"state":"allowed","since":"2024-06-01T00:00:00.000Z","reasons":[]}', false],
+      ['{"written_by":"someone"}', false],
+      ['["written_by","jaga"]', false],
+      ['null', false],
+      ['written_by: jaga', false],
+      ['', false],
+    ];
+    for (const [text, own] of cases) assert.equal(isOwnHaltFile(text), own, text);
   });
 
   test('reasons that change while halted update the content; a file removed by someone comes back', async () => {

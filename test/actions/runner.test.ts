@@ -1,5 +1,6 @@
 // GateActions as a whole: every kind of action gets the same transition, results are reported by type,
-// an action configured twice runs once, and without a secret webhooks go unsigned with a warning.
+// an action configured twice runs once, none acts before start(), and without a secret webhooks go
+// unsigned with a warning.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
-import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
+import { actionKey, GateActions } from '../../src/actions/runner.js';
+import { captureLogs, FAST, gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -59,6 +61,30 @@ describe('GateActions', () => {
     await waitFor(() => receiver.received.length === 1, 5_000, 'the delivery');
     assert.equal(receiver.received[0]?.headers['x-jaga-signature'], undefined);
     assert.equal(receiver.received[0]?.headers['x-jaga-delivery'], 'palangkaraya:allowed:1000');
+  });
+
+  test('before start(), nothing acts: an update queues no webhook delivery and marks nothing handled', async () => {
+    const hook: GateActionConfig = { type: 'webhook', url: receiver.url(), timeout: 1_000, max_age: 60_000 };
+    const { logger } = captureLogs();
+    const actions = new GateActions([hook], {
+      store,
+      logger,
+      clock: Date.now,
+      random: () => 0.5,
+      webhookSecret: SECRET,
+      site: SITE,
+      resumeAfterMs: 120_000,
+      onResult: () => undefined,
+      tuning: FAST,
+    });
+    actions.update(gateAt('halted', 1_000));
+    // The webhook queues synchronously inside update(): nothing there means nothing was handed on.
+    assert.equal(store.webhookDeliveries.head(hook.url), null);
+    assert.equal(store.gateActionState.load(actionKey(hook)), null);
+    actions.start();
+    actions.update(gateAt('halted', 1_000));
+    await waitFor(() => receiver.received.length === 1, 5_000, 'the delivery once started');
+    await actions.stop(1_000);
   });
 
   test('after stop(), updates do nothing', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
+import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { collectGarbageEvery } from '../helpers/gc.js';
 import { gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
 import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
@@ -150,6 +151,38 @@ describe('webhook deliveries', () => {
     assert.ok(h.logs.some((l) => /timeout|aborted/i.test(String(l.error))), JSON.stringify(h.logs.map((l) => l.error)));
     receiver.answer = 200;
     await waitFor(() => pending() === 0, 5_000, 'delivery once it answers');
+  });
+
+  // A receiver answering gigabytes once took jaga to 2.2 GB RSS: the answer is read a few KiB deep, then dropped.
+  test('a receiver answering an endless error body: a short excerpt, a few KiB read, the connection closed', async (t) => {
+    const endless = await EndlessAnswer.start({ status: 500, prefix: 'overloaded ' });
+    t.after(() => endless.close());
+    handledBefore(endless.url(), 'allowed');
+    // A timeout long enough that reading the whole answer would end in it, not in "HTTP 500".
+    const h = start(webhook(endless.url(), { timeout: 10_000 }));
+    h.actions.update(gateAt('halted', 1_000));
+    await waitFor(() => h.count('webhook', 'retry') >= 2, 5_000, 'two refused attempts');
+    const errors = h.logs.filter((l) => l.msg === 'webhook not delivered; will retry').map((l) => String(l.error));
+    for (const error of errors) assert.match(error, /^HTTP 500: overloaded x{189}…$/);
+    assert.match(String(store.webhookDeliveries.list(null, 10)[0]?.lastError), /^HTTP 500: overloaded x+…$/);
+    // Loopback socket buffers hold a few MB; reading the answer through would have moved gigabytes.
+    assert.ok(endless.sentBytes < 32 * 1024 * 1024, `${endless.sentBytes} bytes sent`);
+    await waitFor(() => endless.openConnections === 0, 5_000, 'jaga to close the connections', { describe: () => String(endless.openConnections) });
+  });
+
+  test('a receiver accepting with an endless (or huge announced) body: delivered at once', async (t) => {
+    for (const answer of [{ status: 200 }, { status: 202, announcedBytes: 4 * 1024 ** 3 }]) {
+      const endless = await EndlessAnswer.start(answer);
+      t.after(() => endless.close());
+      handledBefore(endless.url(), 'allowed');
+      const h = start(webhook(endless.url(), { timeout: 10_000 }));
+      const startedAt = Date.now();
+      h.actions.update(gateAt('halted', 1_000));
+      await waitFor(() => h.count('webhook', 'ok') === 1, 5_000, 'the delivery', { describe: () => JSON.stringify(h.logs.map((l) => l.error ?? l.msg)) });
+      assert.ok(Date.now() - startedAt < 5_000);
+      assert.equal(h.count('webhook', 'retry'), 0);
+      assert.ok(endless.sentBytes < 32 * 1024 * 1024, `${endless.sentBytes} bytes sent`);
+    }
   });
 
   test('max_age: given up as expired, logged as an error; later transitions are not held up', async () => {

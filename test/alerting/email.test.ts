@@ -13,7 +13,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 const TIMEOUT_MS = 500;
 
 function smtpConfig(port: number, overrides: Partial<SmtpConfig> = {}): SmtpConfig {
-  return { host: '127.0.0.1', port, tls: 'none', tls_verify: true, from: 'Jaga Kantor <jaga@kantor.test>', timeout: TIMEOUT_MS, ...overrides };
+  return { host: '127.0.0.1', port, tls: 'none', tls_verify: true, allow_plaintext_auth: true, from: 'Jaga Kantor <jaga@kantor.test>', timeout: TIMEOUT_MS, ...overrides };
 }
 
 function email(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {

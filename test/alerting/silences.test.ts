@@ -1,5 +1,6 @@
-// Silences' tables: matchers, fixed windows at their edges, recurring cron windows in local time, and
-// the recurring walk checked against a brute-force scan with node-cron's own matcher. Pure code.
+// Silences' tables: matchers (RE2), fixed windows at their edges, recurring cron windows in local time,
+// the window checked before the matchers, and the recurring walk checked against a brute-force scan
+// with node-cron's own matcher. Pure code.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import cron from 'node-cron';
@@ -51,6 +52,16 @@ describe('labelsMatch', () => {
     ['missing label never matches, even ~.*', { volume: '~.*' }, LABELS, false],
     ['a label named like a prototype property', { constructor: '~.*' }, LABELS, false],
     ['invalid regex matches nothing', { alertname: '~Central(' }, LABELS, false],
+    // RE2, as Alertmanager: its syntax, not JavaScript's, and linear time whatever the pattern.
+    ['RE2 inline flags', { alertname: '~(?i)centralunreachable' }, LABELS, true],
+    ['RE2 named group', { alertname: '~(?P<kind>Central)Unreachable' }, LABELS, true],
+    ['a lookahead (not RE2) matches nothing', { alertname: '~(?=C).*' }, LABELS, false],
+    ['a backreference (not RE2) matches nothing', { alertname: '~(Central)Unreachable\\1?' }, LABELS, false],
+    ['a source that changes meaning once wrapped matches nothing', { alertname: '~x)|(.*' }, LABELS, false],
+    ['catastrophic for backtracking, no match', { alertname: '~(\\w|\\w|\\w|\\w)*x' }, LABELS, false],
+    ['catastrophic for backtracking, nested stars', { site: '~(.*.*)*x' }, { ...LABELS, site: 'a'.repeat(100) }, false],
+    ['catastrophic for backtracking, a match', { alertname: '~(.*.*)*Unreachable' }, LABELS, true],
+    ['(a+)+ against a long near miss', { site: '~(a+)+' }, { ...LABELS, site: `${'a'.repeat(100)}!` }, false],
     ['no matchers: every label set', {}, LABELS, true],
   ];
   for (const [name, matchers, labels, expected] of rows) {
@@ -175,5 +186,26 @@ describe('activeSilenceFor', () => {
   });
   test('none active', () => {
     assert.equal(activeSilenceFor(LABELS, [silence('old', T - 2 * HOUR, T - HOUR)], [recurring('0 0 * * 1', 2 * HOUR)], T), null);
+  });
+
+  // Matchers that throw when read: a silence outside its window must not even look at them, so a
+  // costly matcher there costs nothing.
+  const untouchable = new Proxy<Matchers>(
+    {},
+    {
+      ownKeys: () => assert.fail('matchers read outside the window'),
+      get: () => assert.fail('matchers read outside the window'),
+    },
+  );
+  const windows: [name: string, fixed: readonly Silence[], recurring: readonly RecurringSilence[]][] = [
+    ['fixed, not started', [silence('soon', T + 1, T + HOUR, untouchable)], []],
+    ['fixed, ended', [silence('past', T - HOUR, T, untouchable)], []],
+    ['recurring, outside its window', [], [recurring('0 12 * * 3', HOUR, untouchable)]],
+  ];
+  for (const [name, fixedSilences, recurringSilences] of windows) {
+    test(`the window first: ${name}`, () => assert.equal(activeSilenceFor(LABELS, fixedSilences, recurringSilences, T), null));
+  }
+  test('the window first: inside it, the matchers are read (the control)', () => {
+    assert.throws(() => activeSilenceFor(LABELS, [], [recurring('0 0 * * 0', 2 * HOUR, untouchable)], T), /matchers read/);
   });
 });

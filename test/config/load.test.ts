@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { plaintextLoginWarning } from '../../src/alerting/email.js';
 import { ConfigError, maskedConfig, parseAdminTokens, parseConfig } from '../../src/config/load.js';
 
 const example = readFileSync(new URL('../../jaga.example.yaml', import.meta.url), 'utf8');
@@ -39,7 +40,7 @@ test('defaults fill a minimal file', () => {
     'min.yaml',
     {},
   );
-  assert.deepEqual(config.listen, { host: '127.0.0.1', port: 9469 });
+  assert.deepEqual(config.listen, { host: '127.0.0.1', port: 9469, trusted_proxies: [] });
   assert.equal(config.central.schedule, '*/15 * * * * *');
   assert.equal(config.central.failure_threshold, 3);
   assert.equal(config.gate.on_central_down, 'halt');
@@ -104,6 +105,10 @@ describe('admin tokens from the environment', () => {
     ['=0123456789abcdef', 'JAGA_ADMIN_TOKENS: each entry must be name=secret, names of letters, digits, "_", "." or "-"'],
     ['a=short', 'JAGA_ADMIN_TOKENS: the token for "a" must be at least 16 characters'],
     ['a=0123456789abcdef,a=0123456789abcdeg', 'JAGA_ADMIN_TOKENS: the name "a" is used twice'],
+    [
+      'kabid=0123456789abcdef,it=fedcba9876543210,operator=0123456789abcdef',
+      'JAGA_ADMIN_TOKENS: "kabid" and "operator" have the same token: give each person their own, so the audit knows who acted',
+    ],
   ];
   for (const [value, message] of bad) test(value, () => assert.equal(parseAdminTokens(value), message));
 
@@ -148,4 +153,165 @@ test('a sender that is not one address is refused at load, with its line (check-
   ]);
   assert.equal(problemsOf(withFrom('jaga <a@x.id>\r\nBcc: evil@y.id')).length, 1);
   assert.equal(parseConfig(withFrom('Jaga Kantor <jaga@dinas.go.id>'), 'jaga.yaml', {}).alerts?.smtp?.from, 'Jaga Kantor <jaga@dinas.go.id>');
+});
+
+describe('issue 16: every duration and size has a maximum, zero is refused where it cannot work', () => {
+  const huge = '9'.repeat(400);
+  const rows: [string, string, string, string[]][] = [
+    ['resume_after far past the date range', 'resume_after: 30s', 'resume_after: 100000000d', ['line 51: gate.resume_after: must be at most 1d (got "100000000d")']],
+    ['a duration whose digits overflow', 'halt_eta: 4h', `halt_eta: ${huge}h`, [`line 46: storage.volumes[0].halt_eta: must be at most 30d (got "${'9'.repeat(78)}…)`]],
+    ['a zero central timeout', 'timeout: 3s', 'timeout: 0s', ['line 16: central.timeout: must be longer than 0s (got "0s")']],
+    ['a zero storage timeout', '  timeout: 5s', '  timeout: 0ms', ['line 37: storage.timeout: must be longer than 0s (got "0ms")']],
+    ['a zero target timeout', '      max_latency: 2s', '      max_latency: 2s\n      timeout: 0s', ['line 27: central.targets[0].timeout: must be longer than 0s (got "0s")']],
+    [
+      'retention: zero samples, transitions past 400 days',
+      'log_level: info',
+      'log_level: info\nstore: { sample_retention: 0s, transition_retention: 401d }',
+      ['line 13: store.sample_retention: must be longer than 0s (got "0s")', 'line 13: store.transition_retention: must be at most 400d (got "401d")'],
+    ],
+    ['a size past 1 PiB', 'fill_window: 1h', 'fill_window: 1h\n      min_free_bytes: 2PiB', ['line 46: storage.volumes[0].min_free_bytes: must be at most 1PiB (got "2PiB")']],
+    ['an overflowing size number', 'fill_window: 1h', 'fill_window: 1h\n      min_free_bytes: 1e400', ['line 46: storage.volumes[0].min_free_bytes: must be at most 1PiB (got Infinity)']],
+    ['an overflowing size text', 'fill_window: 1h', `fill_window: 1h\n      min_free_bytes: ${huge}TiB`, [`line 46: storage.volumes[0].min_free_bytes: must be at most 1PiB (got "${'9'.repeat(78)}…)`]],
+    ['an infinite count', 'failure_threshold: 3', 'failure_threshold: .inf', ['line 17: central.failure_threshold: must be a finite number (got Infinity)']],
+    [
+      'gate action timeouts: zero, and past the maximum',
+      'log_level: info',
+      'log_level: info\ngate_actions: [{ type: webhook, url: "https://hook.test/x", timeout: 0s }, { type: command, command: [x], timeout: 11m }]',
+      ['line 13: gate_actions[0].timeout: must be longer than 0s (got "0s")', 'line 13: gate_actions[1].timeout: must be at most 10m (got "11m")'],
+    ],
+    [
+      'alerting: zero timeouts and group_interval, a rule waiting past a day',
+      'log_level: info',
+      [
+        'log_level: info',
+        'alerts:',
+        '  smtp: { host: mail.test, from: jaga@kantor.test, timeout: 0s }',
+        '  alertmanager: { url: "http://127.0.0.1:9093/", timeout: 0s }',
+        '  group_interval: 0s',
+        '  rules: { central_slow: { for: 2d } }',
+      ].join('\n'),
+      [
+        'line 16: alerts.group_interval: must be longer than 0s (got "0s")',
+        'line 17: alerts.rules.central_slow.for: must be at most 1d (got "2d")',
+        'line 14: alerts.smtp.timeout: must be longer than 0s (got "0s")',
+        'line 15: alerts.alertmanager.timeout: must be longer than 0s (got "0s")',
+      ],
+    ],
+  ];
+  for (const [name, from, to, expected] of rows) {
+    test(name, () => assert.deepEqual(problemsOf(edited(from, to), { JAGA_WEBHOOK_SECRET: 'x' }), expected));
+  }
+});
+
+describe('issue 16: URLs say what is wrong with them, and hold no credentials', () => {
+  const targetUrl = 'url: http://127.0.0.1:9470/health';
+  const rows: [string, string, string, string[]][] = [
+    ['a port out of range', targetUrl, 'url: http://127.0.0.1:99999/health', ['line 23: central.targets[0].url: port 99999 is out of range 1-65535 (got "http://127.0.0.1:99999/health")']],
+    ['port 0', targetUrl, 'url: http://127.0.0.1:0/health', ['line 23: central.targets[0].url: port 0 is out of range 1-65535 (got "http://127.0.0.1:0/health")']],
+    [
+      'a target with user:password@, never echoed',
+      targetUrl,
+      'url: https://kantor:rahasia@127.0.0.1:9470/health',
+      [
+        'line 23: central.targets[0].url: must not hold credentials (user:password@), which jaga never sends; a central server that needs a login cannot be probed: probe a health URL that answers without one, or the port with a tcp target (got "https://********@127.0.0.1:9470/health")',
+      ],
+    ],
+    [
+      'a webhook with a token as user',
+      'log_level: info',
+      'log_level: info\ngate_actions: [{ type: webhook, url: "https://tokenrahasia@hook.test/x" }]',
+      [
+        'line 13: gate_actions[0].url: must not hold credentials (user:password@), which jaga never sends; receivers authenticate deliveries by their x-jaga-signature header (HMAC-SHA256 keyed with JAGA_WEBHOOK_SECRET) (got "https://********@hook.test/x")',
+      ],
+    ],
+    [
+      'Alertmanager with a login',
+      'log_level: info',
+      'log_level: info\nalerts:\n  alertmanager: { url: "http://am:pw@127.0.0.1:9093/" }',
+      [
+        'line 14: alerts.alertmanager.url: must not hold credentials (user:password@), which jaga never sends; an Alertmanager login is not supported: let jaga reach it without one (the office network, or a local proxy that adds it) (got "http://********@127.0.0.1:9093/")',
+      ],
+    ],
+    [
+      'a public_url with a login',
+      'log_level: info',
+      'log_level: info\npublic_url: https://a:b@jaga.kantor.go.id/',
+      [
+        'line 13: public_url: must not hold credentials (user:password@), which jaga never sends; this address is printed in emails and on pages, so they would be published: give the address people open (got "https://********@jaga.kantor.go.id/")',
+      ],
+    ],
+  ];
+  for (const [name, from, to, expected] of rows) {
+    test(name, () => assert.deepEqual(problemsOf(edited(from, to), { JAGA_WEBHOOK_SECRET: 'x' }), expected));
+  }
+});
+
+describe('listen.trusted_proxies', () => {
+  test('addresses and CIDRs of both families', () => {
+    const config = parseConfig(edited('  port: 9469', '  port: 9469\n  trusted_proxies: [127.0.0.1, 10.0.0.0/8, "::1", fd00::/8]'), 'jaga.yaml', {});
+    assert.deepEqual(config.listen.trusted_proxies, ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+  });
+  test('anything else is refused, entry by entry', () => {
+    assert.deepEqual(problemsOf(edited('  port: 9469', '  port: 9469\n  trusted_proxies: [127.0.0.1, 10.0.0.0/33, proxy.lan, "::1/129", 10.0.0.0/8/8]')), [
+      'line 11: listen.trusted_proxies[1]: must be an IP address or CIDR such as 10.0.0.0/8',
+      'line 11: listen.trusted_proxies[2]: must be an IP address or CIDR such as 10.0.0.0/8',
+      'line 11: listen.trusted_proxies[3]: must be an IP address or CIDR such as 10.0.0.0/8',
+      'line 11: listen.trusted_proxies[4]: must be an IP address or CIDR such as 10.0.0.0/8',
+    ]);
+  });
+});
+
+describe('an SMTP login without TLS', () => {
+  const withSmtp = (extra: string) => `${example}alerts:\n  smtp:\n    host: mail.test\n    tls: none\n    user: jaga\n    from: jaga@kantor.test\n${extra}`;
+  test('is refused, naming alerts.smtp.allow_plaintext_auth', () => {
+    assert.deepEqual(problemsOf(withSmtp('')), [
+      'line 56: alerts.smtp.user: with tls: none the password would cross the network as plain text: use tls: starttls or implicit, or set alerts.smtp.allow_plaintext_auth: true if the path to the server is trusted',
+    ]);
+  });
+  test('is allowed when said so, and jaga warns at start', () => {
+    const smtp = parseConfig(withSmtp('    allow_plaintext_auth: true\n'), 'jaga.yaml', {}).alerts?.smtp;
+    assert.ok(smtp !== undefined);
+    assert.equal(
+      plaintextLoginWarning(smtp),
+      'alerts.smtp: the login as "jaga" sends its password as plain text (tls: none, allowed by alerts.smtp.allow_plaintext_auth)',
+    );
+    assert.equal(plaintextLoginWarning({ ...smtp, tls: 'starttls' }), null);
+    assert.equal(plaintextLoginWarning({ ...smtp, user: undefined }), null);
+  });
+});
+
+test('a "billion laughs" file is refused with the file and the line of its first alias', () => {
+  const level = (name: string, of: string) => `${name}: &${name} [${Array(9).fill(of).join(', ')}]`;
+  const bomb = [level('a', 'lol'), level('b', '*a'), level('c', '*b'), level('d', '*c'), level('e', '*d'), ''].join('\n');
+  assert.throws(
+    () => parseConfig(bomb, 'bomb.yaml', {}),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message === 'bomb.yaml: invalid configuration\n  - line 2, column 8: YAML: aliases expand to more than 100 copies (as in a "billion laughs" attack): write the values out',
+  );
+});
+
+test('check-config output masks every secret-looking value, wherever it is', () => {
+  const secrets = ['0123456789abcdef', 'smtp-rahasia', 'hook-rahasia', 'qtoken123', 'cmd-rahasia', 'argtoken99', 'bearer-rahasia-1'];
+  const text = edited('log_level: info', [
+    'log_level: info',
+    'gate_actions:',
+    '  - { type: webhook, url: "https://hook.test/x?token=qtoken123&site=a" }',
+    '  - { type: command, command: [notify, --password, cmd-rahasia, --api-key=argtoken99, "Authorization: Bearer bearer-rahasia-1"] }',
+  ].join('\n'));
+  const config = parseConfig(text, 'jaga.yaml', { JAGA_ADMIN_TOKENS: 'kabid=0123456789abcdef', JAGA_SMTP_PASSWORD: 'smtp-rahasia', JAGA_WEBHOOK_SECRET: 'hook-rahasia' });
+  const printed = JSON.stringify(maskedConfig(config));
+  for (const secret of secrets) assert.ok(!printed.includes(secret), `${secret} is printed: ${printed}`);
+  assert.ok(printed.includes('"name":"kabid"') && printed.includes('site=a') && printed.includes('notify'), 'what is no secret stays');
+});
+
+test('a config silence whose regex RE2 cannot run is refused, naming the matcher', () => {
+  const problems = problemsOf(
+    edited(
+      'log_level: info',
+      'log_level: info\nalerts:\n  silences:\n    - { match: { target: "~(?<=x)a" }, cron: "0 0 * * 0", duration: 2h, comment: mingguan }',
+    ),
+  );
+  assert.equal(problems.length, 1);
+  assert.match(problems[0] as string, /^line \d+: alerts\.silences\[0\]\.match\.target: not a valid regular expression for RE2/);
 });

@@ -2,6 +2,7 @@
 // availability, day boundaries in the office's zone, and the CSV.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { bucketSamples } from '../../src/domain/probe-buckets.js';
 import { buildReport, reportCsv, utcOffsetMs, type ReportInput, type ReportSample } from '../../src/domain/report.js';
 
 const H = 3_600_000;
@@ -10,7 +11,7 @@ const WIB = 7 * H;
 const DAY1 = Date.UTC(2026, 10, 1) - WIB;
 
 function input(partial: Partial<ReportInput>): ReportInput {
-  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], centralSamples: [], utcOffsetMs: WIB, ...partial };
+  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], central: [], utcOffsetMs: WIB, ...partial };
 }
 
 /** Samples of `target` every hour from `from`, ok unless the hour is listed as failing. */
@@ -63,7 +64,7 @@ describe('buildReport', () => {
   test('the longest central outage runs from the first failed probe to the next good one', () => {
     const report = buildReport(
       input({
-        centralSamples: interleaved(hourly('pusat-api', DAY1, 48, [3, 4, 5, 30]), hourly('pusat-vpn', DAY1, 48, [10])),
+        central: bucketSamples(interleaved(hourly('pusat-api', DAY1, 48, [3, 4, 5, 30]), hourly('pusat-vpn', DAY1, 48, [10]))),
       }),
     );
     assert.deepEqual(report.longestCentralOutage, { target: 'pusat-api', start: DAY1 + 3 * H, end: DAY1 + 6 * H });
@@ -74,7 +75,7 @@ describe('buildReport', () => {
   });
 
   test('an outage not over at the end of the period lasts until the end', () => {
-    const report = buildReport(input({ centralSamples: hourly('pusat', DAY1, 48, [46, 47]) }));
+    const report = buildReport(input({ central: bucketSamples(hourly('pusat', DAY1, 48, [46, 47])) }));
     assert.deepEqual(report.longestCentralOutage, { target: 'pusat', start: DAY1 + 46 * H, end: DAY1 + 48 * H });
   });
 
@@ -82,7 +83,7 @@ describe('buildReport', () => {
     function* once(): Generator<ReportSample> {
       yield* hourly('pusat', DAY1, 48, [1, 2]);
     }
-    const report = buildReport(input({ centralSamples: once() }));
+    const report = buildReport(input({ central: bucketSamples(once()) }));
     assert.equal(report.total.centralAvailability, 46 / 48);
     assert.equal(report.total.longestCentralOutageSeconds, 2 * 3600);
   });

@@ -69,6 +69,7 @@ export function startActions(configs: readonly GateActionConfig[], store: Store,
     tuning: FAST,
     ...deps,
   });
+  actions.start();
   return {
     actions,
     logs: lines,

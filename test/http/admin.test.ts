@@ -105,6 +105,19 @@ describe('LoginLimiter', () => {
   });
 });
 
+describe('LoginLimiter counts clients as the public rate limits do', () => {
+  test('an IPv6 host owns its /64; an IPv4-mapped address is its IPv4 address', () => {
+    const limiter = new LoginLimiter(() => 0);
+    for (let i = 1; i <= 5; i += 1) limiter.recordFailure(`2001:db8:1:2::${i}`);
+    assert.equal(limiter.blocked('2001:db8:1:2:ffff::9'), true, 'another address of the same /64');
+    assert.equal(limiter.blocked('2001:db8:1:3::1'), false, 'the next /64 is someone else');
+    for (let i = 1; i <= 5; i += 1) limiter.recordFailure('::ffff:10.0.0.7');
+    assert.equal(limiter.blocked('10.0.0.7'), true);
+    limiter.recordSuccess('10.0.0.7');
+    assert.equal(limiter.blocked('::ffff:10.0.0.7'), false);
+  });
+});
+
 describe('CSRF and origin', () => {
   test('constantTimeEqual matches only the same string', () => {
     const token = 'MLHxJLaRTIpcZ2pkq4mU-UD-72IIa4aVww7rNX7hNa8';
@@ -117,16 +130,30 @@ describe('CSRF and origin', () => {
     assert.equal(constantTimeEqual('', ''), false, 'an empty expected token matches nothing');
   });
 
+  const direct = { viaTrustedProxy: false };
+  const proxied = { viaTrustedProxy: true };
   const rows: [string, Parameters<typeof sameOrigin>[0], boolean][] = [
-    ['no browser headers (curl)', { origin: undefined, secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, true],
-    ['same origin', { origin: 'http://127.0.0.1:9469', secFetchSite: 'same-origin', host: '127.0.0.1:9469', protocol: 'http' }, true],
-    ['other port', { origin: 'http://127.0.0.1:8080', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
-    ['other scheme', { origin: 'https://127.0.0.1:9469', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
-    ['opaque origin', { origin: 'null', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http' }, false],
-    ['cross-site fetch', { origin: undefined, secFetchSite: 'cross-site', host: '127.0.0.1:9469', protocol: 'http' }, false],
-    ['same-site but another origin', { origin: undefined, secFetchSite: 'same-site', host: 'jaga.kantor.lan', protocol: 'http' }, false],
-    ['typed in the address bar', { origin: undefined, secFetchSite: 'none', host: 'jaga.kantor.lan', protocol: 'http' }, false],
-    ['origin without host', { origin: 'http://x', secFetchSite: undefined, host: undefined, protocol: 'http' }, false],
+    ['no browser headers (curl)', { origin: undefined, secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http', ...direct }, true],
+    ['same origin', { origin: 'http://127.0.0.1:9469', secFetchSite: 'same-origin', host: '127.0.0.1:9469', protocol: 'http', ...direct }, true],
+    ['other port', { origin: 'http://127.0.0.1:8080', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http', ...direct }, false],
+    ['other scheme', { origin: 'https://127.0.0.1:9469', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http', ...direct }, false],
+    ['opaque origin', { origin: 'null', secFetchSite: undefined, host: '127.0.0.1:9469', protocol: 'http', ...direct }, false],
+    ['cross-site fetch', { origin: undefined, secFetchSite: 'cross-site', host: '127.0.0.1:9469', protocol: 'http', ...direct }, false],
+    ['same-site but another origin', { origin: undefined, secFetchSite: 'same-site', host: 'jaga.kantor.lan', protocol: 'http', ...direct }, false],
+    ['typed in the address bar', { origin: undefined, secFetchSite: 'none', host: 'jaga.kantor.lan', protocol: 'http', ...direct }, false],
+    ['origin without host', { origin: 'http://x', secFetchSite: undefined, host: undefined, protocol: 'http', ...direct }, false],
+    // A direct client's Host always carries the port its browser used: no port means the default one.
+    ['direct, Host without the port', { origin: 'http://jaga.lan:8080', secFetchSite: 'same-origin', host: 'jaga.lan', protocol: 'http', ...direct }, false],
+    // Behind a TLS proxy the scheme is the proxy's (X-Forwarded-Proto), and `Host $host` drops the port.
+    ['proxied https, Host with the port', { origin: 'https://jaga.lan:8443', secFetchSite: 'same-origin', host: 'jaga.lan:8443', protocol: 'https', ...proxied }, true],
+    ['proxied https, Host without the port', { origin: 'https://jaga.lan:8443', secFetchSite: 'same-origin', host: 'jaga.lan', protocol: 'https', ...proxied }, true],
+    ['proxied https, default port', { origin: 'https://jaga.lan', secFetchSite: 'same-origin', host: 'jaga.lan', protocol: 'https', ...proxied }, true],
+    ['proxied, another name', { origin: 'https://evil.lan:8443', secFetchSite: undefined, host: 'jaga.lan', protocol: 'https', ...proxied }, false],
+    ['proxied, another scheme', { origin: 'http://jaga.lan:8080', secFetchSite: undefined, host: 'jaga.lan', protocol: 'https', ...proxied }, false],
+    ['proxied, Host with another port', { origin: 'https://jaga.lan:8443', secFetchSite: undefined, host: 'jaga.lan:9443', protocol: 'https', ...proxied }, false],
+    ['proxied, opaque origin', { origin: 'null', secFetchSite: undefined, host: 'jaga.lan', protocol: 'https', ...proxied }, false],
+    ['proxied, IPv6', { origin: 'https://[::1]:8443', secFetchSite: 'same-origin', host: '[::1]', protocol: 'https', ...proxied }, true],
+    ['proxied, cross-site', { origin: 'https://jaga.lan:8443', secFetchSite: 'cross-site', host: 'jaga.lan', protocol: 'https', ...proxied }, false],
   ];
   for (const [name, headers, expected] of rows) {
     test(`sameOrigin: ${name}`, () => assert.equal(sameOrigin(headers), expected));
@@ -267,5 +294,28 @@ describe('rendering escapes everything people typed', () => {
     assert.match(id, /Gagal masuk/);
     assert.match(en, /Sign-in failed/);
     assert.match(en, /action="\/admin\/login\?lang=en"/);
+  });
+});
+
+describe('no admin token configured (the demo without JAGA_ADMIN_TOKENS)', () => {
+  for (const [language, heading, variable] of [
+    ['id', /Belum ada token admin/, /JAGA_ADMIN_TOKENS=&quot;nama=rahasia&quot;/],
+    ['en', /No admin token is configured/, /JAGA_ADMIN_TOKENS=&quot;name=secret&quot;/],
+  ] as const) {
+    test(`the login page says how to set one instead of showing a form (${language})`, () => {
+      const page = loginPage(catalogue(language), language, '', null, false);
+      assert.match(page, new RegExp(`<html lang="${language}">`));
+      assert.match(page, heading);
+      assert.match(page, variable, 'the variable and its form');
+      assert.match(page, /<code>JAGA_ADMIN_TOKENS=it=[^<\s]{16,} npm start<\/code>/, 'a demo command line that would pass the 16-character minimum');
+      assert.ok(!page.includes('<form'), 'no form: no token could pass it');
+      assert.ok(!page.includes('name="token"'));
+    });
+  }
+
+  test('with tokens the form is there and the hint is not', () => {
+    const page = loginPage(catalogue('en'), 'en', '', null, true);
+    assert.match(page, /<form method="post" action="\/admin\/login">/);
+    assert.ok(!page.includes('No admin token is configured'));
   });
 });

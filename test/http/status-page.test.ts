@@ -151,6 +151,26 @@ describe('status page: notices and escaping', () => {
     assert.equal(STATUS_PAGE_CSP, "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
   });
 
+  test('bidi overrides and isolates in config text cannot reorder the page or the feed', () => {
+    const bidi = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+    const spoof: StatusPageConfig = {
+      ...config,
+      office_name: 'Disdukcapil \u202Eatok\u202C',
+      notice: { id: 'Loket \u2067buka\u2069 08.00\n\nlalu \u202Dtutup', en: 'Desk \u202Bopen\u202C' },
+      notice_halted: { id: 'Suket \u2066sah\u2069\u2068!\u2069 \u202A' },
+    };
+    const outputs = [
+      page(gate({ reasons: [reason('CENTRAL_UNREACHABLE')] }), { config: spoof }),
+      page(gate({ state: 'allowed' }), { config: spoof, language: 'en' }),
+      renderFeed({ transitions: [], config: spoof, site: 'kota-contoh', language: 'id', timeZone: 'Asia/Jakarta', origin: null, now: NOW }),
+    ];
+    for (const output of outputs) {
+      for (const c of bidi) assert.ok(!output.includes(c), `U+${c.codePointAt(0)?.toString(16)} on the page`);
+    }
+    assert.ok(outputs[0]!.includes('<p class="office">Disdukcapil \uFFFDatok\uFFFD</p>'), 'shown where it was, in logical order');
+    assert.ok(outputs[0]!.includes('<p>Loket \uFFFDbuka\uFFFD 08.00</p><p>lalu \uFFFDtutup</p>'), 'paragraphs kept');
+  });
+
   test('escapeMarkup drops characters XML forbids and escapes the five', () => {
     assert.equal(escapeMarkup('a\u0000b\u0008c\td\u000Be&<>"\'\uD800f\uD83D\uDE00'), 'abc\tde&amp;&lt;&gt;&quot;&#39;f\uD83D\uDE00');
   });

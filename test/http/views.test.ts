@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Gate, TargetState } from '../../src/domain/types.js';
+import { REASON_CODES, type Gate, type TargetState } from '../../src/domain/types.js';
 import { TokenChecker } from '../../src/http/auth.js';
 import { gateView, outboxView, targetView } from '../../src/http/views.js';
 import { openStore } from '../../src/store/sqlite.js';
@@ -34,6 +34,29 @@ describe('gateView', () => {
     assert.match(String((view.reasons as { message: string }[])[0]?.message), /Penyimpanan rekaman tidak dapat dipercaya \(statfs_error\)/);
     assert.equal(view.resuming_at, new Date(130_000).toISOString());
     assert.equal(view.valid_until, new Date(65_000).toISOString());
+  });
+
+  test('public: the message reads as a sentence without the detail, not with a "?" for it', () => {
+    const message = (language: 'id' | 'en') => (gateView(gate, { language, internal: false, resumeAfterMs: 0 }).reasons as { message: string }[])[0]?.message;
+    assert.equal(message('id'), 'Penyimpanan rekaman tidak dapat dipercaya (statfs_error)');
+    assert.equal(message('en'), 'Volume rekaman cannot be trusted (statfs_error)');
+  });
+
+  test('public: no reason code, in either language, shows a "?" or a dangling colon where internal facts were left out', () => {
+    // Every fact any reason's message reads, internal ones included: what the public view drops shows.
+    const facts = {
+      waitingFor: 'pusat-api', downTargets: 'pusat-api', lastSuccessAt: 0, failure: 'refused', usedRatio: 0.93, availBytes: 1e9,
+      haltRatio: 0.9, floorRatio: 0.95, etaSeconds: 7_200, filesUsedRatio: 0.97, detail: 'ENOENT /srv/rekaman', stale: 'pusat-api',
+      oldestAgeSeconds: 90, by: 'kabid', reason: 'sandi-rahasia', expiresAt: null,
+    };
+    for (const code of REASON_CODES) {
+      for (const language of ['id', 'en'] as const) {
+        const reasons = [{ code, subject: 'rekaman', since: 0, facts }];
+        const view = gateView({ ...gate, reasons }, { language, internal: false, resumeAfterMs: 0 });
+        const message = String((view.reasons as { message: string }[])[0]?.message);
+        assert.doesNotMatch(message, /\?|:\s*$|ENOENT|sandi-rahasia/, `${code} (${language}): ${message}`);
+      }
+    }
   });
 
   test('internal: the detail is there for operators', () => {

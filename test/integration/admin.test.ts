@@ -16,6 +16,8 @@ let central: FakeCentral;
 let jaga: JagaProcess;
 /** A second jaga for the rate limit: its lockout must not disturb the other tests. */
 let limited: JagaProcess;
+/** Started without JAGA_ADMIN_TOKENS, as the demo is by default. */
+let tokenless: JagaProcess;
 
 function config(): Record<string, unknown> {
   return {
@@ -28,14 +30,15 @@ function config(): Record<string, unknown> {
 
 before(async () => {
   central = await FakeCentral.start();
-  [jaga, limited] = await Promise.all([JagaProcess.create(config()), JagaProcess.create(config())]);
-  await Promise.all([jaga.start(), limited.start()]);
+  [jaga, limited, tokenless] = await Promise.all([JagaProcess.create(config()), JagaProcess.create(config()), JagaProcess.create(config())]);
+  await Promise.all([jaga.start(), limited.start(), tokenless.start(15_000, { JAGA_ADMIN_TOKENS: '' })]);
   await jaga.waitForGate((g) => g.state === 'allowed', 15_000, 'allowed after start');
 });
 
 after(async () => {
   await jaga?.cleanup();
   await limited?.cleanup();
+  await tokenless?.cleanup();
   await central?.close();
 });
 
@@ -325,5 +328,26 @@ describe('plain HTTP', () => {
     const right = await client.login();
     assert.equal(right.status, 429, 'locked out for the window, whatever the token');
     assert.equal(client.cookie, null);
+  });
+});
+
+describe('without any admin token (JAGA_ADMIN_TOKENS unset, as in the demo)', () => {
+  test('/admin says that no token is configured and how to set one, with no form to fill in', async () => {
+    const anonymous = new AdminClient(tokenless);
+    for (const [lang, says] of [['', /Belum ada token admin[\s\S]*JAGA_ADMIN_TOKENS=&quot;nama=rahasia&quot;/], ['?lang=en', /No admin token is configured[\s\S]*JAGA_ADMIN_TOKENS=&quot;name=secret&quot;/]] as const) {
+      const page = await anonymous.get(`/admin/login${lang}`);
+      assert.equal(page.status, 200);
+      assertSecurityHeaders(page, `the login page${lang}`);
+      const text = await page.text();
+      assert.match(text, says);
+      assert.match(text, /<code>JAGA_ADMIN_TOKENS=it=\S+ npm start<\/code>/);
+      assert.ok(!text.includes('<form'), 'no form that nothing could pass');
+    }
+    const tried = await anonymous.login('any-token-0123456789');
+    assert.equal(tried.status, 401);
+    assert.match(await tried.text(), /Belum ada token admin/, 'a post says the same');
+    assert.equal(tried.headers.getSetCookie().length, 0);
+    assert.equal((await tokenless.adminFetch('/api/v1/overrides')).status, 401, 'the API takes no token either');
+    assert.match(tokenless.logs, /JAGA_ADMIN_TOKENS is not set/);
   });
 });

@@ -139,6 +139,13 @@ describe('bad input gets a 4xx with a JSON message', () => {
     ['bad history filter', () => jaga.fetch('/api/v1/history?reason=NOPE'), 400, /^reason:/],
     ['report period backwards', () => jaga.fetch('/api/v1/report?since=2026-02-01&until=2026-01-01'), 400, /^since: must be before until/],
     ['report with a bad date', () => jaga.fetch('/api/v1/report?since=yesterday'), 400, /^since:/],
+    ['report on a day the month does not have', () => jaga.fetch('/api/v1/report?since=2026-02-31&until=2026-03-05'), 400, /^since: not a calendar day/],
+    ['report until a day the month does not have', () => jaga.fetch('/api/v1/report?since=2026-02-01&until=2026-04-31'), 400, /^until: not a calendar day/],
+    ['report starting in the future', () => jaga.fetch('/api/v1/report?since=9999-01-01&until=9999-01-05'), 400, /^since: .*future/],
+    ['report starting in the future, no until', () => jaga.fetch('/api/v1/report?since=9999-01-01'), 400, /^since: .*future/],
+    ['history limit given twice', () => jaga.fetch('/api/v1/history?limit=1&limit=2'), 400, /^limit: give it once/],
+    ['report since given twice', () => jaga.fetch('/api/v1/report?since=2026-01-01&since=2026-01-02'), 400, /^since: give it once/],
+    ['audit limit given twice', () => jaga.adminFetch('/api/v1/audit?limit=1&limit=2'), 400, /^limit: give it once/],
     ['unknown path', () => jaga.fetch('/api/v1/nothing'), 404, /no such path/],
     ['path traversal', () => jaga.fetch('/..%2f..%2fetc%2fpasswd'), 404, /no such path/],
   ];

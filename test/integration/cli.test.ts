@@ -2,11 +2,15 @@
 // name the key, and the remote verbs against a running jaga.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, BIN, JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
@@ -184,5 +188,79 @@ describe('status and override against a running jaga', () => {
     const run = await jagaCli(['status', '--url', `http://127.0.0.1:${await freePort()}`]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Tidak dapat menghubungi jaga .*ECONNREFUSED/);
+  });
+});
+
+describe('probe with many targets', () => {
+  test('12 targets: one round, no MaxListenersExceededWarning on stderr', async () => {
+    const file = join(dir, 'probe-12.yaml');
+    const targets = Array.from({ length: 12 }, (_, i) => ({ name: `pusat-${i}`, type: 'http', url: central.url }));
+    writeFileSync(file, stringify({ central: { timeout: '2s', targets }, storage: { volumes: [{ name: 'rekaman', path: volumeDir }] } }));
+    const run = await jagaCli(['probe', '--config', file]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal((run.stdout.match(/^pusat-\d+\s+http\s+ok/gm) ?? []).length, 12, run.stdout);
+    assert.doesNotMatch(run.stderr, /MaxListenersExceededWarning|Warning/, run.stderr);
+  });
+});
+
+describe('answers that are not what jaga would send', () => {
+  test('status --url against an endless or huge answer: exit 2, says it is too large, reads a bounded amount', async (t) => {
+    for (const answer of [
+      { status: 200, contentType: 'application/json', prefix: '{"gate":"' },
+      { status: 200, contentType: 'application/json', announcedBytes: 4 * 1024 ** 3 },
+      { status: 503, contentType: 'application/json', prefix: '{"message":"' },
+    ]) {
+      const server = await EndlessAnswer.start(answer);
+      t.after(() => server.close());
+      const run = await jagaCli(['status', '--url', server.url(), '--lang', 'en']);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /The answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/status\S* is larger than 2\.0 MiB; stopped reading it/);
+      // Loopback socket buffers hold a few MB; reading the answer through would have moved gigabytes.
+      assert.ok(server.sentBytes < 32 * 1024 * 1024, `${server.sentBytes} bytes sent`);
+    }
+  });
+
+  // A running jaga refuses such text now; an older database, or a server posing as jaga, may still hold it.
+  test('remote text with terminal escapes and bidi overrides is shown defused in every listing', async (t) => {
+    const hostile = 'maintenance\u001b[2J\u001b[H\rALL GOOD \u202egnidrocer\u202c\u0007\u009b31m\u2066x\u2069\u007f';
+    const reason = { code: 'MANUAL_HALT', message: `Halted by hand by tester: ${hostile}`, since: '2026-12-01T00:00:00.000Z' };
+    const gate = { state: 'halted', since: '2026-12-01T00:00:00.000Z', valid_until: '2026-12-01T00:01:00.000Z', resuming_at: null, reasons: [reason], overridden: [], override: null };
+    const answers: Record<string, unknown> = {
+      '/api/v1/status': { gate, targets: [{ name: `pusat${hostile}`, role: 'central', status: 'up', consecutive_failures: 0, last_probe: null }], volumes: [] },
+      '/api/v1/overrides': { items: [{ id: 'ovr-1', action: 'halt', reason: hostile, by: 'tester', expires_at: null }] },
+      '/api/v1/silences': { items: [{ id: 'sil-1', matchers: { alertname: hostile }, starts_at: 'a', ends_at: 'b', comment: hostile, source: 'api', active: true }] },
+      '/api/v1/history': { items: [{ id: 1, at: 'now', from: 'allowed', to: 'halted', reasons: [{ code: hostile, message: hostile }] }] },
+    };
+    const server = http.createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const answer = answers[path];
+      if (answer === undefined) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'x', message: hostile }));
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const env = { JAGA_TOKEN: ADMIN_TOKEN };
+    const runs = [
+      await jagaCli(['status', '--url', url]),
+      await jagaCli(['status', '--url', url, '--json']),
+      await jagaCli(['override', 'list', '--url', url], env),
+      await jagaCli(['silence', 'list', '--url', url], env),
+      await jagaCli(['history', '--url', url]),
+      await jagaCli(['report', '--url', url]),
+    ];
+    for (const run of runs) {
+      const shown = run.stdout + run.stderr;
+      assert.match(shown, /maintenance/, shown);
+      // Nothing a terminal acts on: no C0 but line breaks, no DEL, no C1, no bidi embedding/override/isolate.
+      assert.doesNotMatch(shown, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u, JSON.stringify(shown));
+    }
+    for (const run of runs.filter((_, i) => i !== 1)) {
+      assert.match(run.stdout + run.stderr, /maintenance\ufffd\[2J\ufffd\[H\ufffdALL GOOD \ufffdgnidrocer\ufffd/);
+    }
+    // JSON escapes C0 itself; what it would pass raw (DEL, C1, bidi) is replaced, and it still parses.
+    assert.match(JSON.stringify(JSON.parse(runs[1]!.stdout)), /ALL GOOD \ufffdgnidrocer\ufffd/);
+    assert.equal(runs[0]!.code, 1, 'still halted');
   });
 });

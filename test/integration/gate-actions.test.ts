@@ -3,7 +3,7 @@
 // gets each transition once, signed, also after being down, and not again after a restart; a hanging
 // command is killed at its timeout and logged.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -53,6 +53,7 @@ before(async () => {
   receiver = await WebhookReceiver.start();
   const work = mkdtempSync(join(tmpdir(), 'jaga-actions-it-'));
   haltFile = join(work, 'station', 'HALT');
+  mkdirSync(join(work, 'station')); // jaga makes the file, never its directory
   commandLog = join(work, 'command-runs');
   const hangWhileHalted = `if (process.env.JAGA_GATE_STATE === 'halted') setInterval(() => {}, 1000)`;
   const record = `require('node:fs').appendFileSync(process.argv[1], process.env.JAGA_GATE_STATE + ' ' + process.env.JAGA_GATE_REASONS + '\\n')`;

@@ -7,6 +7,8 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { HttpTargetConfig } from '../../src/config/schema.js';
 import { probeHttp } from '../../src/probes/http.js';
+import { EndlessAnswer } from '../helpers/endless-answer.js';
+import { waitFor } from '../helpers/wait.js';
 import { createTestPki, validFor, type TestPki } from '../helpers/certs.js';
 import { assertFailure, probeContext as ctx } from '../helpers/probe-results.js';
 import { freePort, serve, type RunningServer } from '../helpers/servers.js';
@@ -122,6 +124,21 @@ describe('probeHttp over plain HTTP', () => {
   test('only the first 64 KiB of the body are searched, and a big body does not stall the probe', T, async () => {
     assertFailure(await probeHttp(target(`${server.url}/big`, { body_contains: 'needle' }), ctx()), 'body');
     assert.equal((await probeHttp(target(`${server.url}/big`), ctx())).ok, true);
+  });
+
+  test('an endless body: 64 KiB read, a quick verdict that says the rest was not read, the connection closed', T, async (t) => {
+    const endless = await EndlessAnswer.start({ status: 200, prefix: '{"status":' });
+    t.after(() => endless.close());
+    const plain = await probeHttp(target(endless.url()), ctx(10_000));
+    assert.equal(plain.ok, true, plain.detail);
+    const contains = await probeHttp(target(endless.url(), { body_contains: 'healthy' }), ctx(10_000));
+    assertFailure(contains, 'body', /^body does not contain "healthy" within its first 64 KiB \(the rest is not read\)$/);
+    const json = await probeHttp(target(endless.url(), { expect_json: { field: 'status', equals: 'ok' } }), ctx(10_000));
+    assertFailure(json, 'body', /^body is not JSON within its first 64 KiB/);
+    for (const result of [plain, contains, json]) assert.ok(result.durationMs < 2_000, `${result.durationMs} ms`);
+    // Loopback socket buffers hold a few MB; reading the answers through would have moved gigabytes.
+    assert.ok(endless.sentBytes < 32 * 1024 * 1024, `${endless.sentBytes} bytes sent`);
+    await waitFor(() => endless.openConnections === 0, 5_000, 'the probes to close their connections');
   });
 
   test('expect_json: a matching field is ok', T, async () => {

@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { BUCKET_MS, bucketSamples, type ProbeBucket } from '../../src/domain/probe-buckets.js';
 import type { TargetObservation, VolumeObservation, VolumeUsage } from '../../src/domain/types.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import { MIGRATIONS, openStore, type Store } from '../../src/store/sqlite.js';
 
 let dir: string;
 let store: Store;
@@ -144,5 +146,91 @@ describe('SampleRepository', () => {
   it('rejects a non-integer timestamp instead of storing it (STRICT tables)', () => {
     assert.throws(() => store.samples.appendTargets([up('central', 1.5)]), /INTEGER/);
     assert.equal(store.samples.counts().targetSamples, 0);
+  });
+
+  describe('hourly buckets', () => {
+    const H = BUCKET_MS;
+    /** Three hours of two targets probed every 10 minutes; `pusat` fails from 0:40 to 1:20 and at 2:10. */
+    const threeHours = (): TargetObservation[] =>
+      Array.from({ length: 18 }, (_, i) => [
+        (i >= 4 && i < 8) || i === 13 ? down('pusat', i * 600_000) : up('pusat', i * 600_000),
+        up('lain', i * 600_000 + 1),
+      ]).flat();
+    /** Within an hour, targets may come in any order. */
+    const byHour = (buckets: readonly ProbeBucket[]) => [...buckets].sort((a, b) => a.start - b.start || a.target.localeCompare(b.target));
+    const fromSamples = (targets: string[], since: number, until: number) => byHour(bucketSamples(store.samples.targetSamples(targets, since, until)));
+    const buckets = (targets: string[], since: number, until: number) => byHour(store.samples.targetBuckets(targets, since, until));
+
+    it('are kept as samples are written, batch by batch, and equal folding the samples', () => {
+      const obs = threeHours();
+      for (let i = 0; i < obs.length; i += 5) store.transaction(() => store.samples.appendTargets(obs.slice(i, i + 5)));
+      assert.deepEqual(buckets(['pusat', 'lain'], 0, 3 * H), fromSamples(['pusat', 'lain'], 0, 3 * H));
+      assert.deepEqual(
+        store.samples.targetBuckets(['pusat'], 0, 3 * H).map((b) => [b.start / H, b.probes, b.ok]),
+        [
+          [0, 6, 4],
+          [1, 6, 4],
+          [2, 6, 5],
+        ],
+      );
+      assert.equal(store.db.prepare('SELECT count(*) AS n FROM target_buckets').pluck().get(), 6);
+    });
+
+    it('a period cut inside an hour reads that hour from its samples', () => {
+      store.samples.appendTargets(threeHours());
+      for (const [since, until] of [
+        [0, 3 * H],
+        [1_500_000, 3 * H],
+        [0, H + 1_000_000],
+        [2_000_000, 2_400_000],
+        [H, 2 * H],
+        [H + 1, 2 * H - 1],
+      ] as const) {
+        assert.deepEqual(buckets(['pusat'], since, until), fromSamples(['pusat'], since, until), `[${since}, ${until})`);
+      }
+    });
+
+    it('a sample older than its hour has seen folds the hour again from its samples', () => {
+      store.samples.appendTargets([up('pusat', 1_000), up('pusat', 3_000)]);
+      store.samples.appendTargets([down('pusat', 2_000)]);
+      assert.deepEqual(buckets(['pusat'], 0, H), fromSamples(['pusat'], 0, H));
+      assert.deepEqual(store.samples.targetBuckets(['pusat'], 0, H)[0]?.longest, { target: 'pusat', start: 2_000, end: 3_000 });
+    });
+
+    it('nothing of a batch reaches the buckets when the surrounding transaction fails', () => {
+      store.samples.appendTargets([up('pusat', 1_000)]);
+      assert.throws(() =>
+        store.transaction(() => {
+          store.samples.appendTargets([down('pusat', 2_000)]);
+          throw new Error('later in the tick');
+        }),
+      );
+      assert.deepEqual(store.samples.targetBuckets(['pusat'], 0, H).map((b) => [b.probes, b.ok]), [[1, 1]]);
+    });
+
+    it('are pruned with the samples once their hour is over', () => {
+      store.samples.appendTargets(threeHours());
+      store.samples.pruneOlderThan(H + 1);
+      assert.deepEqual(store.samples.targetBuckets(['pusat'], 0, 3 * H).map((b) => b.start / H), [1, 2]);
+    });
+
+    it('are made from the samples of a database written before buckets existed', () => {
+      const file = join(dir, 'old.db');
+      const old = new BetterSqlite3(file);
+      MIGRATIONS.slice(0, 4).forEach((sql, i) => {
+        old.exec(sql);
+        old.pragma(`user_version = ${i + 1}`);
+      });
+      const insert = old.prepare('INSERT INTO target_samples (at, target, ok, failure, duration_ms) VALUES (?, ?, ?, ?, 1)');
+      for (const o of threeHours()) insert.run(o.at, o.target, o.ok ? 1 : 0, o.ok ? null : 'refused');
+      old.close();
+      const reopened = openStore(file);
+      try {
+        assert.deepEqual(byHour(reopened.samples.targetBuckets(['pusat', 'lain'], 0, 3 * H)), byHour(bucketSamples(reopened.samples.targetSamples(['pusat', 'lain'], 0, 3 * H))));
+        assert.equal(reopened.db.prepare('SELECT count(*) AS n FROM target_buckets').pluck().get(), 6);
+      } finally {
+        reopened.close();
+      }
+    });
   });
 });

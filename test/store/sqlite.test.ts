@@ -1,6 +1,7 @@
-// Opening the database file: migrations, version refusal, WAL, and a full restart round-trip.
+// Opening the database file: migrations, version refusal, WAL, files it cannot use explained, and a
+// full restart round-trip.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -41,6 +42,7 @@ describe('openDatabase', () => {
       'overrides',
       'silences',
       'state',
+      'target_buckets',
       'target_samples',
       'transitions',
       'volume_samples',
@@ -101,6 +103,44 @@ describe('openDatabase', () => {
         err.message.includes(`supports (${SCHEMA_VERSION})`),
     );
     assert.equal(userVersion(file), SCHEMA_VERSION + 41);
+  });
+});
+
+describe('openDatabase on a file it cannot use: which file, what is wrong, what to do', () => {
+  const garbage = 'not a database, just text\n'.repeat(200);
+  it('a file that is no SQLite database: damaged, move it aside, what is lost; the file is left as it was', () => {
+    const bad = join(dir, 'jaga.db');
+    writeFileSync(bad, garbage);
+    assert.throws(
+      () => openDatabase(bad),
+      (err: unknown) =>
+        err instanceof Error &&
+        err.message.startsWith(`${bad}: the state database is damaged or not a database (SQLITE_NOTADB`) &&
+        err.message.includes(`mv ${bad}* `) &&
+        /overrides/.test(err.message) &&
+        /starts halted \(STARTING\) until the first probes answer/.test(err.message),
+    );
+    assert.equal(readFileSync(bad, 'utf8'), garbage);
+  });
+
+  it('tables there but user_version behind them ("table ... already exists"): says the two disagree', () => {
+    openDatabase(file).close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma('user_version = 1');
+    raw.close();
+    assert.throws(
+      () => openDatabase(file),
+      (err: unknown) =>
+        err instanceof Error &&
+        err.message.startsWith(`${file}: the tables in the state database do not match its schema version`) &&
+        err.message.includes('already exists') &&
+        err.message.includes('move the file aside'),
+    );
+  });
+
+  it('a directory where the file should be: cannot open, must be a regular file', () => {
+    mkdirSync(file, { recursive: true });
+    assert.throws(() => openDatabase(file), (err: unknown) => err instanceof Error && err.message.startsWith(`${file}: cannot open the state database (SQLITE_CANTOPEN`));
   });
 });
 

@@ -1,4 +1,5 @@
-// TransitionRepository against a real SQLite file: order, cursor pagination, time and reason filters, prune.
+// TransitionRepository against a real SQLite file: order, cursor pagination, time and reason filters, prune,
+// and manual halts stored as their override's id.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,28 @@ describe('TransitionRepository', () => {
     assert.equal(rest.nextBefore, null);
     assert.equal(store.transitions.list({ limit: 50, reason: 'CENTRAL_UNREACHABLE' }).items.length, 10);
     assert.equal(store.transitions.list({ limit: 50, reason: 'MANUAL_HALT' }).items.length, 0);
+  });
+
+  it("stores a manual halt as its override's id and reads it back with the override's facts", () => {
+    const reason = 'pemeliharaan '.repeat(38);
+    store.overrides.insert({ id: 'ovr-a', action: 'halt', reason, by: 'kabid', createdAt: 1, expiresAt: 9_000, liftedAt: null, liftedBy: null });
+    const manual = { code: 'MANUAL_HALT' as const, subject: 'ovr-a', since: 5, facts: { by: 'kabid', reason, expiresAt: 9_000 } };
+    const central = { code: 'CENTRAL_UNREACHABLE' as const, subject: 'central', since: 5, facts: { downTargets: 'pusat' } };
+    store.transitions.append({ at: 5, from: 'allowed', to: 'halted', reasons: [central, manual], evidence: {} });
+    const stored = store.db.prepare('SELECT reasons_json FROM transitions').pluck().get() as string;
+    assert.ok(!stored.includes('pemeliharaan') && !stored.includes('kabid'), stored);
+    const [read] = store.transitions.list({ limit: 1, reason: 'MANUAL_HALT' }).items;
+    assert.deepEqual(read?.reasons, [central, manual]);
+    assert.deepEqual(store.transitions.period(0, 10).items[0]?.reasons, [central, manual]);
+  });
+
+  it('reads a manual halt stored with its facts (before ids) as it was, and one whose override is gone with null facts', () => {
+    const legacy = { code: 'MANUAL_HALT' as const, subject: 'ovr-old', since: 5, facts: { by: 'ops', reason: 'lama', expiresAt: null } };
+    store.db.prepare('INSERT INTO transitions (at, from_state, to_state, reasons_json, evidence_json) VALUES (?, ?, ?, ?, ?)').run(5, 'allowed', 'halted', JSON.stringify([legacy]), '{}');
+    store.transitions.append({ at: 6, from: 'halted', to: 'halted', reasons: [{ ...legacy, subject: 'ovr-gone' }], evidence: {} });
+    const [gone, old] = store.transitions.list({ limit: 2 }).items;
+    assert.deepEqual(old?.reasons, [legacy]);
+    assert.deepEqual(gone?.reasons[0]?.facts, { by: null, reason: null, expiresAt: null });
   });
 
   it('rejects a limit that is not a positive integer', () => {
