@@ -177,7 +177,12 @@ test('CR/LF, Bcc: and huge strings from config or an override reason never make 
   const long = await jaga.adminFetch('/api/v1/overrides', { method: 'POST', body: JSON.stringify({ action: 'halt', reason: 'x'.repeat(10_000), for: '1m' }) });
   assert.equal(long.status, 400, 'past 500 characters a reason is refused');
   assert.equal((await jaga.gate()).state, 'allowed', 'no override was made');
-  const reason = `pemeliharaan\r\nBcc: evil-reason@x.test\r\nSubject: palsu\r\n\r\n${'y'.repeat(400)}`;
+  const injected = `pemeliharaan\r\nBcc: evil-reason@x.test\r\nSubject: palsu\r\n\r\n${'y'.repeat(400)}`;
+  const refused = await jaga.adminFetch('/api/v1/overrides', { method: 'POST', body: JSON.stringify({ action: 'halt', reason: injected, for: '1m' }) });
+  assert.equal(refused.status, 400, 'a reason is one line: CR/LF are refused at input');
+  assert.match(((await refused.json()) as { message: string }).message, /^reason: must not contain control characters/);
+  // What is taken still never becomes a header (render.test.ts covers CR/LF in stored text).
+  const reason = `pemeliharaan Bcc: evil-reason@x.test Subject: palsu ${'y'.repeat(400)}`;
   const from = smtp.received.length;
   const created = await jaga.adminFetch('/api/v1/overrides', { method: 'POST', body: JSON.stringify({ action: 'halt', reason, for: '1m' }) });
   assert.equal(created.status, 201);
