@@ -20,6 +20,22 @@ export interface ActiveOverrides {
  */
 export const MAX_ACTIVE_OVERRIDES = 20;
 
+/** The last instant a Date can hold (year 275760); every view of a time past it fails. */
+const LAST_INSTANT_MS = 8.64e15;
+
+/** Whether a stored instant can be shown: older versions took times past the Date range. */
+export const isShowableInstant = (ms: number): boolean => Math.abs(ms) <= LAST_INSTANT_MS;
+
+/**
+ * An override's expiry as it may be used. One past the Date range was stored before requests had
+ * limits, and broke every view for good: read it in the safe direction, a halt holding until lifted
+ * and an allow already over.
+ */
+export function usableExpiry(action: Override['action'], createdAt: number, expiresAt: number | null): number | null {
+  if (expiresAt === null || isShowableInstant(expiresAt)) return expiresAt;
+  return action === 'halt' ? null : createdAt;
+}
+
 /** Not lifted and not expired at `now` (an expiry is exclusive). The one definition of "active". */
 export const isOverrideActive = (o: Override, now: number): boolean => o.liftedAt === null && (o.expiresAt === null || o.expiresAt > now);
 

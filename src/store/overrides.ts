@@ -1,5 +1,6 @@
 // Owns the `overrides` table: manual halt/allow decisions, their expiry and who lifted them.
 // Does I/O (SQLite); errors (e.g. a duplicate id) propagate.
+import { usableExpiry } from '../domain/reasons.js';
 import type { Override } from '../domain/types.js';
 import type { Database } from './sqlite.js';
 
@@ -70,7 +71,7 @@ function toOverride(row: Row): Override {
     reason: row.reason,
     by: row.by,
     createdAt: row.created_at,
-    expiresAt: row.expires_at,
+    expiresAt: usableExpiry(row.action as Override['action'], row.created_at, row.expires_at),
     liftedAt: row.lifted_at,
     liftedBy: row.lifted_by,
   };

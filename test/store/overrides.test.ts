@@ -30,6 +30,15 @@ describe('OverrideRepository', () => {
     assert.equal(store.overrides.get('nope'), null);
   });
 
+  it('reads an expiry past the Date range (stored before requests had limits) in the safe direction', () => {
+    const beyond = 8.64e15 * 2;
+    store.overrides.insert(override('halt-for-ever', 10, beyond, 'halt'));
+    store.overrides.insert(override('allow-for-ever', 20, beyond, 'allow'));
+    assert.equal(store.overrides.get('halt-for-ever')?.expiresAt, null, 'a halt holds until lifted');
+    assert.equal(store.overrides.get('allow-for-ever')?.expiresAt, 20, 'an allow is over');
+    for (const o of store.overrides.list()) assert.doesNotThrow(() => o.expiresAt === null || new Date(o.expiresAt).toISOString());
+  });
+
   it('refuses a duplicate id', () => {
     store.overrides.insert(override('a', 10, null));
     assert.throws(() => store.overrides.insert(override('a', 11, null)), /UNIQUE|PRIMARY KEY/);

@@ -33,6 +33,13 @@ describe('SilenceRepository', () => {
     assert.equal(store.silences.get('nope'), null);
   });
 
+  it('reads a window past the Date range (stored before requests had limits) as over', () => {
+    store.silences.insert({ ...silence('far', 100, 8.64e15 * 2), createdAt: 50 });
+    const far = store.silences.get('far');
+    assert.deepEqual([far?.startsAt, far?.endsAt], [50, 50]);
+    assert.doesNotThrow(() => new Date(far?.endsAt ?? 0).toISOString());
+  });
+
   it('refuses a duplicate id and a silence that ends before it starts', () => {
     store.silences.insert({ ...silence('a', 100, 200), createdAt: 50 });
     assert.throws(() => store.silences.insert({ ...silence('a', 300, 400), createdAt: 60 }), /UNIQUE|PRIMARY KEY/);
