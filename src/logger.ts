@@ -1,10 +1,24 @@
 // Structured JSON logs (pino) for machines; a readable form when a person watches the terminal.
+import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+
+/**
+ * What a terminal must not be given from logged text (a receiver's answer, a probe detail): pino-pretty
+ * escapes ESC itself and colours with it, but passes DEL, C1 and bidi overrides/isolates through.
+ */
+const UNSAFE_ON_TERMINAL = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export async function createLogger(level: string, toTerminal: boolean): Promise<Logger> {
   const options = { level, base: { service: 'jaga' }, redact: ['req.headers.authorization', '*.token', 'adminTokens'] };
   if (!toTerminal) return pino(options);
   // Loaded only for a person at a terminal: a service writing JSON keeps its memory (~2 MiB).
   const { default: pretty } = await import('pino-pretty');
-  return pino(options, pretty({ colorize: true, sync: true }));
+  const terminal = new Writable({
+    decodeStrings: false,
+    write(line: string, _encoding, done) {
+      process.stdout.write(line.replace(UNSAFE_ON_TERMINAL, '\ufffd'));
+      done();
+    },
+  });
+  return pino(options, pretty({ colorize: true, sync: true, destination: terminal }));
 }
