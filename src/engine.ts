@@ -91,6 +91,7 @@ export class Engine {
   private readonly previousDeviceIds = new Map<string, number | null>();
   private overrides: Override[] = [];
   private gateNow: Gate;
+  private readonly restoredGate: boolean;
   private readonly startedAt: number;
   private pendingTargetSamples: TargetObservation[] = [];
   private pendingVolumeSamples: VolumeObservation[] = [];
@@ -118,12 +119,22 @@ export class Engine {
     this.restore();
     // Before the first full round, the gate is what was stored (a restart while halted stays halted),
     // or, on a first start, the decision over empty state: halted, STARTING.
-    this.gateNow = deps.store.snapshot.loadGate() ?? this.decide(this.startedAt, { persist: false });
+    const stored = deps.store.snapshot.loadGate();
+    this.restoredGate = stored !== null;
+    this.gateNow = stored ?? this.decide(this.startedAt, { persist: false });
     deps.metrics.recordGate(this.gateNow, this.centralReachable(), false);
   }
 
   get gate(): Gate {
     return this.gateNow;
+  }
+
+  /**
+   * Whether the gate came from the store (a restart), not from a first decision over empty state:
+   * a restored gate is a decision the gate actions must match at once; a first start's STARTING is not.
+   */
+  get restored(): boolean {
+    return this.restoredGate;
   }
 
   /** Bumps on every decision; lets readers cache what they serialise from the gate. */

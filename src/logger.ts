@@ -1,12 +1,7 @@
 // Structured JSON logs (pino) for machines; a readable form when a person watches the terminal.
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-
-/**
- * What a terminal must not be given from logged text (a receiver's answer, a probe detail): pino-pretty
- * escapes ESC itself and colours with it, but passes DEL, C1 and bidi overrides/isolates through.
- */
-const UNSAFE_ON_TERMINAL = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+import { CONTROL_REPLACEMENT, CONTROLS_BEYOND_C0 } from './text-safety.js';
 
 export async function createLogger(level: string, toTerminal: boolean): Promise<Logger> {
   const options = { level, base: { service: 'jaga' }, redact: ['req.headers.authorization', '*.token', 'adminTokens'] };
@@ -16,7 +11,9 @@ export async function createLogger(level: string, toTerminal: boolean): Promise<
   const terminal = new Writable({
     decodeStrings: false,
     write(line: string, _encoding, done) {
-      process.stdout.write(line.replace(UNSAFE_ON_TERMINAL, '\ufffd'));
+      // Logged remote text (a receiver's answer, a probe detail): pino-pretty escapes ESC itself and
+      // colours with it, but passes DEL, C1 and bidi overrides/isolates through.
+      process.stdout.write(line.replace(CONTROLS_BEYOND_C0, CONTROL_REPLACEMENT));
       done();
     },
   });

@@ -123,9 +123,6 @@ async function serve(
       },
     },
   );
-  // A restart hands the stored gate to the actions at once (the halt file matches it before any probe);
-  // a first start has none, and its STARTING gate is no decision: the first one after the probes is.
-  const restored = store.snapshot.loadGate() !== null;
 
   const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
     key: target.name,
@@ -208,11 +205,23 @@ async function serve(
   const url = `http://${host}:${address.port}`;
 
   // Listening: only now does jaga act on the world. Everything above failed without sending, queueing or running anything.
-  alerting?.start();
-  actions.start();
-  if (restored) actions.update({ gate: engine.gate });
-  scheduler.start();
-  const decisions = setInterval(() => engine.tick(), DECISION_EVERY_MS);
+  let decisions: NodeJS.Timeout;
+  try {
+    alerting?.start();
+    actions.start();
+    // A restart hands the stored gate to the actions at once (the halt file matches it before any
+    // probe); a first start's STARTING gate is no decision: the first one after the probes is.
+    if (engine.restored) actions.update({ gate: engine.gate });
+    scheduler.start();
+    decisions = setInterval(() => engine.tick(), DECISION_EVERY_MS);
+  } catch (error) {
+    // The caller closes the store and releases the lock: nothing may go on serving without them.
+    await scheduler.stop(0);
+    await alerting?.stop(0);
+    await actions.stop(0);
+    await closeServer(server);
+    throw error;
+  }
   if (config.adminTokens.length === 0) logger.warn('JAGA_ADMIN_TOKENS is not set: overrides cannot be made over HTTP');
   logger.info({ url, version: VERSION, targets: allTargets.length, volumes: config.storage.volumes.length }, 'jaga started');
 

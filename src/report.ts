@@ -2,12 +2,12 @@
 // the report.
 // I/O (SQLite reads) around the pure domain/report.ts.
 import { buildReport, utcOffsetMs, type Report } from './domain/report.js';
-import type { Transition } from './domain/types.js';
 import type { Store } from './store/sqlite.js';
+import type { StoredTransition } from './store/transitions.js';
 
 export function loadReport(store: Store, centralTargets: readonly string[], since: number, until: number, timeZone: string): Report {
   const { before, items } = store.transitions.period(since, until);
-  const codes = (t: Transition) => t.reasons.map((r) => r.code);
+  const codes = (t: StoredTransition) => t.reasons.map((r) => r.code);
   return buildReport({
     since,
     until,

@@ -1,8 +1,9 @@
-// readAtMost on in-memory bodies: the limit is exact, an answer of exactly the limit is whole, and the
-// source is left (its iterator returned) as soon as the limit is passed. Pure apart from async iteration.
+// readAtMost, drainAtMost and readAnswerExcerpt on in-memory bodies: the limit is exact, an answer of
+// exactly the limit is whole, and the source is left (its iterator returned) as soon as the limit is
+// passed. Pure apart from async iteration.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerExcerpt, readAtMost } from '../src/bounded-body.js';
+import { drainAtMost, readAnswerExcerpt, readAtMost } from '../src/bounded-body.js';
 
 /** Yields `chunks`, then endless 1 KiB chunks when `endless`; counts what was pulled and whether it was closed. */
 function source(chunks: readonly string[], endless = false) {
@@ -45,8 +46,23 @@ test('an endless answer: stops one chunk past the limit and closes the source', 
   assert.equal(seen.closed, true);
 });
 
-test('answerExcerpt cuts to the characters asked for and marks a cut', () => {
-  assert.equal(answerExcerpt({ bytes: Buffer.from('short'), whole: true }, 200), 'short');
-  assert.equal(answerExcerpt({ bytes: Buffer.from('abcdef'), whole: true }, 3), 'abc…');
-  assert.equal(answerExcerpt({ bytes: Buffer.from('abc'), whole: false }, 200), 'abc…');
+test('drainAtMost reads an endless answer as far as readAtMost does, then closes the source', async () => {
+  const { body, seen } = source([], true);
+  await drainAtMost(body, 10_000);
+  assert.equal(seen.pulled, 10);
+  assert.equal(seen.closed, true);
+  const short = source(['ab', 'cd']);
+  await drainAtMost(short.body, 10_000);
+  assert.deepEqual(short.seen, { pulled: 2, closed: true });
+});
+
+// The one rule for answers jaga only quotes in an error (webhook receivers, Alertmanager).
+test('readAnswerExcerpt: 200 characters at most, marked when cut, from at most 4 KiB read', async () => {
+  assert.equal(await readAnswerExcerpt(source(['short']).body), 'short');
+  assert.equal(await readAnswerExcerpt(source(['x'.repeat(200)]).body), 'x'.repeat(200));
+  assert.equal(await readAnswerExcerpt(source(['y'.repeat(201)]).body), `${'y'.repeat(200)}…`);
+  const { body, seen } = source(['ab'], true);
+  assert.equal(await readAnswerExcerpt(body), `ab${'x'.repeat(198)}…`);
+  // 'ab' and three 1 KiB chunks fit in 4 KiB; the fourth passes it, and the source is closed.
+  assert.deepEqual(seen, { pulled: 5, closed: true });
 });

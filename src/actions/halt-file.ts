@@ -47,67 +47,80 @@ export function isOwnHaltFile(text: string): boolean {
   );
 }
 
-/** Why an existing entry cannot be jaga's file before reading it, or null when it must be read to tell. */
-function entryProblem(entry: Stats): string | null {
-  if (entry.isDirectory()) return 'is a directory';
-  if (entry.isSymbolicLink()) return 'is a symbolic link';
-  if (!entry.isFile() || entry.size > OWN_FILE_MAX_BYTES) return FOREIGN;
+/** What is at the path now: nothing, jaga's own file (with its content), or something jaga must not touch. */
+type Found = { readonly kind: 'absent' } | { readonly kind: 'own'; readonly content: string } | { readonly kind: 'foreign'; readonly problem: string };
+
+const errorCode = (error: Error): string => (error as NodeJS.ErrnoException).code ?? String(error);
+const isMissing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/*
+ * The ownership rule, written once for the sync start check and the async action: from the entry's lstat
+ * (or its error), then, when that cannot tell, from the file's first bytes (or the error reading them).
+ * An error other than "nothing there" is a reason, never a throw: what jaga cannot read, it does not own.
+ */
+function judgeEntry(entry: Stats | Error): Found | null {
+  if (entry instanceof Error) return isMissing(entry) ? { kind: 'absent' } : { kind: 'foreign', problem: `cannot be checked (${errorCode(entry)})` };
+  if (entry.isDirectory()) return { kind: 'foreign', problem: 'is a directory' };
+  if (entry.isSymbolicLink()) return { kind: 'foreign', problem: 'is a symbolic link' };
+  if (!entry.isFile() || entry.size > OWN_FILE_MAX_BYTES) return { kind: 'foreign', problem: FOREIGN };
   return null;
 }
 
-const isMissing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+function judgeHead(head: string | Error): Found {
+  if (head instanceof Error) return { kind: 'foreign', problem: `cannot be read (${errorCode(head)})` };
+  return isOwnHaltFile(head) ? { kind: 'own', content: head } : { kind: 'foreign', problem: FOREIGN };
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+function attempt<T>(read: () => T): T | Error {
+  try {
+    return read();
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+function readHeadSync(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(OWN_FILE_MAX_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readHead(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(OWN_FILE_MAX_BYTES), 0, OWN_FILE_MAX_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function inspectSync(path: string): Found {
+  return judgeEntry(attempt(() => lstatSync(path))) ?? judgeHead(attempt(() => readHeadSync(path)));
+}
+
+async function inspect(path: string): Promise<Found> {
+  return judgeEntry(await lstat(path).catch(asError)) ?? judgeHead(await readHead(path).catch(asError));
+}
 
 /**
  * Why `path` cannot be jaga's halt file, or null when it can: absent with an existing parent directory,
  * or holding a file jaga wrote. For the start and check-config (sync: it runs before anything else).
  */
 export function haltFilePathProblem(path: string): string | null {
-  let entry: Stats;
+  const found = inspectSync(path);
+  if (found.kind !== 'absent') return found.kind === 'foreign' ? found.problem : null;
+  const parent = dirname(path);
   try {
-    entry = lstatSync(path);
-  } catch (error) {
-    if (!isMissing(error)) return `cannot be checked (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-    const parent = dirname(path);
-    try {
-      return statSync(parent).isDirectory() ? null : `parent ${parent} is not a directory`;
-    } catch {
-      return `parent directory ${parent} does not exist`;
-    }
-  }
-  const problem = entryProblem(entry);
-  if (problem !== null) return problem;
-  const buffer = Buffer.alloc(OWN_FILE_MAX_BYTES);
-  const fd = openSync(path, 'r');
-  try {
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return isOwnHaltFile(buffer.subarray(0, length).toString('utf8')) ? null : FOREIGN;
-  } catch (error) {
-    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** What is at the path now: nothing, jaga's own file (with its content), or something jaga must not touch. */
-type Found = { readonly kind: 'absent' } | { readonly kind: 'own'; readonly content: string } | { readonly kind: 'foreign'; readonly problem: string };
-
-async function inspect(path: string): Promise<Found> {
-  let entry: Stats;
-  try {
-    entry = await lstat(path);
-  } catch (error) {
-    if (isMissing(error)) return { kind: 'absent' };
-    throw error;
-  }
-  const problem = entryProblem(entry);
-  if (problem !== null) return { kind: 'foreign', problem };
-  const handle = await open(path, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(OWN_FILE_MAX_BYTES), 0, OWN_FILE_MAX_BYTES, 0);
-    const content = buffer.subarray(0, bytesRead).toString('utf8');
-    return isOwnHaltFile(content) ? { kind: 'own', content } : { kind: 'foreign', problem: FOREIGN };
-  } finally {
-    await handle.close();
+    return statSync(parent).isDirectory() ? null : `parent ${parent} is not a directory`;
+  } catch {
+    return `parent directory ${parent} does not exist`;
   }
 }
 
@@ -211,8 +224,14 @@ async function makeSo(path: string, content: string | null): Promise<boolean> {
   // Through a temporary file and a rename, so a reader never sees half a file. No mkdir: a missing parent
   // directory is a mistake in the path, reported (ENOENT), not made.
   const temporary = `${path}.jaga-${process.pid}.tmp`;
+  // The name is predictable, so in a directory others can write, something may already be there: a stale
+  // file of ours, or a symlink planted to make jaga (often root) overwrite its target. unlink removes the
+  // entry itself, never a target, and `wx` (O_CREAT|O_EXCL) refuses whatever appears before the create.
+  await unlink(temporary).catch((error: unknown) => {
+    if (!isMissing(error)) throw error;
+  });
   try {
-    await writeFile(temporary, content, { mode: 0o644 });
+    await writeFile(temporary, content, { mode: 0o644, flag: 'wx' });
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

@@ -10,7 +10,7 @@ import type { WebhookDelivery } from '../store/webhook-deliveries.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction } from './action.js';
 import { webhookHeaders } from './webhook-signing.js';
 import { Wakeable } from '../wakeable.js';
-import { answerExcerpt, readAtMost } from '../bounded-body.js';
+import { readAnswerExcerpt } from '../bounded-body.js';
 
 type WebhookConfig = Extract<GateActionConfig, { type: 'webhook' }>;
 
@@ -19,12 +19,6 @@ const ENQUEUE_RETRY_MS = 5_000;
 const PRUNE_EVERY_MS = 3_600_000;
 /** Finished deliveries are kept this long for people looking into the database. */
 const KEEP_FINISHED_MS = 30 * 24 * 3_600_000;
-/**
- * What is read of a receiver's answer, and the part of it kept as the error of a non-2xx attempt: the
- * body says nothing jaga acts on, and a receiver answering gigabytes once took jaga to 2.2 GB.
- */
-const ANSWER_READ_BYTES = 4_096;
-const ANSWER_EXCERPT_CHARS = 200;
 
 /** Scheme, host and port: webhook paths and queries often carry a token, so logs never show them. */
 export function redactUrl(url: string): string {
@@ -162,8 +156,8 @@ export class WebhookAction implements GateAction {
         signal: controller.signal,
       }, this.agent);
       status = response.statusCode;
-      const answer = await readAtMost(response.body, ANSWER_READ_BYTES);
-      error = status >= 200 && status < 300 ? null : `HTTP ${status}: ${answerExcerpt(answer, ANSWER_EXCERPT_CHARS)}`;
+      const answer = await readAnswerExcerpt(response.body);
+      error = status >= 200 && status < 300 ? null : `HTTP ${status}: ${answer}`;
     } catch (caught) {
       error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
     } finally {

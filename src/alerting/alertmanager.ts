@@ -3,7 +3,7 @@
 // does it. Network I/O (undici).
 import type { Logger } from 'pino';
 import { originAndPath, request } from '../undici-parts.js';
-import { answerExcerpt, readAtMost } from '../bounded-body.js';
+import { readAnswerExcerpt } from '../bounded-body.js';
 import type { Language } from '../i18n/catalogue.js';
 import { alertAnnotations } from './render.js';
 import type { Alert } from './types.js';
@@ -29,9 +29,6 @@ const FIRING_HORIZON_MS = 5 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 10_000;
 /** Keep telling Alertmanager about a resolved alert for this long, in case a push was lost. */
 const RESOLVED_KEEP_MS = 15 * 60_000;
-/** Alertmanager answers `{}` or a short error; a server answering more must not fill jaga's memory. */
-const ANSWER_READ_BYTES = 4_096;
-const ANSWER_EXCERPT_CHARS = 200;
 
 interface Sent {
   readonly alert: Alert;
@@ -84,8 +81,8 @@ export class AlertmanagerPusher {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const answer = await readAtMost(response.body, ANSWER_READ_BYTES);
-      if (response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${answerExcerpt(answer, ANSWER_EXCERPT_CHARS)}`);
+      const answer = await readAnswerExcerpt(response.body);
+      if (response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${answer}`);
       this.deps.onResult('sent');
     } catch (error) {
       // Try again soon (a change tries at once); Alertmanager is a second channel, email is the first.

@@ -1,21 +1,35 @@
-// `~regex` label matchers: RE2 semantics (linear time whatever the pattern, like Alertmanager), anchored
-// to the whole value, with the limits a pattern must meet. Pure: the only state is a bounded memo.
+// Label matchers compiled once per silence: exact values, and `~regex` with RE2 semantics (linear time
+// whatever the pattern, like Alertmanager) anchored to the whole value, within the limits a pattern must
+// meet. Pure, and without a cache: each silence holds its own compiled matchers, so neither input
+// validation nor many silences can push a live matcher out and make matching recompile.
 import { RE2JS } from 're2js';
+import type { Matchers } from './types.js';
 
 /** Longest `~regex` source a person may write (the `~` excluded). */
 export const MAX_REGEX_LENGTH = 200;
 /**
- * Largest compiled program (RE2 instructions). Matching costs value length x program size at worst;
- * realistic matchers (lists of names, `pusat-.*`) stay under 150, so 500 refuses only synthetic bulk.
+ * Largest compiled program (RE2 instructions) of one regex, and of all of one silence's regexes
+ * together. Matching costs value length x program size at worst, and a compiled regex is kept for its
+ * silence's life at about 0.6 KiB per instruction (measured), so 50 hand-made silences hold at most
+ * ~9 MiB. Realistic matchers (lists of names, `pusat-.*`) compile to 12-150.
  */
-export const MAX_REGEX_PROGRAM_SIZE = 500;
-/** Compiled matchers kept; each holds a few KiB to ~150 KiB of program and DFA cache. */
-const MAX_COMPILED = 256;
-
+export const MAX_REGEX_PROGRAM_SIZE = 300;
 type Compiled = { readonly regex: RE2JS; readonly problem: null } | { readonly regex: null; readonly problem: string };
 
-/** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
-const compiled = new Map<string, Compiled>();
+/** What matching needs of a compiled regex: RE2JS, or in tests a stand-in that counts its calls. */
+export interface WholeValueTest {
+  testExact(value: string): boolean;
+}
+
+/**
+ * A silence's matchers, ready to match: split so the cheap checks (exact values, labels present) can
+ * run before the time window, and the regexes after it.
+ */
+export interface CompiledMatchers {
+  readonly exact: readonly (readonly [label: string, value: string])[];
+  /** Null where RE2 refuses the source (stored before RE2): it matches nothing. */
+  readonly regex: readonly (readonly [label: string, regex: WholeValueTest | null])[];
+}
 
 const COUNTED_REPEAT = /^\{(\d+)(,(\d*))?\}/;
 
@@ -100,34 +114,34 @@ function compile(source: string): Compiled {
   }
 }
 
-function compiledOf(source: string): Compiled {
-  const cached = compiled.get(source);
-  if (cached !== undefined) {
-    compiled.delete(source);
-    compiled.set(source, cached);
-    return cached;
+/**
+ * What is wrong with a silence's matchers, by label, or null: a `~regex` RE2 refuses, or all its
+ * regexes together past MAX_REGEX_PROGRAM_SIZE. `problem` reads after the field's name.
+ */
+export function silenceMatchersProblem(matchers: Matchers): { readonly label: string; readonly problem: string } | null {
+  let total = 0;
+  for (const [label, wanted] of Object.entries(matchers)) {
+    if (!wanted.startsWith('~')) continue;
+    const { regex, problem } = compile(wanted.slice(1));
+    if (regex === null) return { label, problem: `not a valid regular expression for RE2: ${problem}` };
+    total += regex.programSize();
+    if (total > MAX_REGEX_PROGRAM_SIZE) {
+      return { label, problem: `the silence's regexes together are too complex (about ${total} RE2 instructions, at most ${MAX_REGEX_PROGRAM_SIZE})` };
+    }
   }
-  const fresh = compile(source);
-  compiled.set(source, fresh);
-  if (compiled.size > MAX_COMPILED) {
-    const oldest = compiled.keys().next();
-    if (oldest.done !== true) compiled.delete(oldest.value);
-  }
-  return fresh;
+  return null;
 }
 
-/** Null when RE2 accepts the source (without the `~`) as a matcher; else a short English reason. */
-export function regexMatcherProblem(source: string): string | null {
-  return compiledOf(source).problem;
+/** Compiles every `~regex` once; done when a silence is created or loaded, never while matching. */
+export function compileMatchers(matchers: Matchers): CompiledMatchers {
+  const entries = Object.entries(matchers);
+  return {
+    exact: entries.filter(([, wanted]) => !wanted.startsWith('~')),
+    regex: entries.filter(([, wanted]) => wanted.startsWith('~')).map(([label, wanted]) => [label, compile(wanted.slice(1)).regex]),
+  };
 }
 
-/** Whether the source (without the `~`) matches the whole value; a source RE2 refuses matches nothing. */
-export function regexMatches(source: string, value: string): boolean {
-  const { regex } = compiledOf(source);
-  return regex !== null && regex.testExact(value);
-}
-
-/** Whether a `~regex` value is one RE2 refuses (e.g. stored before RE2), so the shell can say so once. */
-export function hasUnusableRegex(matchers: Readonly<Record<string, string>>): boolean {
-  return Object.values(matchers).some((wanted) => wanted.startsWith('~') && regexMatcherProblem(wanted.slice(1)) !== null);
+/** Whether a regex is one RE2 refuses (e.g. stored before RE2), so the shell can say so once. */
+export function hasUnusableRegex(matchers: CompiledMatchers): boolean {
+  return matchers.regex.some(([, regex]) => regex === null);
 }

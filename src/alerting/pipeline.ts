@@ -12,7 +12,7 @@ import { hasUnusableRegex } from './matchers.js';
 import type { OutboxFallback } from './outbox-fallback.js';
 import { messageIdFor, renderNotification, type RenderContext } from './render.js';
 import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from './rules.js';
-import { activeSilenceFor, MAX_ACTIVE_SILENCES } from './silences.js';
+import { activeSilenceFor, MAX_ACTIVE_SILENCES, prepareRecurringSilence, prepareSilence, type PreparedRecurringSilence, type PreparedSilence } from './silences.js';
 import type { Alert, AlertMemory, GroupState, Matchers, Recipient, RecurringSilence, Silence, Timing } from './types.js';
 
 /** A silence that was not taken: too many are current or upcoming already. */
@@ -70,7 +70,10 @@ export class AlertPipeline {
   private groups: Readonly<Record<string, GroupState>>;
   private alertsNow: readonly Alert[] = [];
   private savedJson: string;
-  private apiSilences: Silence[];
+  // Matchers compiled once, here at start (config, stored) and at creation (API): never while matching.
+  private readonly configSilences: readonly PreparedSilence[];
+  private readonly recurringSilences: readonly PreparedRecurringSilence[];
+  private apiSilences: PreparedSilence[];
   private outboxStatsAt = 0;
   private outboxPrunedAt = 0;
   private outboxOldestPendingAt: number | null = null;
@@ -84,9 +87,11 @@ export class AlertPipeline {
     this.memory = saved?.memory ?? {};
     this.groups = saved?.groups ?? {};
     this.savedJson = JSON.stringify({ memory: this.memory, groups: this.groups });
-    this.apiSilences = deps.store.silences.list({ current: deps.clock(), limit: 1000 });
+    this.configSilences = options.configSilences.map(prepareSilence);
+    this.recurringSilences = options.recurringSilences.map(prepareRecurringSilence);
+    this.apiSilences = deps.store.silences.list({ current: deps.clock(), limit: 1000 }).map(prepareSilence);
     // Stored before matchers were RE2 (lookaheads, backreferences): they match nothing; said once here.
-    const unusable = this.apiSilences.filter((s) => hasUnusableRegex(s.matchers)).map((s) => s.id);
+    const unusable = this.apiSilences.filter((s) => hasUnusableRegex(s.matchers)).map((s) => s.silence.id);
     if (unusable.length > 0) {
       deps.logger.warn({ silences: unusable.slice(0, 10), count: unusable.length }, 'stored silences with a regex RE2 cannot compile match nothing; expire them and create them again');
     }
@@ -105,7 +110,8 @@ export class AlertPipeline {
 
   get silences(): readonly (Silence | RecurringSilence)[] {
     const now = this.deps.clock();
-    return [...this.options.configSilences.filter((s) => s.endsAt > now), ...this.apiSilences.filter((s) => s.endsAt > now), ...this.options.recurringSilences];
+    const fixed = [...this.configSilences, ...this.apiSilences].map((s) => s.silence).filter((s) => s.endsAt > now);
+    return [...fixed, ...this.options.recurringSilences];
   }
 
   update(world: WorldView, storeFailingSince: number | null): void {
@@ -181,7 +187,7 @@ export class AlertPipeline {
   /** Stores the silence, then applies it. Throws SilenceRefused past MAX_ACTIVE_SILENCES. */
   createSilence(input: NewSilence, by: string): Silence {
     const now = this.deps.clock();
-    const current = this.apiSilences.filter((s) => s.endsAt > now).length;
+    const current = this.apiSilences.filter((s) => s.silence.endsAt > now).length;
     if (current >= MAX_ACTIVE_SILENCES) {
       throw new SilenceRefused(`${current} silences are current or upcoming, the most allowed at once is ${MAX_ACTIVE_SILENCES}: expire one first`);
     }
@@ -197,7 +203,7 @@ export class AlertPipeline {
       this.deps.store.silences.insert({ ...silence, createdAt: now });
       this.deps.store.audit.append({ at: now, actor: by, action: 'silence.create', detail: { ...silence } });
     });
-    this.apiSilences = [...this.apiSilences, silence];
+    this.apiSilences = [...this.apiSilences, prepareSilence(silence)];
     this.deps.logger.info({ silence }, 'silence created');
     return silence;
   }
@@ -210,7 +216,7 @@ export class AlertPipeline {
       return result;
     });
     if (!expired) return null;
-    this.apiSilences = this.apiSilences.filter((s) => s.id !== id);
+    this.apiSilences = this.apiSilences.filter((s) => s.silence.id !== id);
     this.deps.logger.info({ silence: id, by }, 'silence expired');
     return expired;
   }
@@ -230,7 +236,7 @@ export class AlertPipeline {
   }
 
   private silenceFor(alert: Alert, now: number): Silence | RecurringSilence | null {
-    return activeSilenceFor(alert.labels, [...this.options.configSilences, ...this.apiSilences], this.options.recurringSilences, now);
+    return activeSilenceFor(alert.labels, [...this.configSilences, ...this.apiSilences], this.recurringSilences, now);
   }
 
   /** Without it the outbox keeps every message ever sent, bodies and all. */

@@ -1,33 +1,54 @@
 // Whether an alert is silenced at an instant: label matchers, fixed silences, recurring (cron) windows.
-// Pure: time is an argument; the only state is a memo of parsed cron expressions (regexes: matchers.ts).
+// Pure: time is an argument; the only state is a memo of parsed cron expressions and, per prepared
+// recurring silence, its last answer for a minute (regexes are compiled once per silence: matchers.ts).
 import cron from 'node-cron';
-import { regexMatches } from './matchers.js';
-import type { Matchers, RecurringSilence, Silence } from './types.js';
+import { compileMatchers, type CompiledMatchers } from './matchers.js';
+import type { RecurringSilence, Silence } from './types.js';
 
 const MINUTE_MS = 60_000;
 
 /**
  * Silences made by hand (API, /admin, CLI) that are current or upcoming, at most: each is matched
- * against every alert at every evaluation, and the regex cache (matchers.ts) holds 256.
+ * against every alert at every evaluation.
  */
 export const MAX_ACTIVE_SILENCES = 50;
+
+/** A fixed silence with its matchers compiled, as the pipeline keeps it from creation or load on. */
+export interface PreparedSilence {
+  readonly silence: Silence;
+  readonly matchers: CompiledMatchers;
+}
+
+/** A recurring silence with its matchers compiled and its window asked through a per-minute memo. */
+export interface PreparedRecurringSilence {
+  readonly silence: RecurringSilence;
+  readonly matchers: CompiledMatchers;
+  readonly isActive: (now: number) => boolean;
+}
+
+const valueOf = (labels: Readonly<Record<string, string>>, name: string) =>
+  // hasOwn: a label called "constructor" must not find Object.prototype's.
+  Object.hasOwn(labels, name) ? labels[name] : undefined;
+
+/** The cheap half: every exact value equal, every label a regex wants present. */
+function exactLabelsMatch(matchers: CompiledMatchers, labels: Readonly<Record<string, string>>): boolean {
+  return matchers.exact.every(([name, wanted]) => valueOf(labels, name) === wanted) && matchers.regex.every(([name]) => valueOf(labels, name) !== undefined);
+}
+
+/** The costly half: every regex matches the whole value; one RE2 refused matches nothing. */
+function regexLabelsMatch(matchers: CompiledMatchers, labels: Readonly<Record<string, string>>): boolean {
+  return matchers.regex.every(([name, regex]) => {
+    const value = valueOf(labels, name);
+    return regex !== null && value !== undefined && regex.testExact(value);
+  });
+}
 
 /**
  * Every matcher holds: exact value, or `~regex` (RE2) matching the whole value. A missing label never
  * matches; a regex RE2 refuses matches nothing.
  */
-export function labelsMatch(matchers: Matchers, labels: Readonly<Record<string, string>>): boolean {
-  for (const [name, wanted] of Object.entries(matchers)) {
-    // hasOwn: a label called "constructor" must not find Object.prototype's.
-    const value = Object.hasOwn(labels, name) ? labels[name] : undefined;
-    if (value === undefined) return false;
-    if (wanted.startsWith('~')) {
-      if (!regexMatches(wanted.slice(1), value)) return false;
-    } else if (value !== wanted) {
-      return false;
-    }
-  }
-  return true;
+export function labelsMatch(matchers: CompiledMatchers, labels: Readonly<Record<string, string>>): boolean {
+  return exactLabelsMatch(matchers, labels) && regexLabelsMatch(matchers, labels);
 }
 
 interface CronSchedule {
@@ -89,22 +110,44 @@ export function isRecurringActive(r: RecurringSilence, now: number): boolean {
   return false;
 }
 
+/** Compiles the silence's matchers: once, when it is created or loaded, never while matching. */
+export function prepareSilence(silence: Silence): PreparedSilence {
+  return { silence, matchers: compileMatchers(silence.matchers) };
+}
+
+/**
+ * The window's answer depends only on which local minute boundaries lie in (now - duration, now], i.e.
+ * on the minutes now and now - duration fall in, so the walk (up to milliseconds for a long duration)
+ * runs once per minute rather than for every alert at every evaluation.
+ */
+export function prepareRecurringSilence(silence: RecurringSilence): PreparedRecurringSilence {
+  let memo: { readonly latest: number; readonly earliest: number; readonly active: boolean } | null = null;
+  const isActive = (now: number): boolean => {
+    const latest = new Date(now).setSeconds(0, 0);
+    const earliest = new Date(now - silence.durationMs).setSeconds(0, 0);
+    if (memo?.latest !== latest || memo.earliest !== earliest) memo = { latest, earliest, active: isRecurringActive(silence, now) };
+    return memo.active;
+  };
+  return { silence, matchers: compileMatchers(silence.matchers), isActive };
+}
+
 /**
  * The silence that mutes these labels now, or null. Fixed silences first, then recurring ones, each in
- * the order given: any one is enough to mute, the first is the one shown. The window is checked before
- * the labels: a silence that is not active costs no regex matching.
+ * the order given: any one is enough to mute, the first is the one shown. Cheapest check first, so a
+ * regex (however costly) runs only for a silence that is active and whose exact values hold: a fixed
+ * window is two comparisons; a recurring one may walk back through days, so exact values go before it.
  */
 export function activeSilenceFor(
   labels: Readonly<Record<string, string>>,
-  silences: readonly Silence[],
-  recurring: readonly RecurringSilence[],
+  silences: readonly PreparedSilence[],
+  recurring: readonly PreparedRecurringSilence[],
   now: number,
 ): Silence | RecurringSilence | null {
-  for (const s of silences) {
-    if (s.startsAt <= now && now < s.endsAt && labelsMatch(s.matchers, labels)) return s;
+  for (const { silence, matchers } of silences) {
+    if (silence.startsAt <= now && now < silence.endsAt && labelsMatch(matchers, labels)) return silence;
   }
-  for (const r of recurring) {
-    if (isRecurringActive(r, now) && labelsMatch(r.matchers, labels)) return r;
+  for (const { silence, matchers, isActive } of recurring) {
+    if (exactLabelsMatch(matchers, labels) && isActive(now) && regexLabelsMatch(matchers, labels)) return silence;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // What of the configuration may be printed (check-config, error messages): every secret-looking value
 // masked, whatever key or text it hides in. Pure.
 
-export const MASK = '********';
+const MASK = '********';
 
 /** The words that make a key, option, parameter or header name a secret's: password, api_key, auth... */
 const SECRET_WORD = '(?:pass|secret|token|key|auth|credential|signature)';

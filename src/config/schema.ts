@@ -4,7 +4,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { senderProblem } from '../alerting/address.js';
-import { regexMatcherProblem } from '../alerting/matchers.js';
+import { silenceMatchersProblem } from '../alerting/matchers.js';
 import { ALERT_NAMES, SEVERITIES } from '../alerting/types.js';
 import { cronIntervalMs } from './cron.js';
 import { DAY_MS, duration, durationText, HOUR_MS, httpUrl, ipOrCidr, LONGEST, MINUTE_MS, size, TIMEOUT, WAIT } from './fields.js';
@@ -220,10 +220,8 @@ const alerts = z
   .superRefine((a, ctx) => {
     // Here, not in the matcher's own schema: inside the silence union its message would be lost.
     a.silences.forEach((silence, index) => {
-      for (const [label, wanted] of Object.entries(silence.match)) {
-        const problem = wanted.startsWith('~') ? regexMatcherProblem(wanted.slice(1)) : null;
-        if (problem !== null) ctx.addIssue({ code: 'custom', path: ['silences', index, 'match', label], message: `not a valid regular expression for RE2: ${problem}` });
-      }
+      const bad = silenceMatchersProblem(silence.match);
+      if (bad !== null) ctx.addIssue({ code: 'custom', path: ['silences', index, 'match', bad.label], message: bad.problem });
     });
     if (a.recipients.length > 0 && a.smtp === undefined) {
       ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'is required when recipients are listed' });

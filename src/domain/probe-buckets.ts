@@ -2,7 +2,10 @@
 // of whole hours without reading the samples again. Pure: the one fold that the store applies as
 // samples are written and the report applies to the few samples at a period's ragged edges.
 
-/** One clock hour (UTC): every office zone jaga knows (WIB, WITA, WIT) starts its days on one. */
+/**
+ * One clock hour (UTC). Indonesia's zones (WIB, WITA, WIT) start their days on one, so days are exact
+ * there; `time_zone` takes any IANA zone, and in a half-hour zone a day's edge may be off by half an hour.
+ */
 export const BUCKET_MS = 3_600_000;
 
 export interface ProbeSample {

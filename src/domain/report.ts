@@ -125,13 +125,14 @@ interface CentralScan {
   readonly total: { ok: number; all: number };
 }
 
-/** One pass over the buckets: they may stream from the database and cannot be read twice. */
+/** One pass over the buckets (an Iterable may be read once only), keeping them for the outage runs. */
 function scanCentral(input: ReportInput): CentralScan {
   const buckets: ProbeBucket[] = [];
   const scan = { byDay: new Map<string, { ok: number; all: number }>(), total: { ok: 0, all: 0 } };
   for (const bucket of input.central) {
     buckets.push(bucket);
-    // An hour lies within one local day in whole-hour zones; its first probe names the day.
+    // An hour lies within one local day in whole-hour zones (WIB, WITA, WIT); in a half-hour zone its
+    // first probe names the day, so a day's edge may be off by half an hour of probes.
     const label = localDate(bucket.firstAt, input.utcOffsetMs);
     const day = scan.byDay.get(label) ?? { ok: 0, all: 0 };
     scan.byDay.set(label, day);

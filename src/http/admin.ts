@@ -106,7 +106,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
         pending: outbox.list({ status: 'pending', limit: 20 }),
         givenUp: givenUp.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0)).slice(0, 20),
       },
-      history: deps.store.transitions.list({ limit: 20 }).items,
+      history: deps.store.transitions.listWithoutEvidence({ limit: 20 }).items,
       audit: deps.store.audit.list(20),
     };
   };

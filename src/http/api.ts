@@ -15,7 +15,7 @@ import { DEFAULT_LIMITER_POLICY, type LoginLimiter } from './admin-session.js';
 import { HttpError } from './app.js';
 import type { TokenChecker } from './auth.js';
 import { GATE_PATH, type GateReader } from './gate-read.js';
-import { boundedJson, JsonPage } from './list-bounds.js';
+import { boundedJson, ITEM_BYTES, JsonPage } from './list-bounds.js';
 import { clientKey, RateLimiter } from './rate-limit.js';
 import { overrideRequest, parseRequest, RequestError, silenceRequest } from './requests.js';
 import { alertView, gateView, outboxView, overrideView, reportView, silenceView, targetView, transitionView, volumeView, type ViewOptions } from './views.js';
@@ -50,7 +50,7 @@ const READ_CHUNK = 100;
  * Tokens each limited public answer takes from its client's bucket (rate-limit.ts), by the work it
  * costs. Gate reads are never limited, and neither is anyone who shows a valid token.
  */
-export const PUBLIC_COSTS = { status: 1, page: 1, feed: 5, history: 5, report: 10 } as const;
+const PUBLIC_COSTS = { status: 1, page: 1, feed: 5, history: 5, report: 10 } as const;
 
 const DAY_MS = 86_400_000;
 const day = z
@@ -156,23 +156,35 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
 
   const publicLimiter = new RateLimiter(deps.clock);
   /** Takes `cost` from the client's tokens, or answers 429 with when to come back. */
+  const take = (req: Request, cost: number): void => {
+    const waitMs = publicLimiter.take(clientKey(req.ip), cost);
+    if (waitMs > 0) {
+      throw new HttpError(429, 'rate_limited', 'too many requests from this address; slow down and try again later', {
+        'Retry-After': String(Math.ceil(waitMs / 1000)),
+      });
+    }
+  };
+  /**
+   * For answers that take no token (the page, the feed, the report): every client pays, and an
+   * Authorization header is not read, so a stray one (a proxy's Basic login) counts no failed token.
+   */
+  const limitedPublic =
+    (cost: number) =>
+    (req: Request, _res: Response, next: () => void): void => {
+      take(req, cost);
+      next();
+    };
+  /** For answers with more for a token holder (status, history): the holder is not limited. */
   const limited =
     (cost: number) =>
     (req: Request, _res: Response, next: () => void): void => {
-      if (identify(req) === null) {
-        const waitMs = publicLimiter.take(clientKey(req.ip), cost);
-        if (waitMs > 0) {
-          throw new HttpError(429, 'rate_limited', 'too many requests from this address; slow down and try again later', {
-            'Retry-After': String(Math.ceil(waitMs / 1000)),
-          });
-        }
-      }
+      if (identify(req) === null) take(req, cost);
       next();
     };
 
   // The status page and its feed are served by status-page.ts; their limits are taken here first.
-  router.get('/', limited(PUBLIC_COSTS.page));
-  router.get('/feed.atom', limited(PUBLIC_COSTS.feed));
+  router.get('/', limitedPublic(PUBLIC_COSTS.page));
+  router.get('/feed.atom', limitedPublic(PUBLIC_COSTS.feed));
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.contentType);
@@ -212,15 +224,24 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
       ...(query.until ? { until: Date.parse(query.until) } : {}),
       ...(query.reason ? { reason: query.reason } : {}),
     };
+    // Evidence is most of a row's parsing: the public answer has none, so none is parsed (bound 0), and
+    // an internal one gives evidence past ITEM_BYTES by its size only, so that is not parsed either.
+    const evidenceMaxBytes = options.internal ? ITEM_BYTES : 0;
     const page = new JsonPage();
     let cursor = query.before;
     let nextBefore: number | null = null;
     // Read in chunks until the page is full by count or by bytes; the cursor points past the last item given.
     for (;;) {
-      const chunk = deps.store.transitions.list({ ...filter, limit: Math.min(READ_CHUNK, query.limit - page.items.length), ...(cursor ? { before: cursor } : {}) });
+      const chunk = deps.store.transitions.listBoundingEvidence(
+        { ...filter, limit: Math.min(READ_CHUNK, query.limit - page.items.length), ...(cursor ? { before: cursor } : {}) },
+        evidenceMaxBytes,
+      );
       let cut = false;
       for (const t of chunk.items) {
-        cut = !page.add(boundedJson(transitionView(t, options), 'evidence'));
+        const view = transitionView(t, options);
+        // Evidence past ITEM_BYTES came as its size already, which is boundedJson's answer for it (the
+        // item is longer still); boundedJson would measure that size object again if the reasons were long.
+        cut = !page.add(t.evidenceBytes > ITEM_BYTES ? JSON.stringify(view) : boundedJson(view, 'evidence'));
         if (cut) break;
         cursor = t.id;
       }
@@ -279,7 +300,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     res.json({ silence: silenceView(expired, deps.clock()) });
   });
 
-  router.get('/api/v1/report', limited(PUBLIC_COSTS.report), (req, res) => {
+  router.get('/api/v1/report', limitedPublic(PUBLIC_COSTS.report), (req, res) => {
     const query = parseQuery(reportQuery, req);
     const now = deps.clock();
     const offset = utcOffsetMs(deps.timeZone, now);

@@ -10,7 +10,7 @@ export interface RatePolicy {
   readonly maxClients: number;
 }
 
-export const PUBLIC_RATE_POLICY: RatePolicy = { burst: 120, refillPerSecond: 20, maxClients: 10_000 };
+const PUBLIC_RATE_POLICY: RatePolicy = { burst: 120, refillPerSecond: 20, maxClients: 10_000 };
 
 interface Bucket {
   tokens: number;

@@ -1,7 +1,7 @@
 // What a person may ask for, whichever door they use (JSON API, admin form, CLI through the API):
 // override and silence requests, validated into the engine's and the pipeline's inputs. Pure.
 import { z } from 'zod';
-import { MAX_REGEX_LENGTH, regexMatcherProblem } from '../alerting/matchers.js';
+import { MAX_REGEX_LENGTH, silenceMatchersProblem } from '../alerting/matchers.js';
 import { parseDurationMs } from '../config/units.js';
 import type { NewSilence } from '../alerting/pipeline.js';
 import type { NewOverride } from '../engine.js';
@@ -132,10 +132,8 @@ export function overrideRequest(body: unknown, now: number): NewOverride {
  */
 export function silenceRequest(body: unknown, now: number): NewSilence {
   const parsed = parseRequest(silenceBody, body, 'body');
-  for (const [label, value] of Object.entries(parsed.matchers)) {
-    const problem = value.startsWith('~') ? regexMatcherProblem(value.slice(1)) : null;
-    if (problem !== null) throw new RequestError('matchers', 'bad_regex', `matchers.${label}: not a valid regular expression for RE2: ${problem}`);
-  }
+  const bad = silenceMatchersProblem(parsed.matchers);
+  if (bad !== null) throw new RequestError('matchers', 'bad_regex', `matchers.${bad.label}: ${bad.problem}`);
   const startsAt = parsed.starts_at === undefined ? now : Date.parse(parsed.starts_at);
   if (startsAt - now > MAX_SILENCE_START_AHEAD_MS) {
     throw new RequestError('starts_at', 'silence_starts_too_late', 'starts_at: at most 366d ahead');

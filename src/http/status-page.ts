@@ -117,7 +117,7 @@ function recentStateChanges(store: Store, wanted: number): StoredTransition[] {
   const found: StoredTransition[] = [];
   let before: number | undefined;
   for (let page = 0; page < 10 && found.length < wanted; page += 1) {
-    const { items, nextBefore } = store.transitions.list({ limit: 200, ...(before === undefined ? {} : { before }) });
+    const { items, nextBefore } = store.transitions.listWithoutEvidence({ limit: 200, ...(before === undefined ? {} : { before }) });
     found.push(...items.filter((t) => t.from !== t.to));
     if (nextBefore === null) break;
     before = nextBefore;

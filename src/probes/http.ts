@@ -17,7 +17,7 @@ import {
 } from './probe.js';
 import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
 import { Client, originAndPath, request } from '../undici-parts.js';
-import { readAtMost, type BoundedBody } from '../bounded-body.js';
+import { drainAtMost, readAtMost, type BoundedBody } from '../bounded-body.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -121,9 +121,9 @@ async function exchange(
   }
   trace.stage = 'transfer';
   const transferStarted = performance.now();
-  const read = await readAtMost(body, BODY_LIMIT_BYTES);
+  const read = await readForChecks(body, target);
   trace.phases.transfer = since(transferStarted);
-  const bodyProblem = checkBody(read, target);
+  const bodyProblem = read === null ? undefined : checkBody(read, target);
   if (bodyProblem !== undefined) return { ok: false, failure: 'body', detail: bodyProblem };
   return { ok: true, detail: `HTTP ${statusCode}` };
 }
@@ -175,12 +175,24 @@ function handshake(socket: net.Socket, host: string, target: HttpTargetConfig, c
 }
 
 /**
+ * Reads the body up to BODY_LIMIT_BYTES and keeps it only when a check needs it (null otherwise): kept
+ * for every probe, a thousand targets would hold up to 64 MiB at once. Still drained, not dropped, so
+ * the transfer phase is timed and a body that drips without end is still a timeout.
+ */
+export async function readForChecks(body: AsyncIterable<Uint8Array>, target: HttpTargetConfig): Promise<BoundedBody | null> {
+  if (target.body_contains === undefined && target.expect_json === undefined) {
+    await drainAtMost(body, BODY_LIMIT_BYTES);
+    return null;
+  }
+  return readAtMost(body, BODY_LIMIT_BYTES);
+}
+
+/**
  * Returns why the body (its first BODY_LIMIT_BYTES) does not pass the configured checks, or undefined
  * when it does. A failure on a cut body says so: the text may lie past what was read.
  */
 export function checkBody(read: BoundedBody, target: HttpTargetConfig): string | undefined {
   const expectJson = target.expect_json;
-  if (target.body_contains === undefined && expectJson === undefined) return undefined;
   const text = read.bytes.toString('utf8');
   const within = read.whole ? '' : ` within its first ${BODY_LIMIT_BYTES / 1024} KiB (the rest is not read)`;
   if (target.body_contains !== undefined && !text.includes(target.body_contains)) {

@@ -4,7 +4,7 @@ import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, sta
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
-export const LOCK_FILE = 'jaga.lock';
+const LOCK_FILE = 'jaga.lock';
 /** Who holds the lock, for the message of the one refused. Advisory only: the lock is the truth. */
 export const PID_FILE = 'jaga.pid';
 

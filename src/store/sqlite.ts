@@ -258,11 +258,12 @@ export interface Store {
 /** Opens the database and builds every repository on it. `now` stamps snapshot rows (updated_at). */
 export function openStore(file: string, now: () => number = Date.now): Store {
   const db = openDatabase(file);
+  const overrides = new OverrideRepository(db);
   return {
     db,
-    transitions: new TransitionRepository(db),
+    transitions: new TransitionRepository(db, overrides),
     samples: new SampleRepository(db),
-    overrides: new OverrideRepository(db),
+    overrides,
     snapshot: new SnapshotRepository(db, now),
     audit: new AuditRepository(db),
     outbox: new OutboxRepository(db),

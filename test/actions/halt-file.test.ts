@@ -1,11 +1,14 @@
 // The halt_file action on real files: there while halted, gone while allowed, made so on start (jaga's own
 // stale file from before is removed), put back when someone removes it, retried after EROFS (a real
 // read-only tmpfs) without ever throwing; a file jaga did not write is never touched, a missing parent
-// directory is never made.
+// directory is never made; a path it cannot read is a reason, never a throw; a symlink planted at its
+// temporary file's name is never followed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { haltFilePathProblem, isOwnHaltFile } from '../../src/actions/halt-file.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
@@ -131,6 +134,7 @@ describe('halt_file', () => {
     writeFileSync(join(dir, 'big'), `{"written_by":"jaga","pad":"${'x'.repeat(20_000)}"}`);
     writeFileSync(join(dir, 'empty'), '');
     symlinkSync(join(dir, 'own'), join(dir, 'link'));
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
     const cases: [string, string | null][] = [
       [join(dir, 'absent'), null],
       [join(dir, 'own'), null],
@@ -142,8 +146,54 @@ describe('halt_file', () => {
       [join(dir, 'link'), 'is a symbolic link'],
       [join(dir, 'nope', 'HALT'), `parent directory ${join(dir, 'nope')} does not exist`],
       [join(dir, 'conf', 'HALT'), `parent ${join(dir, 'conf')} is not a directory`],
+      [join(dir, 'loop', 'HALT'), 'cannot be checked (ELOOP)'],
+      // A small regular file whose read fails even for root: offset 0 of a process's memory is unmapped.
+      ['/proc/self/mem', 'cannot be read (EIO)'],
     ];
     for (const [path, problem] of cases) assert.equal(haltFilePathProblem(path), problem, path);
+  });
+
+  test('haltFilePathProblem as an unprivileged user: what it may not read is a reason, not a throw out of the start', () => {
+    // Root reads mode 000 files, so the check runs in a child as nobody, as jaga does when not run as root.
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'unreadable'), '{"written_by":"jaga"}\n', { mode: 0o000 });
+    mkdirSync(join(dir, 'closed'), { mode: 0o700 });
+    const cases: [string, string][] = [
+      [join(dir, 'unreadable'), 'cannot be read (EACCES)'],
+      [join(dir, 'closed', 'HALT'), 'cannot be checked (EACCES)'],
+    ];
+    const module = fileURLToPath(new URL('../../src/actions/halt-file.ts', import.meta.url));
+    const script = `import { haltFilePathProblem } from ${JSON.stringify(module)};
+      const problems = ${JSON.stringify(cases.map(([path]) => path))}.map((path) => { try { return haltFilePathProblem(path); } catch (error) { return 'threw ' + error.code; } });
+      console.log(JSON.stringify(problems));`;
+    const child = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(child.status, 0, `the child as nobody: ${child.error?.message ?? child.stderr}`);
+    assert.deepEqual(JSON.parse(child.stdout), cases.map(([, problem]) => problem));
+  });
+
+  test('a halt file path jaga cannot read is refused at run time too, and left alone', async () => {
+    const h = haltFile('/proc/self/mem'); // a small regular file whose read fails with EIO, even for root
+    await driveUntil(h, gateAt('halted', 0), () => h.count('halt_file', 'failed') === 1, 'the refusal');
+    assert.equal(h.count('halt_file', 'retry'), 0);
+    assert.equal(h.logs.find((l) => l.level === 50)?.problem, 'cannot be read (EIO)');
+  });
+
+  test('a symlink planted at the temporary file\'s name is not followed: its target stays as it was', async () => {
+    const victim = join(dir, 'shadow');
+    writeFileSync(victim, 'root:x:0:0\n');
+    const path = join(dir, 'HALT');
+    // The harness runs the action in this process, so its temporary name carries this pid.
+    symlinkSync(victim, `${path}.jaga-${process.pid}.tmp`);
+    const h = haltFile(path);
+    await driveUntil(h, gateAt('halted', 0), () => h.count('halt_file', 'ok') === 1, 'the halt file');
+    assert.equal(readFileSync(victim, 'utf8'), 'root:x:0:0\n');
+    assert.equal(h.count('halt_file', 'retry'), 0, 'what was at the name did not delay the halt file');
+    assert.ok(lstatSync(path).isFile(), 'the halt file is a file of its own, not the planted link');
+    assert.ok(isOwnHaltFile(readFileSync(path, 'utf8')));
+    assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('jaga.db')).sort(), ['HALT', 'shadow']);
   });
 
   test('isOwnHaltFile: the marker, or exactly the unmarked shape older versions wrote', () => {

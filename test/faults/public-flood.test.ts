@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openStore } from '../../src/store/sqlite.js';
 import { FakeCentral } from '../helpers/fake-central.js';
-import { JagaProcess } from '../helpers/jaga-process.js';
+import { ADMIN_TOKEN, JagaProcess } from '../helpers/jaga-process.js';
 
 const DAY_MS = 86_400_000;
 const SAMPLE_EVERY_MS = 5_000;
@@ -187,4 +187,17 @@ test('a flooding address is told to slow down (429 with Retry-After); the gate i
   } finally {
     agent.destroy();
   }
+});
+
+test('a stray Authorization header on the page, the feed or the report counts no failed token', async () => {
+  const basic = { authorization: `Basic ${Buffer.from('kantor:rahasia').toString('base64')}` };
+  // Six loads with a proxy's Basic login: past the token limiter's 5 failures if they counted.
+  for (const path of ['/', '/feed.atom', '/api/v1/report', '/', '/feed.atom', '/api/v1/report']) {
+    const response = await fetch(`${jaga.url}${path}`, { headers: basic });
+    await response.arrayBuffer();
+    assert.equal(response.status, 200, path);
+  }
+  const status = await fetch(`${jaga.url}/api/v1/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  await status.arrayBuffer();
+  assert.equal(status.status, 200, 'the right token still works from this address');
 });

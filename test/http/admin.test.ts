@@ -272,7 +272,7 @@ describe('rendering escapes everything people typed', () => {
       alerts: [],
       silences: [{ id: 'sil-1', matchers: { alertname: EVIL }, startsAt: 0, endsAt: HOUR, createdBy: 'it', comment: EVIL }],
       outbox: { stats: { pending: 0, oldestPendingAt: null, failedSince24h: 0, expiredSince24h: 0 }, pending: [], givenUp: [] },
-      history: [{ id: 1, at: 0, from: 'allowed', to: 'halted', reasons: gate.reasons, evidence: {} }],
+      history: [{ id: 1, at: 0, from: 'allowed', to: 'halted', reasons: gate.reasons }],
       audit: [{ id: 1, at: 0, actor: `tester${EVIL}`, action: 'override.create', detail: { ...override } }],
     };
     const view = { c: catalogue('id'), language: 'id' as const, timeZone: 'Asia/Jakarta', now: 10_000, langQuery: '', csrf: 'tok"en' };

@@ -178,9 +178,9 @@ describe('status page: notices and escaping', () => {
 
 describe('feed', () => {
   const transitions: StoredTransition[] = [
-    { id: 4, at: T0 + 40 * MIN, from: 'halted', to: 'allowed', reasons: [], evidence: { secret: '10.9.8.7' } },
-    { id: 2, at: T0, from: 'allowed', to: 'halted', reasons: [reason('CENTRAL_UNREACHABLE'), reason('MANUAL_HALT')], evidence: {} },
-    { id: 1, at: T0 - 60 * MIN, from: null, to: 'allowed', reasons: [], evidence: {} },
+    { id: 4, at: T0 + 40 * MIN, from: 'halted', to: 'allowed', reasons: [] },
+    { id: 2, at: T0, from: 'allowed', to: 'halted', reasons: [reason('CENTRAL_UNREACHABLE'), reason('MANUAL_HALT')] },
+    { id: 1, at: T0 - 60 * MIN, from: null, to: 'allowed', reasons: [] },
   ];
   const feed = (over: Partial<Parameters<typeof renderFeed>[0]> = {}) =>
     renderFeed({ transitions, config, site: 'kota-contoh', language: 'id', timeZone: 'Asia/Jakarta', origin: 'http://jaga.local:9469', now: NOW, ...over });

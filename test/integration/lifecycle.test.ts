@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { FakeCentral } from '../helpers/fake-central.js';
+import { freePort } from '../helpers/servers.js';
 import { ADMIN_TOKEN, BIN, JagaProcess } from '../helpers/jaga-process.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { withTmpfs } from '../helpers/tmpfs.js';
@@ -260,5 +261,23 @@ describe('stdout closed by its reader', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
+  });
+
+  test('`jaga probe | head -1` while the gate would halt: the exit code is still 1, not 0', async () => {
+    const jaga = await JagaProcess.create({
+      central: { timeout: '500ms', targets: [{ name: 'pusat', type: 'tcp', host: '127.0.0.1', port: await freePort() }] },
+      storage: { volumes: [{ name: 'rekaman', path: mkdtempSync(join(work, 'volume-')) }] },
+    });
+    try {
+      const child = spawn(process.execPath, [BIN, 'probe', '--config', jaga.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 1, stderr);
+      assert.equal(stderr, '');
+    } finally {
+      await jaga.cleanup();
+    }
   });
 });

@@ -6,7 +6,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { HttpTargetConfig } from '../../src/config/schema.js';
-import { probeHttp } from '../../src/probes/http.js';
+import { BODY_LIMIT_BYTES, probeHttp, readForChecks } from '../../src/probes/http.js';
 import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { waitFor } from '../helpers/wait.js';
 import { createTestPki, validFor, type TestPki } from '../helpers/certs.js';
@@ -171,11 +171,13 @@ describe('probeHttp over plain HTTP', () => {
     await server.allClosed(2000);
   });
 
-  test('a body that drips forever is a timeout', T, async () => {
-    const result = await probeHttp(target(`${server.url}/drip`, { body_contains: 'ok' }), ctx(500));
-    assertFailure(result, 'timeout', /during transfer/);
-    assert.ok(result.durationMs < 1500, `took ${result.durationMs}`);
-    await server.allClosed(2000);
+  test('a body that drips forever is a timeout, with or without a body check', T, async () => {
+    for (const check of [{ body_contains: 'ok' }, {}]) {
+      const result = await probeHttp(target(`${server.url}/drip`, check), ctx(500));
+      assertFailure(result, 'timeout', /during transfer/);
+      assert.ok(result.durationMs < 1500, `took ${result.durationMs}`);
+      await server.allClosed(2000);
+    }
   });
 
   test('an abort from outside ends the probe quickly', T, async () => {
@@ -193,6 +195,40 @@ describe('probeHttp over plain HTTP', () => {
     const before = server.accepted.length;
     assertFailure(await probeHttp(target(`${server.url}/ok`), ctx(2000, AbortSignal.abort())), 'error', /aborted/);
     assert.equal(server.accepted.length, before);
+  });
+});
+
+// A thousand targets without a body check must not hold 64 KiB each while their bodies arrive.
+describe('readForChecks', () => {
+  /** 1 KiB chunks, twice the limit; counts what was pulled and whether the source was closed. */
+  function bigBody() {
+    const seen = { pulled: 0, closed: false };
+    async function* body(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let i = 0; i < (2 * BODY_LIMIT_BYTES) / 1024; i += 1) {
+          seen.pulled += 1;
+          yield Buffer.alloc(1024, 'x');
+        }
+      } finally {
+        seen.closed = true;
+      }
+    }
+    return { body: body(), seen };
+  }
+  const url = 'http://127.0.0.1:1/health';
+
+  test('without a body check: read up to the limit (so transfer is timed), none of it kept', async () => {
+    const { body, seen } = bigBody();
+    assert.equal(await readForChecks(body, target(url)), null);
+    assert.deepEqual(seen, { pulled: BODY_LIMIT_BYTES / 1024 + 1, closed: true });
+  });
+
+  test('with body_contains or expect_json: the first 64 KiB kept, marked as cut', async () => {
+    for (const check of [{ body_contains: 'ok' }, { expect_json: { field: 'status', equals: 'up' } }]) {
+      const read = await readForChecks(bigBody().body, target(url, check));
+      assert.equal(read?.bytes.length, BODY_LIMIT_BYTES);
+      assert.equal(read?.whole, false);
+    }
   });
 });
 

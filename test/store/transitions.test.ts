@@ -1,5 +1,5 @@
 // TransitionRepository against a real SQLite file: order, cursor pagination, time and reason filters, prune,
-// and manual halts stored as their override's id.
+// manual halts stored as their override's id, and reads that leave evidence out or unparsed.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ReasonCode, Transition } from '../../src/domain/types.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
+import { TransitionRepository } from '../../src/store/transitions.js';
 
 let dir: string;
 let store: Store;
@@ -115,6 +116,20 @@ describe('TransitionRepository', () => {
     assert.deepEqual(gone?.reasons[0]?.facts, { by: null, reason: null, expiresAt: null });
   });
 
+  it('looks up override facts only for a manual halt, through the lookup it was given', () => {
+    store.overrides.insert({ id: 'ovr-a', action: 'halt', reason: 'pemeliharaan', by: 'kabid', createdAt: 1, expiresAt: null, liftedAt: null, liftedBy: null });
+    // A reason stored without facts that is not a manual halt is read as stored, even when its subject
+    // happens to name an override.
+    const odd = { code: 'CENTRAL_UNREACHABLE', subject: 'ovr-a', since: 5 };
+    const manual = { code: 'MANUAL_HALT', subject: 'ovr-a', since: 5 };
+    store.db.prepare('INSERT INTO transitions (at, from_state, to_state, reasons_json, evidence_json) VALUES (?, ?, ?, ?, ?)').run(5, 'allowed', 'halted', JSON.stringify([odd, manual]), '{}');
+    const looked: string[] = [];
+    const transitions = new TransitionRepository(store.db, { get: (id) => (looked.push(id), store.overrides.get(id)) });
+    const [read] = transitions.list({ limit: 1 }).items;
+    assert.deepEqual(read?.reasons, [odd, { ...manual, facts: { by: 'kabid', reason: 'pemeliharaan', expiresAt: null } }]);
+    assert.deepEqual(looked, ['ovr-a']);
+  });
+
   it('rejects a limit that is not a positive integer', () => {
     assert.throws(() => store.transitions.list({ limit: 0 }), RangeError);
     assert.throws(() => store.transitions.list({ limit: 1.5 }), RangeError);
@@ -128,5 +143,36 @@ describe('TransitionRepository', () => {
     assert.deepEqual(ats(store.transitions.list({ limit: 50 }).items), [1000]);
     assert.equal(store.transitions.pruneOlderThan(10_000), 0);
     assert.ok(store.transitions.append(transition(2000, [])) > Math.max(...ids));
+  });
+});
+
+describe('TransitionRepository reads that leave evidence out', () => {
+  const insert = (at: number, evidenceJson: string) =>
+    store.db.prepare('INSERT INTO transitions (at, from_state, to_state, reasons_json, evidence_json) VALUES (?, ?, ?, ?, ?)').run(at, 'allowed', 'halted', '[]', evidenceJson);
+
+  it('listWithoutEvidence and period never parse evidence: a row whose evidence is not JSON reads fine', () => {
+    insert(5, '{not json');
+    insert(6, '{"ok":true}');
+    assert.throws(() => store.transitions.list({ limit: 10 }), SyntaxError, 'list parses evidence');
+    const page = store.transitions.listWithoutEvidence({ limit: 10 });
+    assert.deepEqual(page.items.map((t) => [t.at, 'evidence' in t]), [[6, false], [5, false]]);
+    const period = store.transitions.period(6, 10);
+    assert.deepEqual([period.before?.at, ...period.items.map((t) => t.at)], [5, 6]);
+    assert.ok(!(period.before && 'evidence' in period.before) && period.items.every((t) => !('evidence' in t)));
+  });
+
+  it('listBoundingEvidence parses evidence up to the bound in UTF-8 bytes and gives a longer one by its size, unparsed', () => {
+    const BOUND = 1_000;
+    // 'é' is one character and two bytes: the bound is on bytes, as the API measures them.
+    const evidenceOf = (bytes: number) => JSON.stringify({ text: `${'é'.repeat(494)}${'x'.repeat(bytes - 11 - 2 * 494)}` });
+    const atBound = evidenceOf(BOUND);
+    // Past the bound by one byte, far under it in characters, and not JSON: it must not be parsed.
+    const pastBound = `[${evidenceOf(BOUND + 1).slice(1)}`;
+    assert.deepEqual([Buffer.byteLength(atBound), Buffer.byteLength(pastBound), pastBound.length], [BOUND, BOUND + 1, 507]);
+    insert(1, atBound);
+    insert(2, pastBound);
+    const [past, at] = store.transitions.listBoundingEvidence({ limit: 10 }, BOUND).items;
+    assert.deepEqual([at?.evidence, at?.evidenceBytes], [JSON.parse(atBound), BOUND]);
+    assert.deepEqual([past?.evidence, past?.evidenceBytes], [{ truncated: true, bytes: BOUND + 1 }, BOUND + 1]);
   });
 });
