@@ -142,6 +142,9 @@ describe('gate actions with jaga as a real process', () => {
     const before = receiver.received.length;
     // Both halts' hanging commands have been killed, so the SIGKILL below leaves no orphan behind.
     await waitFor(() => (jaga.logs.match(/command timed out after 500 ms and was killed/g) ?? []).length >= 2, 10_000, 'the second hang to be killed');
+    // A kill between the receiver's 2xx and jaga storing it sends that delivery again (at least once,
+    // same x-jaga-delivery): this test is about restarts, so the kill waits until every one is stored.
+    await waitFor(() => (jaga.logs.match(/"msg":"webhook delivered"/g) ?? []).length >= receiver.received.length, 10_000, 'every received delivery stored as delivered');
     await jaga.kill();
     await jaga.start();
     await jaga.waitForGate((g) => g.state === 'halted', 15_000, 'still halted after restart');
