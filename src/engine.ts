@@ -19,6 +19,7 @@ import type { Metrics } from './metrics.js';
 import type { Store } from './store/sqlite.js';
 import { WriteFailures } from './store/write-failures.js';
 import { ClockSteps } from './clock-steps.js';
+import { isChoreDue, pruneEveryMs } from './domain/housekeeping.js';
 
 export interface EngineTarget {
   readonly name: string;
@@ -324,9 +325,7 @@ export class Engine {
     this.pendingTargetSamples = [];
     this.pendingVolumeSamples = [];
     const snapshotDue = now - this.lastSnapshotAt >= this.options.snapshotEveryMs || transitions.length > 0;
-    // Hourly, or a tenth of the shortest retention when that is shorter: the file stays near its retention.
-    const pruneEveryMs = Math.max(1_000, Math.min(3_600_000, this.options.sampleRetentionMs / 10, this.options.transitionRetentionMs / 10));
-    const pruneDue = now - this.lastPruneAt >= pruneEveryMs || now < this.lastPruneAt;
+    const pruneDue = isChoreDue(now, this.lastPruneAt, pruneEveryMs(this.options.sampleRetentionMs, this.options.transitionRetentionMs));
     if (targetSamples.length + volumeSamples.length === 0 && !snapshotDue && !pruneDue) return;
     try {
       this.deps.store.transaction(() => {

@@ -4,6 +4,7 @@
 // the probes (a step back) nor replays every missed slot (a step forward). Timers and I/O only.
 import { setMaxListeners } from 'node:events';
 import { nextRun } from './config/cron.js';
+import { planSlot } from './domain/schedule-plan.js';
 
 export interface Job {
   /** Unique across groups (a target or volume name). */
@@ -23,9 +24,6 @@ export interface SchedulerHooks {
   readonly onSkipped: (key: string) => void;
   readonly onJobError: (key: string, error: unknown) => void;
 }
-
-/** Wake at least this often, to notice a wall-clock step before a long wait ends. */
-const MAX_WAIT_MS = 1_000;
 
 export class Scheduler {
   private readonly waits = new Set<NodeJS.Timeout>();
@@ -82,30 +80,23 @@ export class Scheduler {
     await all;
   }
 
-  /**
-   * Waits for the slot `due` (wall clock). Runs the group once when it is reached, however late
-   * (missed slots are not replayed), then plans the next slot from now. A slot further away than any
-   * planned one means the clock stepped back: plan again from now instead of waiting it out.
-   */
-  private waitFor(group: JobGroup, due: number, previousGapMs = Number.POSITIVE_INFINITY): void {
+  /** Waits for the slot `due` (wall clock), doing at each wake-up what planSlot decides. */
+  private waitFor(group: JobGroup, due: number, plannedGapMs = Number.POSITIVE_INFINITY): void {
     if (this.stopped) return;
     const now = Date.now();
-    if (now >= due) {
-      this.tick(group);
-      const next = nextRun(group.expression);
-      this.waitFor(group, next, next - now);
+    const step = planSlot(now, due, plannedGapMs);
+    if (step.action === 'wait') {
+      const timer = setTimeout(() => {
+        this.waits.delete(timer);
+        this.waitFor(group, due, plannedGapMs);
+      }, step.waitMs);
+      this.waits.add(timer);
       return;
     }
-    if (due - now > previousGapMs + MAX_WAIT_MS) {
-      const next = nextRun(group.expression);
-      this.waitFor(group, next, next - now);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.waits.delete(timer);
-      this.waitFor(group, due, previousGapMs);
-    }, Math.min(due - now, MAX_WAIT_MS));
-    this.waits.add(timer);
+    if (step.action === 'run') this.tick(group);
+    // After the round: a slot passed while it started jobs is not run again at once.
+    const next = nextRun(group.expression);
+    this.waitFor(group, next, next - now);
   }
 
   private tick(group: JobGroup): void {

@@ -14,6 +14,7 @@ import { messageIdFor, renderNotification, type RenderContext } from './render.j
 import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from './rules.js';
 import { activeSilenceFor, MAX_ACTIVE_SILENCES, prepareRecurringSilence, prepareSilence, type PreparedRecurringSilence, type PreparedSilence } from './silences.js';
 import type { Alert, AlertMemory, GroupState, Matchers, Recipient, RecurringSilence, Silence, Timing } from './types.js';
+import { isChoreDue, pruneEveryMs } from '../domain/housekeeping.js';
 
 /** A silence that was not taken: too many are current or upcoming already. */
 export class SilenceRefused extends Error {
@@ -241,8 +242,7 @@ export class AlertPipeline {
 
   /** Without it the outbox keeps every message ever sent, bodies and all. */
   private pruneOutbox(now: number): void {
-    const everyMs = Math.max(1_000, Math.min(3_600_000, this.options.outboxRetentionMs / 10));
-    if (now - this.outboxPrunedAt < everyMs && now >= this.outboxPrunedAt) return;
+    if (!isChoreDue(now, this.outboxPrunedAt, pruneEveryMs(this.options.outboxRetentionMs))) return;
     this.outboxPrunedAt = now;
     try {
       const deleted = this.deps.store.outbox.pruneFinishedBefore(now - this.options.outboxRetentionMs);
