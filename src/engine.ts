@@ -161,11 +161,6 @@ export class Engine {
     return this.overrides.filter((o) => isOverrideActive(o, now));
   }
 
-  /** The volume's device id as first seen healthy, so the probe can tell when the mount changed. */
-  expectedDeviceId(volume: string): number | null {
-    return this.volumes.get(volume)?.deviceId ?? null;
-  }
-
   /** A target's probe `result`, started at `at` (wall clock). */
   observeTarget(target: string, at: number, result: ProbeResult): void {
     const previous = this.targets.get(target);

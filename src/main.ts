@@ -136,11 +136,7 @@ async function serve(
     key: volume.name,
     run: async (signal) => {
       const at = clock();
-      const result = await probeVolume(volume, {
-        signal,
-        timeoutMs: config.storage.timeout,
-        expectedDeviceId: engine.expectedDeviceId(volume.name),
-      });
+      const result = await probeVolume(volume, { signal, timeoutMs: config.storage.timeout });
       engine.observeVolume({ ...result, volume: volume.name, at });
     },
   }));

@@ -37,7 +37,7 @@ export async function runProbeRound(config: Config, clock: () => number = Date.n
     Promise.all(
       config.storage.volumes.map(async (volume) => {
         const at = clock();
-        const result = await probeVolume(volume, { signal, timeoutMs: config.storage.timeout, expectedDeviceId: null });
+        const result = await probeVolume(volume, { signal, timeoutMs: config.storage.timeout });
         return { ...result, volume: volume.name, at };
       }),
     ),

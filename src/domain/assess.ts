@@ -88,6 +88,7 @@ export function initialVolumeState(name: string): VolumeState {
  */
 export function assessVolume(state: VolumeState, obs: VolumeObservation, fillWindowMs: number): VolumeState {
   if (!obs.ok) return { ...state, last: obs };
+  if (state.deviceId !== null && obs.deviceId !== state.deviceId) return { ...state, last: deviceChanged(obs, state.deviceId) };
   const cutoff = obs.at - fillWindowMs;
   // Samples "from the future" only exist if the clock stepped back; they would bend the line, so drop them.
   const samples = [...state.samples, { at: obs.at, availBytes: obs.availBytes }].filter(
@@ -102,6 +103,22 @@ export function assessVolume(state: VolumeState, obs: VolumeObservation, fillWin
     samples,
     fillRateBytesPerSecond: rate,
     fullEtaSeconds: fullEtaSeconds(obs.availBytes, rate),
+  };
+}
+
+/**
+ * The path answers from another device than the one seen first: after an unmount the directory shows
+ * the parent filesystem's numbers, healthy-looking and wrong. Its numbers are kept for the log only.
+ */
+function deviceChanged(obs: Extract<VolumeObservation, { ok: true }>, seen: number): VolumeObservation {
+  return {
+    ok: false,
+    volume: obs.volume,
+    at: obs.at,
+    durationMs: obs.durationMs,
+    failure: 'not_mounted',
+    detail: `device changed from ${seen} to ${obs.deviceId}: not the filesystem seen before`,
+    usage: usageOf(obs),
   };
 }
 

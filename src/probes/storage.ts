@@ -1,16 +1,12 @@
-// Probes one storage volume: df-style usage from statfs, that it is still the same mount, and that it
-// takes a new file. Does filesystem I/O, always bounded by the deadline.
+// Probes one storage volume: df-style usage from statfs, its device id (the core judges whether it is
+// still the mount seen before), a mount point when required, and that it takes a new file. Does
+// filesystem I/O, always bounded by the deadline.
 import type { BigIntStatsFs } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { VolumeConfig } from '../config/schema.js';
 import type { VolumeFailure, VolumeResult, VolumeUsage } from '../domain/types.js';
 import { describeError, errorCode, raceDeadline, type ProbeContext } from './probe.js';
-
-export interface VolumeProbeContext extends ProbeContext {
-  /** The device id this volume had when first seen healthy; null until then. */
-  readonly expectedDeviceId: number | null;
-}
 
 type Outcome =
   | { readonly ok: true; readonly deviceId: number; readonly usage: VolumeUsage }
@@ -28,7 +24,7 @@ interface Progress {
  */
 const stuckPaths = new Map<string, Promise<unknown>>();
 
-export async function probeVolume(volume: VolumeConfig, ctx: VolumeProbeContext): Promise<VolumeResult> {
+export async function probeVolume(volume: VolumeConfig, ctx: ProbeContext): Promise<VolumeResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   if (stuckPaths.has(volume.path)) {
@@ -40,7 +36,7 @@ export async function probeVolume(volume: VolumeConfig, ctx: VolumeProbeContext)
   let outcome: Outcome;
   try {
     const raced = await raceDeadline(ctx, () => {
-      inspection = inspectVolume(volume, ctx.expectedDeviceId, progress);
+      inspection = inspectVolume(volume, progress);
       return inspection;
     });
     if (raced.settled) {
@@ -75,7 +71,7 @@ function expiredOutcome(why: 'timeout' | 'aborted', progress: Progress, timeoutM
   return { ok: false, failure: 'statfs_timeout', detail };
 }
 
-async function inspectVolume(volume: VolumeConfig, expectedDeviceId: number | null, progress: Progress): Promise<Outcome> {
+async function inspectVolume(volume: VolumeConfig, progress: Progress): Promise<Outcome> {
   let usage: VolumeUsage;
   try {
     usage = usageFromStatfs(await fs.statfs(volume.path, { bigint: true }));
@@ -87,10 +83,6 @@ async function inspectVolume(volume: VolumeConfig, expectedDeviceId: number | nu
   let deviceId: number;
   try {
     deviceId = (await fs.stat(volume.path)).dev;
-    if (expectedDeviceId !== null && deviceId !== expectedDeviceId) {
-      const detail = `device changed from ${expectedDeviceId} to ${deviceId}: not the filesystem seen before`;
-      return { ok: false, failure: 'not_mounted', detail, usage };
-    }
     if (volume.require_mount_point && !(await isMountPoint(volume.path, deviceId))) {
       const detail = `${volume.path} is not a mount point (same device as its parent directory)`;
       return { ok: false, failure: 'not_mounted', detail, usage };

@@ -165,9 +165,20 @@ describe('assessVolume', () => {
     assert.equal(state.deviceId, 42);
   });
 
-  test('the device id seen first is kept (a later one is for the probe to judge)', () => {
-    const state = feed([okObs(T0, 5, 42), okObs(T0 + 1, 5, 99)]);
-    assert.equal(state.deviceId, 42);
+  test('another device than the one seen first is not_mounted: its numbers only go to the log', () => {
+    const before = feed([okObs(T0, 500, 42)]);
+    const after = assessVolume(before, okObs(T0 + 60_000, 5, 99), HOUR);
+    assert.deepEqual(after.last, {
+      ok: false,
+      volume: 'rekaman',
+      at: T0 + 60_000,
+      durationMs: 3,
+      failure: 'not_mounted',
+      detail: 'device changed from 42 to 99: not the filesystem seen before',
+      usage: usage(5),
+    });
+    assert.deepEqual({ ...after, last: null }, { ...before, last: null }, 'the trusted numbers and the device stay');
+    assert.equal(assessVolume(after, okObs(T0 + 120_000, 480, 42), HOUR).last?.ok, true, 'the device seen first is trusted again');
   });
 
   test('rate and ETA need three samples', () => {

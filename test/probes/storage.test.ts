@@ -8,7 +8,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { VolumeConfig } from '../../src/config/schema.js';
 import type { VolumeResult } from '../../src/domain/types.js';
-import { probeVolume, type VolumeProbeContext } from '../../src/probes/storage.js';
+import { assessVolume, initialVolumeState } from '../../src/domain/assess.js';
+import type { ProbeContext } from '../../src/probes/probe.js';
+import { probeVolume } from '../../src/probes/storage.js';
 import { withTmpfs } from '../helpers/tmpfs.js';
 
 const T = { timeout: 20_000 };
@@ -30,8 +32,8 @@ function volume(dir: string, extra: Partial<VolumeConfig> = {}): VolumeConfig {
   };
 }
 
-function ctx(expectedDeviceId: number | null = null, timeoutMs = 2000, signal = new AbortController().signal): VolumeProbeContext {
-  return { timeoutMs, signal, expectedDeviceId };
+function ctx(timeoutMs = 2000, signal = new AbortController().signal): ProbeContext {
+  return { timeoutMs, signal };
 }
 
 function assertOk(result: VolumeResult): asserts result is Extract<VolumeResult, { ok: true }> {
@@ -85,12 +87,10 @@ describe('probeVolume on a plain directory', () => {
     assertFailure(await probeVolume(volume(path.join(dir, 'missing')), ctx()), 'statfs_error', /ENOENT/);
   });
 
-  test('a different device than before is not_mounted, with the numbers for the log', T, async () => {
-    const { dev } = fs.statSync(dir);
-    const result = await probeVolume(volume(dir), ctx(dev + 1));
-    assertFailure(result, 'not_mounted', /device changed/);
-    assert.ok(result.usage !== undefined && result.usage.sizeBytes > 0);
-    assertOk(await probeVolume(volume(dir), ctx(dev)));
+  test('reports the device id, for the core to tell when the mount changed', T, async () => {
+    const result = await probeVolume(volume(dir), ctx());
+    assertOk(result);
+    assert.equal(result.deviceId, fs.statSync(dir).dev);
   });
 
   test('require_mount_point rejects a plain subdirectory', T, async () => {
@@ -101,7 +101,7 @@ describe('probeVolume on a plain directory', () => {
   });
 
   test('an already aborted signal probes nothing', T, async () => {
-    assertFailure(await probeVolume(volume(dir), ctx(null, 2000, AbortSignal.abort())), 'statfs_timeout', /aborted/);
+    assertFailure(await probeVolume(volume(dir), ctx(2000, AbortSignal.abort())), 'statfs_timeout', /aborted/);
   });
 });
 
@@ -158,10 +158,16 @@ describe('probeVolume on tmpfs', () => {
     await withTmpfs('size=8m', async (tmpfs) => {
       const first = await probeVolume(volume(tmpfs.dir), ctx());
       assertOk(first);
+      const seen = assessVolume(initialVolumeState('rekaman'), { ...first, volume: 'rekaman', at: 1 }, 3_600_000);
       tmpfs.unmount();
-      // Without the device from before, the bare directory looks like a healthy volume: that is the trap.
-      assertOk(await probeVolume(volume(tmpfs.dir), ctx()));
-      assertFailure(await probeVolume(volume(tmpfs.dir), ctx(first.deviceId)), 'not_mounted', /device changed/);
+      // On its own, the bare directory looks like a healthy volume: that is the trap.
+      const bare = await probeVolume(volume(tmpfs.dir), ctx());
+      assertOk(bare);
+      assert.notEqual(bare.deviceId, first.deviceId);
+      const judged = assessVolume(seen, { ...bare, volume: 'rekaman', at: 2 }, 3_600_000).last;
+      assert.ok(judged !== null && !judged.ok);
+      assert.equal(judged.failure, 'not_mounted');
+      assert.match(judged.detail, /device changed/);
       assertFailure(await probeVolume(volume(tmpfs.dir, { require_mount_point: true }), ctx()), 'not_mounted');
     });
   });
@@ -178,11 +184,11 @@ describe('probeVolume when the filesystem does not answer', () => {
     const blocked = Array.from({ length: threads }, () => fs.promises.open(fifo, 'r'));
     let writer: number | undefined;
     try {
-      const stuck = await probeVolume(volume(dir), ctx(null, 200));
+      const stuck = await probeVolume(volume(dir), ctx(200));
       assertFailure(stuck, 'statfs_timeout', /statfs did not answer within 200ms/);
       assert.ok(stuck.durationMs < 200 + 1000, `took ${stuck.durationMs}`);
 
-      const again = await probeVolume(volume(dir), ctx(null, 200));
+      const again = await probeVolume(volume(dir), ctx(200));
       assertFailure(again, 'statfs_timeout', /has not returned yet/);
       assert.ok(again.durationMs < 50, `took ${again.durationMs}`);
 
