@@ -1,8 +1,7 @@
 // The engine under many overrides, on a real SQLite file and a fake clock: the cap on active overrides,
 // what a transition stores (override ids, not copies), bounded log lines, and the database's size.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Engine, OverrideRefused } from '../src/engine.js';
@@ -11,6 +10,7 @@ import { Metrics } from '../src/metrics.js';
 import type { GatePolicy } from '../src/domain/gate.js';
 import { openStore, type Store } from '../src/store/sqlite.js';
 import { captureLogs, type LogLine } from './helpers/gate-actions.js';
+import { tempStore, type TempStore } from './helpers/temp-store.js';
 import { mountTmpfs } from './helpers/tmpfs.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8);
@@ -26,15 +26,15 @@ const POLICY: GatePolicy = {
   volumes: [{ name: 'rekaman', warnRatio: 0.8, haltRatio: 0.9, resumeRatio: 0.85, floorRatio: 0.97, minFreeBytes: null, haltEtaMs: 3_600_000 }],
 };
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 let engine: Engine;
 let logs: LogLine[];
 let now: number;
 
-/** An engine on a store in `storeDir`, with one central target and one volume, both fine. */
-function openEngine(storeDir: string): void {
-  store = openStore(join(storeDir, 'jaga.db'));
+/** An engine on `opened`, with one central target and one volume, both fine. */
+function openEngine(opened: Store): void {
+  store = opened;
   now = T0;
   const captured = captureLogs();
   logs = captured.lines;
@@ -55,13 +55,12 @@ function openEngine(storeDir: string): void {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-engine-overrides-'));
-  openEngine(dir);
+  temp = tempStore('jaga-engine-overrides-');
+  openEngine(temp.store);
 });
 afterEach(() => {
   engine.stop();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 /** One round of results: the central target up or down, the volume fine. */
@@ -87,7 +86,7 @@ function churn(n: number, flips: number): void {
 
 function databaseBytes(): number {
   store.db.pragma('wal_checkpoint(TRUNCATE)');
-  return statSync(join(dir, 'jaga.db')).size;
+  return statSync(temp.file).size;
 }
 
 const active = (): number => engine.activeOverrides.length;
@@ -173,7 +172,7 @@ describe('an override on a full state disk', () => {
     const disk = mountTmpfs('size=2m');
     const previous = { engine, store };
     try {
-      openEngine(disk.dir);
+      openEngine(openStore(join(disk.dir, 'jaga.db')));
       churn(1, 4); // the database has pages and a WAL in use
       const stored = store.overrides.list().length;
       fill(disk.dir, [64 * 1024, 4 * 1024, 512]);

@@ -2,28 +2,28 @@
 // retries on failure, a hanging program and its children killed at the timeout, a newer transition
 // cancelling an older run, and what a restart runs again.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { gateAt, SITE, startActions, type Harness, type LogLine } from '../helpers/gate-actions.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { waitFor } from '../helpers/wait.js';
 
+let temp: TempStore;
 let dir: string;
 let store: Store;
 let harnesses: Harness[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-command-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-command-');
+  ({ dir, store } = temp);
   harnesses = [];
 });
 afterEach(async () => {
   for (const h of harnesses) await h.actions.stop(2_000);
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 /** A node program as a command: `script` sees the output file as process.argv[1]. */

@@ -5,30 +5,30 @@
 // temporary file's name is never followed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { haltFilePathProblem, isOwnHaltFile } from '../../src/actions/halt-file.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { waitFor } from '../helpers/wait.js';
 
+let temp: TempStore;
 let dir: string;
 let store: Store;
 let harnesses: Harness[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-haltfile-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-haltfile-');
+  ({ dir, store } = temp);
   harnesses = [];
 });
 afterEach(async () => {
   for (const h of harnesses) await h.actions.stop(1_000);
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 function haltFile(path: string, clock?: () => number): Harness {

@@ -2,33 +2,33 @@
 // an action configured twice runs once, none acts before start(), and without a secret webhooks go
 // unsigned with a warning.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { actionKey, GateActions } from '../../src/actions/runner.js';
 import { captureLogs, FAST, gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait.js';
 
+let temp: TempStore;
 let dir: string;
 let store: Store;
 let receiver: WebhookReceiver;
 let harness: Harness | undefined;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-actions-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-actions-');
+  ({ dir, store } = temp);
   receiver = await WebhookReceiver.start();
 });
 afterEach(async () => {
   await harness?.actions.stop(1_000);
   harness = undefined;
-  store.close();
+  temp.remove();
   await receiver.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('GateActions', () => {

@@ -2,35 +2,30 @@
 // arrives exactly once, signed, in order, also after the receiver was down, across restarts; non-2xx
 // and hanging receivers are retried; max_age gives up.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { collectGarbageEvery } from '../helpers/gc.js';
 import { gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait.js';
 
-let dir: string;
-let dbFile: string;
+let temp: TempStore;
 let store: Store;
 let receiver: WebhookReceiver;
 let harnesses: Harness[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-webhook-'));
-  dbFile = join(dir, 'jaga.db');
-  store = openStore(dbFile);
+  temp = tempStore('jaga-webhook-');
+  store = temp.store;
   harnesses = [];
 });
 afterEach(async () => {
   for (const h of harnesses) await h.actions.stop(1_000);
-  store.close();
+  temp.remove();
   await receiver?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const webhook = (url: string, extra: Partial<Extract<GateActionConfig, { type: 'webhook' }>> = {}): GateActionConfig => ({
@@ -216,7 +211,7 @@ describe('webhook deliveries', () => {
 
     // Second run: the receiver is up; the pending delivery goes out before any update.
     await receiver.listen();
-    store = openStore(dbFile);
+    store = temp.reopen();
     const second = start(webhook(url));
     await waitFor(() => receiver.received.length === 1 && pending() === 0, 5_000, 'the pending delivery after restart');
     second.actions.update(gateAt('halted', 1_000));
@@ -224,7 +219,7 @@ describe('webhook deliveries', () => {
     store.close();
 
     // Third run: still halted since 1000: nothing new; then a change is delivered once.
-    store = openStore(dbFile);
+    store = temp.reopen();
     const third = start(webhook(url));
     third.actions.update(gateAt('halted', 1_000));
     assert.equal(pending(), 0);
@@ -234,7 +229,7 @@ describe('webhook deliveries', () => {
     store.close();
 
     // Fourth run: the first gate it sees was decided while no GateActions ran: it is one transition.
-    store = openStore(dbFile);
+    store = temp.reopen();
     const fourth = start(webhook(url));
     for (let i = 0; i < 3; i++) fourth.actions.update(gateAt('halted', 9_000));
     await waitFor(() => receiver.received.length === 3 && pending() === 0, 5_000, 'the change made while down');

@@ -2,18 +2,16 @@
 // outcomes SQLite refused are kept (a sent message is never handed out again), and all of it is written
 // once writes work.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { OutboxFallback } from '../../src/alerting/outbox-fallback.js';
 import type { NewOutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { WriteFailures } from '../../src/store/write-failures.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
 const T = 1_800_000_000_000;
-let dir: string;
+let temp: TempStore;
 let store: Store;
 let failing: boolean;
 let errors: number;
@@ -45,8 +43,8 @@ function flaky(repo: OutboxRepository): OutboxRepository {
 const rows = () => store.outbox.list({ limit: 100 }).map((m) => [m.id, m.status, m.attempts]).sort();
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-fallback-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-fallback-');
+  store = temp.store;
   failing = false;
   errors = 0;
   const logger = pino({ level: 'silent' });
@@ -56,10 +54,7 @@ beforeEach(() => {
     clock: () => T,
   });
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 describe('OutboxFallback', () => {
   it('hands out held and stored messages together, oldest first', () => {

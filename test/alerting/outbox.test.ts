@@ -1,16 +1,14 @@
 // OutboxSender on a real SQLite outbox, the real mailer and a real SMTP server: order, backoff while it
 // is down, 550/450, expiry, and restarts that lose nothing and resend only what was never marked sent.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createSmtpMailer, type Mailer, type SendOutcome } from '../../src/alerting/email.js';
 import { OutboxSender, retryDelayMs, type OutboxOptions, type OutboxResult } from '../../src/alerting/outbox.js';
 import type { NewOutboxMessage, OutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { waitFor } from '../helpers/wait.js';
 
 const FAST: OutboxOptions = { retryInitialMs: 100, retryMaxMs: 400, maxAgeMs: 60_000, pollMs: 50 };
@@ -39,8 +37,7 @@ function recording(inner: Mailer, attempts: Attempt[]): Mailer {
   };
 }
 
-let dir: string;
-let dbFile: string;
+let temp: TempStore;
 let store: Store;
 let server: TestSmtpServer;
 let senders: OutboxSender[];
@@ -50,9 +47,8 @@ let results: OutboxResult[];
 let logs: LogLine[];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-sender-'));
-  dbFile = join(dir, 'jaga.db');
-  store = openStore(dbFile);
+  temp = tempStore('jaga-sender-');
+  store = temp.store;
   server = await startSmtpServer();
   senders = [];
   mailers = [];
@@ -63,9 +59,8 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const sender of senders) await sender.stop(1_000);
   for (const mailer of mailers) mailer.close();
-  store.close();
+  temp.remove();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function newSender(
@@ -224,8 +219,7 @@ describe('OutboxSender', () => {
     assert.equal(server.received.length, 2);
     assert.equal(store.outbox.stats(Date.now()).pending, 3);
 
-    store.close(); // as a process restart would
-    store = openStore(dbFile);
+    store = temp.reopen(); // as a process restart would
     newSender().start();
     await server.waitFor(() => server.received.length === 5, 5_000, 'the other three');
     assert.deepEqual(receivedIds(), ids.map((id) => `<${id}.notif@jaga.test>`));

@@ -2,9 +2,6 @@
 // or loaded, never while alerts are matched, however many distinct sources the silences hold and
 // however many sources input validation looks at in between. Counts RE2 compilations.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { pino } from 'pino';
 import { RE2JS } from 're2js';
@@ -15,8 +12,9 @@ import type { AlertRulesPolicy } from '../../src/alerting/rules.js';
 import type { Matchers, Silence } from '../../src/alerting/types.js';
 import type { Gate } from '../../src/domain/types.js';
 import { Metrics } from '../../src/metrics.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { WriteFailures } from '../../src/store/write-failures.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
 const T = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -40,17 +38,16 @@ const gate: Gate = { state: 'allowed', since: T, reasons: [], overridden: [], cl
 /** Three distinct regexes: the first two hold for JagaDegraded, the third never, so all three run. */
 const nearMiss = (tag: string): Matchers => ({ alertname: `~JagaDegraded|a-${tag}`, severity: `~warning|b-${tag}`, site: `~c-${tag}` });
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-pipeline-silences-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-pipeline-silences-');
+  store = temp.store;
 });
 afterEach(() => {
   mock.restoreAll();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 function pipelineWith(configSilences: readonly Silence[] = []): AlertPipeline {

@@ -2,10 +2,8 @@
 // uncacheable gate answers, that probe targets cannot be set, admin tokens (one 401 for every wrong one,
 // never logged) and the rate limit on token failures. Tests run in order: the last one locks 127.0.0.1 out.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fastConfig } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { assertNoStack, assertSecurityHeaders } from '../helpers/http-checks.js';
 import { ADMIN_TOKEN, JagaProcess } from '../helpers/jaga-process.js';
@@ -17,8 +15,7 @@ let jaga: JagaProcess;
 before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
-    central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    ...fastConfig(central.url),
     gate: { resume_after: '1s' },
     alerts: {},
   });

@@ -2,15 +2,14 @@
 // too_many_overrides), and on a full state disk (503 store_unavailable, nothing applied), from the JSON
 // API and from /admin's form. The state database lives on a real tmpfs (root).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fastConfig } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 
-const FAST = { schedule: '* * * * * *', timeout: '500ms' };
 const MAX_ACTIVE = 20;
 
 let disk: Tmpfs;
@@ -22,8 +21,7 @@ before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
     data_dir: disk.dir,
-    central: { ...FAST, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { ...FAST, volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    ...fastConfig(central.url),
     gate: { resume_after: '1s' },
   });
   await jaga.start();

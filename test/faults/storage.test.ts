@@ -1,17 +1,16 @@
 // Storage faults (issue 7): inodes exhausted while bytes are free, a volume already unmounted when jaga
 // starts (require_mount_point), and jaga's own state database on a full disk. Real tmpfs mounts (root), jaga as a real process.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess, type GateAnswer } from '../helpers/jaga-process.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 
-const FAST = { schedule: '* * * * * *', timeout: '500ms' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes files of each size in turn until the filesystem says ENOSPC; returns how many it wrote. */
@@ -50,8 +49,8 @@ describe('inodes exhausted while bytes are free', () => {
     volume = mountTmpfs('size=8m,nr_inodes=64');
     central = await FakeCentral.start();
     jaga = await JagaProcess.create({
-      central: { ...FAST, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { ...FAST, volumes: [{ name: 'rekaman', path: volume.dir, require_mount_point: true }] },
+      central: fastCentral([httpTarget(central.url)]),
+      storage: fastStorage([{ name: 'rekaman', path: volume.dir, require_mount_point: true }]),
       gate: { resume_after: '1s' },
     });
     await jaga.start();
@@ -92,8 +91,8 @@ describe('require_mount_point, and jaga started while the volume is already unmo
     volume.unmount(); // the directory now shows the parent filesystem
     central = await FakeCentral.start();
     jaga = await JagaProcess.create({
-      central: { ...FAST, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { ...FAST, volumes: [{ name: 'rekaman', path: volume.dir, require_mount_point: true }] },
+      central: fastCentral([httpTarget(central.url)]),
+      storage: fastStorage([{ name: 'rekaman', path: volume.dir, require_mount_point: true }]),
       gate: { resume_after: '1s' },
     });
   });
@@ -143,8 +142,8 @@ describe("jaga's own state database on a full disk", () => {
     smtp = await startSmtpServer();
     jaga = await JagaProcess.create({
       data_dir: disk.dir,
-      central: { ...FAST, failure_threshold: 2, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { ...FAST, volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+      central: fastCentral([httpTarget(central.url)], { failure_threshold: 2 }),
+      storage: fastStorage([tempVolume()]),
       gate: { resume_after: '1s' },
       alerts: {
         language: 'en',

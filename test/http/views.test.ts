@@ -1,13 +1,10 @@
 // The wire shapes: public views never carry internal text (details, an override's reason); tokens are matched by name.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REASON_CODES, type Gate, type TargetState } from '../../src/domain/types.js';
 import { TokenChecker } from '../../src/http/auth.js';
 import { gateView, outboxView, targetView } from '../../src/http/views.js';
-import { openStore } from '../../src/store/sqlite.js';
+import { tempStore } from '../helpers/temp-store.js';
 
 const gate: Gate = {
   state: 'halted',
@@ -120,8 +117,8 @@ describe('TokenChecker', () => {
 
 describe('outboxView', () => {
   test('notifications only memory holds (the database refused them) count as pending, and are shown apart', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jaga-views-'));
-    const store = openStore(join(dir, 'jaga.db'));
+    const temp = tempStore('jaga-views-');
+    const { store } = temp;
     try {
       const T = Date.UTC(2026, 10, 30, 8);
       store.outbox.enqueue([
@@ -134,8 +131,7 @@ describe('outboxView', () => {
       const stored = outboxView(store, T, false, { count: 0, oldestAt: null });
       assert.deepEqual([stored.pending, stored.held_in_memory, stored.oldest_pending_at], [1, 0, new Date(T - 60_000).toISOString()]);
     } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      temp.remove();
     }
   });
 });

@@ -3,12 +3,11 @@
 // HTTP checks the login (generic 401, rate limit 429), the session cookie, CSRF and origin refusals that
 // change nothing, logout, validation, and the security headers. Screenshots go to ARTIFACTS.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -21,8 +20,8 @@ let tokenless: JagaProcess;
 
 function config(): Record<string, unknown> {
   return {
-    central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url, 'pusat-api')]),
+    storage: fastStorage([tempVolume()]),
     gate: { resume_after: '1s' },
     alerts: { silences: [{ match: { alertname: 'CentralUnreachable' }, cron: '0 0 * * 0', duration: '2h', comment: 'pemeliharaan mingguan pusat' }] },
   };

@@ -1,11 +1,9 @@
 // The second alert channel against a real Alertmanager from Debian: jaga pushes its alerts with
 // labels, startsAt and generatorURL while firing, and ends them when they resolve.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { RealAlertmanager } from '../helpers/alertmanager.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -19,8 +17,8 @@ before(async () => {
   jaga = await JagaProcess.create({
     site: 'sampit',
     public_url: 'https://jaga.sampit.example.go.id/',
-    central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url, 'pusat-api')], { failure_threshold: 2 }),
+    storage: fastStorage([tempVolume()]),
     gate: { resume_after: '1s' },
     alerts: { alertmanager: { url: alertmanager.url } },
   });

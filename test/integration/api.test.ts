@@ -1,10 +1,8 @@
 // The HTTP API of a real jaga process: the gate in JSON and plain form, metrics, and what bad input
 // gets (401, 400, 413, 404, 415) always as JSON with a message.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fastConfig } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -14,8 +12,7 @@ let jaga: JagaProcess;
 before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
-    central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    ...fastConfig(central.url),
     gate: { resume_after: '1s' },
   });
   await jaga.start();

@@ -1,10 +1,8 @@
 // Kill jaga with SIGKILL while halted: it comes back halted at once, with the same reasons and its
 // history, before its first new probe round is in. Real process, real SQLite file.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -14,13 +12,8 @@ let jaga: JagaProcess;
 before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
-    central: {
-      schedule: '* * * * * *',
-      timeout: '500ms',
-      failure_threshold: 2,
-      targets: [{ name: 'pusat', type: 'http', url: central.url }],
-    },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url)], { failure_threshold: 2 }),
+    storage: fastStorage([tempVolume()]),
     gate: { resume_after: '1s' },
   });
 });

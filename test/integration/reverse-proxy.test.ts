@@ -6,14 +6,13 @@
 // appends a different one for each.
 // Real processes and loopback sockets only.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Agent, fetch, type Response } from 'undici';
 import { parse, stringify } from 'yaml';
 import { launchBrowser } from '../helpers/browser.js';
 import { createTestPki, type KeyPair, type TestPki } from '../helpers/certs.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, JagaProcess } from '../helpers/jaga-process.js';
 import { startNginx, type RunningNginx } from '../helpers/nginx.js';
@@ -31,8 +30,8 @@ const agents: Agent[] = [];
 
 function config(): Record<string, unknown> {
   return {
-    central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url, 'pusat-api')]),
+    storage: fastStorage([tempVolume()]),
     gate: { resume_after: '1s' },
   };
 }

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { checkAtom } from '../helpers/atom.js';
 import { ARTIFACTS, launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -33,8 +34,8 @@ before(async () => {
   volumePath = mkdtempSync(join(tmpdir(), 'jaga-vol-gudang-rahasia-'));
   jaga = await JagaProcess.create({
     site: 'kota-uji',
-    central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: TARGET, type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: VOLUME, path: volumePath }] },
+    central: fastCentral([httpTarget(central.url, TARGET)]),
+    storage: fastStorage([{ name: VOLUME, path: volumePath }]),
     gate: { resume_after: '1s' },
     status_page: {
       office_name: 'Disdukcapil Kota Uji',

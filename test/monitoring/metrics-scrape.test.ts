@@ -3,10 +3,8 @@
 // Spawns jaga and Debian's promtool; loopback network only.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
@@ -20,15 +18,11 @@ before(async () => {
   central = await FakeCentral.start();
   receiver = await WebhookReceiver.start();
   jaga = await JagaProcess.create({
-    central: {
-      schedule: '* * * * * *',
-      timeout: '500ms',
-      targets: [
-        { name: 'pusat-api', type: 'http', url: central.url },
-        { name: 'pusat-vpn', type: 'tcp', host: '127.0.0.1', port: await freePort() },
-      ],
-    },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([
+      httpTarget(central.url, 'pusat-api'),
+      { name: 'pusat-vpn', type: 'tcp', host: '127.0.0.1', port: await freePort() },
+    ]),
+    storage: fastStorage([tempVolume()]),
     alerts: { alertmanager: { url: `http://127.0.0.1:${await freePort()}` } },
     gate_actions: [{ type: 'webhook', url: receiver.url(), timeout: '1s', max_age: '1h' }],
   });

@@ -1,25 +1,20 @@
 // The gate-action tables on a real SQLite file: a webhook queue per URL in order, finished rows never
 // reopened, pruning that spares pending rows; the state each action handled, across reopen.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
 const A = 'http://127.0.0.1:1/a';
 const B = 'http://127.0.0.1:1/b';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-gate-actions-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-gate-actions-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const enqueue = (id: string, url: string, createdAt: number) => store.webhookDeliveries.enqueue({ id, url, body: `{"id":"${id}"}`, createdAt });
 
@@ -76,8 +71,7 @@ describe('GateActionStateRepository', () => {
     store.gateActionState.save('webhook x', { state: 'halted', since: 10 }, 11);
     store.gateActionState.save('webhook x', { state: 'allowed', since: 20 }, 21);
     store.gateActionState.save('command ["y"]', { state: 'halted', since: 30 }, 31);
-    store.close();
-    store = openStore(join(dir, 'jaga.db'));
+    store = temp.reopen();
     assert.deepEqual(store.gateActionState.load('webhook x'), { state: 'allowed', since: 20 });
     assert.deepEqual(store.gateActionState.load('command ["y"]'), { state: 'halted', since: 30 });
   });

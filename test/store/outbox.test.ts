@@ -1,25 +1,20 @@
 // OutboxRepository against a real SQLite file: idempotent enqueue, due order, attempt bookkeeping,
 // stats windows, listing and pruning.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { NewOutboxMessage, OutboxMessage } from '../../src/store/outbox.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-outbox-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-outbox-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 function message(id: string, createdAt: number, subject = `subject ${id}`): NewOutboxMessage {
   return {
@@ -182,8 +177,7 @@ describe('OutboxRepository', () => {
   it('keeps pending messages across close and reopen', () => {
     store.outbox.enqueue([message('a', 100)]);
     store.outbox.markRetry('a', 700, 'ECONNREFUSED', 200);
-    store.close();
-    store = openStore(join(dir, 'jaga.db'));
+    store = temp.reopen();
     assert.equal(store.outbox.nextDue(699), null);
     assert.equal(store.outbox.nextDue(700)?.attempts, 1);
   });

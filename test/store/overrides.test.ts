@@ -1,22 +1,17 @@
 // OverrideRepository against a real SQLite file: insert, get, lift once, the active filter at its edges.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Override } from '../../src/domain/types.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-overrides-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-overrides-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 function override(id: string, createdAt: number, expiresAt: number | null, action: Override['action'] = 'halt'): Override {
   return { id, action, reason: `because ${id}`, by: 'ops', createdAt, expiresAt, liftedAt: null, liftedBy: null };

@@ -1,24 +1,20 @@
 // SampleRepository against a real SQLite file: batching, fill history, target ranges, retention.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { BUCKET_MS, bucketSamples, type ProbeBucket } from '../../src/domain/probe-buckets.js';
 import type { TargetObservation, VolumeObservation, VolumeUsage } from '../../src/domain/types.js';
 import { MIGRATIONS, openStore, type Store } from '../../src/store/sqlite.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-samples-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-samples-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 function usage(availBytes: number): VolumeUsage {
   return {
@@ -215,7 +211,7 @@ describe('SampleRepository', () => {
     });
 
     it('are made from the samples of a database written before buckets existed', () => {
-      const file = join(dir, 'old.db');
+      const file = join(temp.dir, 'old.db');
       const old = new BetterSqlite3(file);
       MIGRATIONS.slice(0, 4).forEach((sql, i) => {
         old.exec(sql);

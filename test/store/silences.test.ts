@@ -1,24 +1,19 @@
 // SilenceRepository against a real SQLite file: insert, get, expire once, active and current filters at
 // their edges.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Silence } from '../../src/alerting/types.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import type { StoredSilence } from '../../src/store/silences.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-silences-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-silences-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 function silence(id: string, startsAt: number, endsAt: number): Silence {
   return { id, matchers: { alertname: 'CentralUnreachable', target: '~central-.*' }, startsAt, endsAt, createdBy: 'kabid', comment: `window ${id}` };

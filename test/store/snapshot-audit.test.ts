@@ -1,24 +1,19 @@
 // SnapshotRepository and AuditRepository against a real SQLite file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Gate, VolumeState } from '../../src/domain/types.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 let clock: number;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-snapshot-'));
   clock = 1_000;
-  store = openStore(join(dir, 'jaga.db'), () => clock);
+  temp = tempStore('jaga-snapshot-', () => clock);
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const gate = (state: Gate['state'], since: number): Gate => ({
   state,

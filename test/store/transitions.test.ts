@@ -1,24 +1,19 @@
 // TransitionRepository against a real SQLite file: order, cursor pagination, time and reason filters, prune,
 // manual halts stored as their override's id, and reads that leave evidence out or unparsed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ReasonCode, Transition } from '../../src/domain/types.js';
-import { openStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { TransitionRepository } from '../../src/store/transitions.js';
+import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jaga-transitions-'));
-  store = openStore(join(dir, 'jaga.db'));
+  temp = tempStore('jaga-transitions-');
+  store = temp.store;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 function transition(at: number, codes: readonly ReasonCode[]): Transition {
   return {
