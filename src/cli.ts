@@ -6,7 +6,7 @@ import { preflight } from './config/preflight.js';
 import type { Config } from './config/schema.js';
 import { catalogue, type Catalogue, type Language } from './i18n/catalogue.js';
 import { createLogger } from './logger.js';
-import { PreflightRefused, startService } from './main.js';
+import { startService } from './main.js';
 import { remoteCommand } from './cli-remote.js';
 import { runProbeRound, renderProbeTable } from './probe-round.js';
 import { sendTestEmails } from './test-email.js';
@@ -52,14 +52,19 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
       JAGA_SMTP_PASSWORD: env.JAGA_SMTP_PASSWORD,
       JAGA_WEBHOOK_SECRET: env.JAGA_WEBHOOK_SECRET,
     });
+  /** The config, also checked against this machine (preflight only reads: nothing is created yet). */
+  const loadForThisMachine = async (): Promise<Config> => {
+    const config = load();
+    const problems = await preflight(config);
+    if (problems.length > 0) throw new ConfigError(configFile, problems);
+    return config;
+  };
   try {
     switch (command) {
       case 'start':
-        return await start(load(), text, io);
+        return await start(await loadForThisMachine(), text, io);
       case 'check-config': {
-        const config = load();
-        const problems = await preflight(config);
-        if (problems.length > 0) throw new ConfigError(configFile, problems);
+        const config = await loadForThisMachine();
         io.out(text.cli.configOk(configFile));
         io.out(stringify(maskedConfig(config)));
         return EXIT_ALLOWED;
@@ -90,8 +95,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         return EXIT_ERROR;
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof PreflightRefused) {
-      io.err(text.cli.configInvalid(error instanceof ConfigError ? error.file : configFile));
+    if (error instanceof ConfigError) {
+      io.err(text.cli.configInvalid(error.file));
       for (const problem of error.problems) io.err(`  - ${problem}`);
       return EXIT_ERROR;
     }

@@ -1,5 +1,5 @@
 // The composition root: the only place that builds I/O objects and wires them together.
-// Reads like a table of contents: preflight -> data_dir lock -> store -> metrics -> engine -> HTTP
+// Reads like a table of contents: data_dir lock -> store -> metrics -> engine -> HTTP
 // listener -> only then what acts on the world (outbox sender, gate actions, scheduler).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +21,7 @@ import { Metrics } from './metrics.js';
 import { runTargetProbe } from './probes/registry.js';
 import { probeVolume } from './probes/storage.js';
 import { cronIntervalMs } from './config/cron.js';
-import { preflight } from './config/preflight.js';
-import { listenFailureMessage } from './http/listen-failure.js';
+import { listenFailureMessage } from './config/listen-failure.js';
 import { Scheduler, type Job } from './scheduler.js';
 import { alertPipelineOptions, gatePolicy } from './policy.js';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock.js';
@@ -36,14 +35,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The machine checks of config/preflight.ts failed: each problem names its field. */
-export class PreflightRefused extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'PreflightRefused';
-  }
-}
-
 /** How long shutdown waits for in-flight probes before aborting them. */
 const SHUTDOWN_GRACE_MS = 5_000;
 const DECISION_EVERY_MS = 1_000;
@@ -51,13 +42,11 @@ const DECISION_EVERY_MS = 1_000;
 const OUTBOX_HELD_MAX = 100;
 
 /**
- * Starts jaga, or throws with a message naming the config key to change (data_dir, listen.port, ...),
- * having released everything it opened: a failed start leaves no handle, timer or queued delivery behind.
+ * Starts jaga on a config that passed config/preflight.ts, or throws with a message naming the config
+ * key to change (data_dir, listen.port, ...), having released everything it opened: a failed start
+ * leaves no handle, timer or queued delivery behind.
  */
 export async function startService(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningService> {
-  // Preflight only reads: a data_dir it refuses (inside a watched volume) is not created by the lock.
-  const problems = await preflight(config);
-  if (problems.length > 0) throw new PreflightRefused(problems);
   // Before anything writes to data_dir: a second jaga on it stops here, having changed nothing.
   const lock = lockDataDir(config.data_dir);
   try {

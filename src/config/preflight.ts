@@ -5,6 +5,7 @@ import { realpath } from 'node:fs/promises';
 import { createServer, isIP } from 'node:net';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { haltFilePathProblem } from '../actions/halt-file.js';
+import { listenFailureMessage } from './listen-failure.js';
 import type { Config } from './schema.js';
 
 /** A resolver that does not answer must not hold check-config (or a start) for its own timeouts. */
@@ -13,8 +14,8 @@ const LOOKUP_DEADLINE_MS = 5_000;
 /** Every problem found, each naming its field; empty when jaga can run with this config here. */
 export async function preflight(config: Config): Promise<string[]> {
   const problems: string[] = [];
-  const listen = await listenHostProblem(config.listen.host);
-  if (listen !== null) problems.push(`listen.host: ${listen}`);
+  const listen = await listenHostProblem(config.listen.host, config.listen.port);
+  if (listen !== null) problems.push(listen);
   config.gate_actions.forEach((action, index) => {
     if (action.type !== 'halt_file') return;
     const problem = haltFilePathProblem(action.path);
@@ -24,14 +25,17 @@ export async function preflight(config: Config): Promise<string[]> {
   return problems;
 }
 
-/** Binds port 0 of the host, as the listener will bind its port: null when that works, otherwise why not. */
-async function listenHostProblem(host: string): Promise<string | null> {
+/**
+ * Binds port 0 of the host, as the listener will bind its port: null when that works, otherwise why
+ * not, in the listener's own words (the port itself is the listener's to find busy or not).
+ */
+async function listenHostProblem(host: string, port: number): Promise<string | null> {
   let address = host;
   if (isIP(host) === 0) {
     const resolved = await withDeadline(lookup(host).then(
       (found) => found.address,
-      (error: unknown) => `${host} does not resolve to an address (${errorCode(error)})`,
-    ), LOOKUP_DEADLINE_MS, `${host} did not resolve within ${LOOKUP_DEADLINE_MS / 1000} s`);
+      (error: unknown) => listenFailureMessage(host, port, errorCode(error), String(error)),
+    ), LOOKUP_DEADLINE_MS, `listen.host: ${host} did not resolve within ${LOOKUP_DEADLINE_MS / 1000} s`);
     if (isIP(resolved) === 0) return resolved;
     address = resolved;
   }
@@ -44,8 +48,7 @@ async function listenHostProblem(host: string): Promise<string | null> {
     });
     return null;
   } catch (error) {
-    const code = errorCode(error);
-    return code === 'EADDRNOTAVAIL' ? `${shown} is not an address of this machine` : `cannot listen on ${shown} (${code})`;
+    return listenFailureMessage(shown, port, errorCode(error), String(error));
   } finally {
     server.close();
   }

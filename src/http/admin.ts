@@ -13,7 +13,7 @@ import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore, type AdminSe
 import { dashboardPage, errorPage, loginPage, type DashboardData, type FormsState } from './admin-views.js';
 import type { TokenChecker } from './auth.js';
 import { formBody } from './body.js';
-import { OVERRIDE_REFUSED_STATUS } from './api.js';
+import { REFUSED_STATUS } from './api.js';
 import { RequestError } from './requests.js';
 
 export interface AdminDeps {
@@ -212,7 +212,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
       done(req, res, session, ctxOf(req).c.admin.flash.overrideCreated(override.id));
     } catch (error) {
       if (error instanceof OverrideRefused) {
-        renderDashboard(req, res, session, OVERRIDE_REFUSED_STATUS[error.code], { forms: { override: { values, error: ctxOf(req).c.admin.overrideRefused[error.code] } } });
+        renderDashboard(req, res, session, REFUSED_STATUS[error.code], { forms: { override: { values, error: ctxOf(req).c.admin.overrideRefused[error.code] } } });
         return;
       }
       if (!(error instanceof RequestError)) throw error;
@@ -229,7 +229,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
       lifted = deps.engine.liftOverride(String(req.params.id), session.who);
     } catch (error) {
       if (!(error instanceof OverrideRefused)) throw error;
-      renderDashboard(req, res, session, OVERRIDE_REFUSED_STATUS[error.code], { error: ctxOf(req).c.admin.overrideRefused[error.code] });
+      renderDashboard(req, res, session, REFUSED_STATUS[error.code], { error: ctxOf(req).c.admin.overrideRefused[error.code] });
       return;
     }
     if (!lifted) {
@@ -253,7 +253,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
       done(req, res, session, c.admin.flash.silenceCreated(silence.id));
     } catch (error) {
       if (error instanceof SilenceRefused) {
-        renderDashboard(req, res, session, 409, { forms: { silence: { values, error: c.admin.silenceRefused } } });
+        renderDashboard(req, res, session, REFUSED_STATUS[error.code], { forms: { silence: { values, error: c.admin.silenceRefused } } });
         return;
       }
       if (!(error instanceof RequestError)) throw error;

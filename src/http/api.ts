@@ -89,15 +89,22 @@ function asHttp<T>(run: () => T): T {
   }
 }
 
-/** An override the engine did not take: past the cap a conflict to resolve by lifting one; a refused write, unavailable for now. */
-export const OVERRIDE_REFUSED_STATUS: Readonly<Record<OverrideRefused['code'], number>> = { too_many_overrides: 409, store_unavailable: 503 };
+/**
+ * A change by hand that was not taken: past a cap, a conflict to resolve by lifting or expiring one; a
+ * refused write, unavailable for now. The status of each refusal, for the API and /admin alike.
+ */
+export const REFUSED_STATUS: Readonly<Record<OverrideRefused['code'] | SilenceRefused['code'], number>> = {
+  too_many_overrides: 409,
+  too_many_silences: 409,
+  store_unavailable: 503,
+};
 
-/** Runs an override change; OverrideRefused answers `{"error": code, "message": ...}` with its status. */
-function asOverrideAnswer<T>(run: () => T): T {
+/** Runs a change by hand; a refusal answers `{"error": code, "message": ...}` with its status. */
+function asRefusalAnswer<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof OverrideRefused) throw new HttpError(OVERRIDE_REFUSED_STATUS[error.code], error.code, error.message);
+    if (error instanceof OverrideRefused || error instanceof SilenceRefused) throw new HttpError(REFUSED_STATUS[error.code], error.code, error.message);
     throw error;
   }
 }
@@ -283,13 +290,7 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     const now = deps.clock();
     const input = asHttp(() => silenceRequest(req.body, now));
-    let silence;
-    try {
-      silence = alerting.createSilence(input, who);
-    } catch (error) {
-      if (error instanceof SilenceRefused) throw new HttpError(409, error.code, error.message);
-      throw error;
-    }
+    const silence = asRefusalAnswer(() => alerting.createSilence(input, who));
     res.status(201).json({ silence: silenceView(silence, now) });
   });
 
@@ -329,13 +330,13 @@ export function apiRouter(deps: ApiDeps, shared: ApiShared): Router {
     const who = requireToken(req);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     const input = asHttp(() => overrideRequest(req.body, deps.clock()));
-    const override = asOverrideAnswer(() => engine.createOverride(input, who));
+    const override = asRefusalAnswer(() => engine.createOverride(input, who));
     res.status(201).json({ override: overrideView(override, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });
 
   router.delete('/api/v1/overrides/:id', (req, res) => {
     const who = requireToken(req);
-    const lifted = asOverrideAnswer(() => engine.liftOverride(String(req.params.id), who));
+    const lifted = asRefusalAnswer(() => engine.liftOverride(String(req.params.id), who));
     if (!lifted) throw new HttpError(404, 'not_found', 'no active override with that id');
     res.json({ override: overrideView(lifted, true), gate: gateView(engine.gate, viewOptions(req, true)) });
   });

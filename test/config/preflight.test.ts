@@ -35,7 +35,7 @@ describe('listen.host must be an address jaga can listen on here', () => {
   }
   test('an address of another machine is refused', async () => {
     // 192.0.2.0/24 is TEST-NET-1: documentation only, assigned to no machine.
-    assert.deepEqual(await preflight(configWith({ listen: { host: '192.0.2.1' } })), ['listen.host: 192.0.2.1 is not an address of this machine']);
+    assert.deepEqual(await preflight(configWith({ listen: { host: '192.0.2.1' } })), ['listen.host: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)']);
   });
   test('a name that does not resolve is refused', async () => {
     const [problem, ...rest] = await preflight(configWith({ listen: { host: 'jaga-test.invalid' } }));
