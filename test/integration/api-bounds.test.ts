@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { MAX_ACTIVE_SILENCES } from '../../src/alerting/silences.js';
 import { ITEM_BYTES, PAGE_BYTES } from '../../src/http/list-bounds.js';
 import { openStore } from '../../src/store/sqlite.js';
+import { fastConfig } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { JagaProcess } from '../helpers/jaga-process.js';
 import { httpRequest } from '../helpers/raw-http.js';
@@ -41,8 +42,7 @@ before(async () => {
     {
       public_url: PUBLIC_URL,
       alerts: {},
-      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+      ...fastConfig(central.url),
     },
     dir,
   );

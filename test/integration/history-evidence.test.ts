@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ITEM_BYTES } from '../../src/http/list-bounds.js';
 import { openStore } from '../../src/store/sqlite.js';
+import { fastConfig } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { JagaProcess } from '../helpers/jaga-process.js';
 
@@ -47,8 +48,7 @@ before(async () => {
   store.close();
   jaga = await JagaProcess.create(
     {
-      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+      ...fastConfig(central.url),
     },
     dir,
   );
