@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import type { Store } from '../../src/store/sqlite.js';
-import { actionKey, GateActions } from '../../src/actions/runner.js';
-import { captureLogs, FAST, gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
+import { actionKey } from '../../src/actions/runner.js';
+import { buildActions, gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait.js';
@@ -65,18 +65,7 @@ describe('GateActions', () => {
 
   test('before start(), nothing acts: an update queues no webhook delivery and marks nothing handled', async () => {
     const hook: GateActionConfig = { type: 'webhook', url: receiver.url(), timeout: 1_000, max_age: 60_000 };
-    const { logger } = captureLogs();
-    const actions = new GateActions([hook], {
-      store,
-      logger,
-      clock: Date.now,
-      random: () => 0.5,
-      webhookSecret: SECRET,
-      site: SITE,
-      resumeAfterMs: 120_000,
-      onResult: () => undefined,
-      tuning: FAST,
-    });
+    const { actions } = buildActions([hook], store);
     actions.update(gateAt('halted', 1_000));
     // The webhook queues synchronously inside update(): nothing there means nothing was handed on.
     assert.equal(store.webhookDeliveries.head(hook.url), null);

@@ -53,8 +53,15 @@ export interface Harness {
   count(type: GateActionType, result: ActionResult): number;
 }
 
-/** GateActions with FAST timings on `store`; `deps` overrides (clock, secret, tuning, ...). */
+/** GateActions with FAST timings on `store`, started; `deps` overrides (clock, secret, tuning, ...). */
 export function startActions(configs: readonly GateActionConfig[], store: Store, deps: Partial<GateActionDeps> = {}): Harness {
+  const harness = buildActions(configs, store, deps);
+  harness.actions.start();
+  return harness;
+}
+
+/** As startActions, but not started yet: nothing acts until `actions.start()`. */
+export function buildActions(configs: readonly GateActionConfig[], store: Store, deps: Partial<GateActionDeps> = {}): Harness {
   const { logger, lines } = captureLogs();
   const results: Harness['results'] = [];
   const actions = new GateActions(configs, {
@@ -69,7 +76,6 @@ export function startActions(configs: readonly GateActionConfig[], store: Store,
     tuning: FAST,
     ...deps,
   });
-  actions.start();
   return {
     actions,
     logs: lines,
