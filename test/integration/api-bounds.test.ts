@@ -70,7 +70,8 @@ test('a history page is bounded in bytes; the cursor goes on where it stopped an
     assert.ok(Buffer.byteLength(text) <= PAGE_BYTES + 100, `page ${pages}: ${Buffer.byteLength(text)} bytes`);
     const page = JSON.parse(text) as Page;
     assert.ok(page.items.length > 0);
-    for (const item of page.items) {
+    // Only the pre-filled rows (ids 1..FILLED) carry a blob: jaga may have written its own transitions since.
+    for (const item of page.items.filter((i) => i.id <= FILLED)) {
       const blob = item.evidence?.blob;
       if (blob === undefined) assert.deepEqual(Object.keys(item.evidence ?? {}).sort(), ['bytes', 'truncated']);
       else assert.equal(typeof blob, 'string');
