@@ -30,4 +30,4 @@ RUN mkdir -p /etc/jaga /var/lib/jaga /srv/rekaman \
 USER node
 EXPOSE 9469
 VOLUME ["/var/lib/jaga"]
-CMD ["node","dist/src/bin.js","start","--config","/etc/jaga/jaga.yaml"]
+CMD ["node","dist/src/cli/bin.js","start","--config","/etc/jaga/jaga.yaml"]

@@ -2,7 +2,7 @@
 // gate reads under autocannon while probes run, with the probe cadence checked meanwhile.
 // Loopback network I/O only, every loop bounded.
 import autocannon from 'autocannon';
-import { EVENT_LOOP_SAMPLE_MS } from '../src/metrics.js';
+import { EVENT_LOOP_SAMPLE_MS } from '../src/runtime/metrics.js';
 import { quantile, quietOffsetMs, sleepUntil } from './measure.js';
 import { sampleValue, sumSeries, type JagaSubject } from './subjects/jaga.js';
 import type { ProbeLoad } from './subjects/subject.js';

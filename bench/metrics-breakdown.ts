@@ -1,10 +1,10 @@
-// Where /metrics time goes: builds jaga's own Metrics (src/metrics.ts) for N targets, records one
+// Where /metrics time goes: builds jaga's own Metrics (src/runtime/metrics.ts) for N targets, records one
 // probe per target, and times the whole text, the per-target families jaga writes itself, and
 // prom-client's registry for each of its metric families separately (median of repeated runs), with
 // sizes. Usage: tsx bench/metrics-breakdown.ts [--targets 1000] [--runs 30]
 // In-process, no I/O besides stdout.
-import { initialTargetState } from '../src/domain/assess.js';
-import { Metrics } from '../src/metrics.js';
+import { initialTargetState } from '../src/core/assess.js';
+import { Metrics } from '../src/runtime/metrics.js';
 import { median } from './measure.js';
 
 const argv = process.argv.slice(2);

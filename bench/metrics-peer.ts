@@ -5,7 +5,7 @@
 // Loopback network I/O.
 import { createServer } from 'node:http';
 import client from 'prom-client';
-import { TARGET_FAILURES } from '../src/domain/types.js';
+import { TARGET_FAILURES } from '../src/core/types.js';
 import { parseArgs } from './rounds.js';
 
 const args = parseArgs(process.argv.slice(2));

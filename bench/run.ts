@@ -27,7 +27,7 @@ export interface RunOptions {
   readonly detection?: boolean;
   /** Node flags for every jaga process, e.g. ['--cpu-prof', '--cpu-prof-dir=...']. */
   readonly jagaNodeFlags?: readonly string[];
-  /** jaga's entry point (default: dist/src/bin.js, built by `npm run build`). */
+  /** jaga's entry point (default: dist/src/cli/bin.js, built by `npm run build`). */
   readonly jagaBin?: string;
   readonly log?: (line: string) => void;
 }

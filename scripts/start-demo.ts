@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/cli/cli.js';
 
 const HOST = '127.0.0.1';
 const PORT = 9470;

@@ -9,7 +9,7 @@ import { freePort } from '../../test/helpers/servers.js';
 import { BenchChild } from '../spawn.js';
 import type { ProbeCount, ProbeLoad, Subject } from './subject.js';
 
-export const JAGA_BIN = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
+export const JAGA_BIN = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 
 /** node-cron with seconds for an interval that divides a minute. */
 export function cronEvery(intervalMs: number): string {
@@ -32,7 +32,7 @@ export interface JagaOptions {
   /** Extra node flags for the jaga process (e.g. --cpu-prof). */
   readonly nodeFlags?: readonly string[];
   readonly label: string;
-  /** jaga's entry point (default: the built dist/src/bin.js). */
+  /** jaga's entry point (default: the built dist/src/cli/bin.js). */
   readonly bin?: string;
 }
 

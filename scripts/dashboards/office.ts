@@ -12,7 +12,7 @@ import {
   timeSeries,
   type Json,
 } from './grafana.js';
-import { EVENT_LOOP_SAMPLE_MS } from '../../src/metrics.js';
+import { EVENT_LOOP_SAMPLE_MS } from '../../src/runtime/metrics.js';
 import {
   ACTIVE_MAPPINGS,
   ETA_MAPPINGS,

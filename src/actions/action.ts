@@ -2,8 +2,8 @@
 // delivery id, and its event body (webhook body, JAGA_GATE_JSON). Pure (no I/O, no clock).
 import type { Logger } from 'pino';
 import type { GateActionConfig } from '../config/schema.js';
-import type { Gate, GateStateName } from '../domain/types.js';
-import { gateView } from '../http/views.js';
+import type { Gate, GateStateName } from '../core/types.js';
+import { gateView } from '../views/views.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import type { Store } from '../store/sqlite.js';
 

@@ -1,13 +1,13 @@
 // The command gate action: on each transition, runs a program (no shell) with the gate in JAGA_GATE_* env,
 // retried with backoff; a newer transition cancels an older run. I/O: processes, SQLite, timers, logs.
 import type { Logger } from 'pino';
-import { retryDelayMs } from '../alerting/outbox.js';
+import { retryDelayMs } from '../core/backoff.js';
 import type { GateActionConfig } from '../config/schema.js';
-import type { Gate } from '../domain/types.js';
+import type { Gate } from '../core/types.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction, type GateTransition } from './action.js';
 import { startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
-import { Wakeable } from '../wakeable.js';
+import { Wakeable } from '../runtime/wakeable.js';
 
 type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;
 

@@ -5,7 +5,7 @@ import { closeSync, lstatSync, openSync, readSync, statSync, type Stats } from '
 import { lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GateActionConfig } from '../config/schema.js';
-import type { Gate, GateStateName } from '../domain/types.js';
+import type { Gate, GateStateName } from '../core/types.js';
 import type { ActionDeps, GateAction } from './action.js';
 
 type HaltFileConfig = Extract<GateActionConfig, { type: 'halt_file' }>;

@@ -1,7 +1,7 @@
 // The gate actions of the config, built from one table (config type -> action) when started, handed
 // every decision and stopped together. No I/O of its own; the actions do theirs.
 import type { GateActionConfig } from '../config/schema.js';
-import type { Gate } from '../domain/types.js';
+import type { Gate } from '../core/types.js';
 import type { ActionEnvironment, ActionFactory, ActionResult, ActionTuning, GateAction, GateActionType } from './action.js';
 import { CommandAction } from './command.js';
 import { HaltFileAction } from './halt-file.js';

@@ -1,16 +1,16 @@
 // The webhook gate action: each transition is written to SQLite first, then POSTed, signed, to one URL
 // in order, retried with backoff until a 2xx or max_age. I/O: SQLite, HTTP (undici), timers, logs.
 import type { Logger } from 'pino';
-import { Agent, originAndPath, request } from '../undici-parts.js';
-import { retryDelayMs } from '../alerting/outbox.js';
+import { Agent, originAndPath, request } from '../runtime/undici-parts.js';
+import { retryDelayMs } from '../core/backoff.js';
 import type { GateActionConfig } from '../config/schema.js';
-import type { Gate } from '../domain/types.js';
+import type { Gate } from '../core/types.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import type { WebhookDelivery } from '../store/webhook-deliveries.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction } from './action.js';
 import { webhookHeaders } from './webhook-signing.js';
-import { Wakeable } from '../wakeable.js';
-import { readAnswerExcerpt } from '../bounded-body.js';
+import { Wakeable } from '../runtime/wakeable.js';
+import { readAnswerExcerpt } from '../runtime/bounded-body.js';
 
 type WebhookConfig = Extract<GateActionConfig, { type: 'webhook' }>;
 

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { shownValue } from './redact.js';
-import { formatDurationText, parseDurationMs, parseSizeBytes } from './units.js';
+import { formatDurationText, parseDurationMs, parseSizeBytes } from '../core/units.js';
 
 const SECOND_MS = 1_000;
 export const MINUTE_MS = 60 * SECOND_MS;

@@ -3,12 +3,12 @@
 // parsed value is always ms); sizes are written "10GiB" and become bytes.
 import cron from 'node-cron';
 import { z } from 'zod';
-import { senderProblem } from '../alerting/address.js';
-import { silenceMatchersProblem } from '../alerting/matchers.js';
-import { ALERT_NAMES, SEVERITIES } from '../alerting/types.js';
+import { senderProblem } from '../core/alerts/address.js';
+import { silenceMatchersProblem } from '../core/alerts/matchers.js';
+import { ALERT_NAMES, SEVERITIES } from '../core/alerts/types.js';
 import { cronIntervalMs } from './cron.js';
 import { DAY_MS, duration, durationText, HOUR_MS, httpUrl, ipOrCidr, LONGEST, MINUTE_MS, size, TIMEOUT, WAIT } from './fields.js';
-import { formatDurationText } from './units.js';
+import { formatDurationText } from '../core/units.js';
 
 const ratio = (fallback: number) =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, { error: 'must be between 0 and 1' })

@@ -3,12 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { adminRouter, type AdminDeps } from './admin.js';
-import { LoginLimiter } from './admin-session.js';
-import { apiRouter, type ApiDeps } from './api.js';
+import { adminRouter, type AdminDeps } from './admin/admin.js';
+import { LoginLimiter } from './admin/session.js';
+import { apiRouter, type ApiDeps } from './api/api.js';
 import { jsonBody, MAX_BODY_BYTES, readBodies } from './body.js';
-import { gateReader, isPlainGateRead } from './gate-read.js';
-import { statusPageRouter, type StatusPageDeps } from './status-page.js';
+import { gateReader, isPlainGateRead } from './api/gate-read.js';
+import { statusPageRouter, type StatusPageDeps } from './status-page/status-page.js';
 
 export { MAX_BODY_BYTES } from './body.js';
 

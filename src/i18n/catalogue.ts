@@ -1,8 +1,8 @@
 // The shape every language catalogue fills, and how to pick one. Pure.
-import type { AlertName, Severity } from '../alerting/types.js';
-import type { CentralCause, GateStateName, Reason, ReasonCode, TargetFailure, TargetStatus, VolumeFailure } from '../domain/types.js';
-import type { ProblemCode } from '../http/requests.js';
-import type { OutboxStatus } from '../store/outbox.js';
+import type { AlertName, Severity } from '../core/alerts/types.js';
+import type { CentralCause, GateStateName, Reason, ReasonCode, TargetFailure, TargetStatus, VolumeFailure } from '../core/types.js';
+import type { ProblemCode } from '../core/requests.js';
+import type { OutboxStatus } from '../core/alerts/types.js';
 import type { ClockStyle, DurationWords } from './format.js';
 import { en } from './en.js';
 import { id } from './id.js';

@@ -1,6 +1,6 @@
 // English for the operator page /admin: login, dashboard, forms, messages. Pure.
-import { MAX_ACTIVE_SILENCES } from '../alerting/silences.js';
-import { MAX_ACTIVE_OVERRIDES } from '../domain/reasons.js';
+import { MAX_ACTIVE_SILENCES } from '../core/alerts/silences.js';
+import { MAX_ACTIVE_OVERRIDES } from '../core/reasons.js';
 import type { AdminCatalogue } from './catalogue.js';
 
 export const enAdmin: AdminCatalogue = {

@@ -1,7 +1,7 @@
 // English for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
 import type { AlertFacts, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
-import type { AlertName } from '../alerting/types.js';
-import type { CentralCause, TargetFailure, VolumeFailure } from '../domain/types.js';
+import type { AlertName } from '../core/alerts/types.js';
+import type { CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
   central: 'the central server does not answer; our office network is fine',

@@ -1,6 +1,6 @@
 // Number, span and wall-clock formatting shared by the language catalogues and the email renderer. Pure.
-import type { FactValue } from '../domain/types.js';
-import { formatBytes } from '../config/units.js';
+import type { FactValue } from '../core/types.js';
+import { formatBytes } from '../core/units.js';
 
 export function percent(value: FactValue | undefined): string {
   return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : '?';

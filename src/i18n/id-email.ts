@@ -1,7 +1,7 @@
 // Bahasa Indonesia for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
 import type { AlertFacts, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
-import type { AlertName } from '../alerting/types.js';
-import type { CentralCause, TargetFailure, VolumeFailure } from '../domain/types.js';
+import type { AlertName } from '../core/alerts/types.js';
+import type { CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
   central: 'server pusat tidak menjawab; jaringan kantor normal',

@@ -3,7 +3,7 @@
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import type { DnsTargetConfig } from '../config/schema.js';
-import type { TargetFailure } from '../domain/types.js';
+import type { TargetFailure } from '../core/types.js';
 import { describeError, errorCode, measureProbe, since, type TargetProber } from './probe.js';
 
 /** c-ares error codes and the DNS outcome they stand for, so details name the rcode. */

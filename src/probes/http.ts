@@ -16,8 +16,8 @@ import {
   type Verdict,
 } from './probe.js';
 import { connectTcp, ipLiteral, resolveHost, settleOn } from './tcp.js';
-import { Client, originAndPath, request } from '../undici-parts.js';
-import { drainAtMost, readAtMost, type BoundedBody } from '../bounded-body.js';
+import { Client, originAndPath, request } from '../runtime/undici-parts.js';
+import { drainAtMost, readAtMost, type BoundedBody } from '../runtime/bounded-body.js';
 
 /** Enough for any health document; a probe must not download a file. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 // The one shape every prober has, plus what they share: the deadline that bounds a probe and the
 // mapping of socket/DNS error codes to failure classes. No I/O of its own (only timers).
 import type { TargetConfig } from '../config/schema.js';
-import type { Phases, ProbeResult, TargetFailure } from '../domain/types.js';
+import type { Phases, ProbeResult, TargetFailure } from '../core/types.js';
 
 export interface ProbeContext {
   /** Aborts from outside (e.g. shutdown); the probe then returns quickly with detail "aborted". */

@@ -1,7 +1,7 @@
 // The one table from a target's config `type` to its prober; the mapped type makes the compiler
 // reject a schema variant without a prober (or a prober without a variant). Pure wiring.
 import type { TargetConfig } from '../config/schema.js';
-import type { ProbeResult } from '../domain/types.js';
+import type { ProbeResult } from '../core/types.js';
 import { probeDns } from './dns.js';
 import { probeHttp } from './http.js';
 import type { ProbeContext, TargetProber } from './probe.js';

@@ -5,7 +5,7 @@ import type { BigIntStatsFs } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { VolumeConfig } from '../config/schema.js';
-import type { VolumeFailure, VolumeResult, VolumeUsage } from '../domain/types.js';
+import type { VolumeFailure, VolumeResult, VolumeUsage } from '../core/types.js';
 import { describeError, errorCode, raceDeadline, type ProbeContext } from './probe.js';
 
 type Outcome =

@@ -1,6 +1,6 @@
 // Owns the `gate_action_state` table: per gate action, the last gate state it has handled, so that a
 // restart tells a transition already handled from one still to handle. Does I/O (SQLite); errors propagate.
-import type { GateStateName } from '../domain/types.js';
+import type { GateStateName } from '../core/types.js';
 import type { Database } from './sqlite.js';
 
 /** A gate state period: what it was and since when. */

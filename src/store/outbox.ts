@@ -1,8 +1,8 @@
 // Owns the `notifications` table, the outbox: messages written before they are sent, their attempts
 // and how each one ended. Does I/O (SQLite); errors propagate.
+import type { OutboxStatus } from '../core/alerts/types.js';
 import type { Database } from './sqlite.js';
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'expired';
 
 export interface OutboxMessage {
   /** Deterministic (recipient, group, sequence): enqueueing the same notification twice stores it once. */

@@ -1,7 +1,7 @@
 // Owns the `overrides` table: manual halt/allow decisions, their expiry and who lifted them.
 // Does I/O (SQLite); errors (e.g. a duplicate id) propagate.
-import { usableExpiry } from '../domain/reasons.js';
-import type { Override } from '../domain/types.js';
+import { usableExpiry } from '../core/reasons.js';
+import type { Override } from '../core/types.js';
 import type { Database } from './sqlite.js';
 
 export interface OverrideQuery {

@@ -1,8 +1,8 @@
 // Owns `target_samples`, `target_buckets` and `volume_samples`: raw probe results kept for a retention
 // window, with each target's hourly summary kept up to date as they are written (for availability
 // reports), and volume samples read back to rebuild fill-rate history after a restart. Does I/O (SQLite).
-import { addProbe, BUCKET_MS, bucketSamples, bucketStart, foldSamples, type ProbeBucket, type ProbeSample } from '../domain/probe-buckets.js';
-import type { FillSample, TargetFailure, TargetObservation, VolumeObservation } from '../domain/types.js';
+import { addProbe, BUCKET_MS, bucketSamples, bucketStart, foldSamples, type ProbeBucket, type ProbeSample } from '../core/probe-buckets.js';
+import type { FillSample, TargetFailure, TargetObservation, VolumeObservation } from '../core/types.js';
 import type { Database } from './sqlite.js';
 
 export interface TargetSample {

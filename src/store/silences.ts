@@ -1,7 +1,7 @@
 // Owns the `silences` table: silences made over the API, who made and who expired them.
 // Does I/O (SQLite); errors (e.g. a duplicate id) propagate.
-import type { Matchers, Silence } from '../alerting/types.js';
-import { isShowableInstant } from '../domain/reasons.js';
+import type { Matchers, Silence } from '../core/alerts/types.js';
+import { isShowableInstant } from '../core/reasons.js';
 import type { Database } from './sqlite.js';
 
 export interface StoredSilence extends Silence {

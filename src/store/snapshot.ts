@@ -1,8 +1,8 @@
 // Owns the `state` key/value table: the gate, target and volume state, and alerting's memory, that
 // must survive a restart.
 // Does I/O (SQLite). Values are JSON: nulls survive, `undefined` properties are dropped.
-import type { AlertMemory, GroupState } from '../alerting/types.js';
-import type { Gate, TargetState, VolumeState } from '../domain/types.js';
+import type { AlertMemory, GroupState } from '../core/alerts/types.js';
+import type { Gate, TargetState, VolumeState } from '../core/types.js';
 import type { Database } from './sqlite.js';
 
 /** A volume's state without its fill samples; those come back from `volume_samples`. */

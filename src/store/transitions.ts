@@ -1,8 +1,8 @@
 // Owns the `transitions` table: every change of the gate, with its reasons and evidence, newest first.
 // A manual halt is stored as its override's id and read back with the override's facts.
 // Does I/O (SQLite); errors propagate to the caller.
-import { manualHaltFacts } from '../domain/reasons.js';
-import type { GateStateName, Reason, ReasonCode, Transition } from '../domain/types.js';
+import { manualHaltFacts } from '../core/reasons.js';
+import type { GateStateName, Reason, ReasonCode, Transition } from '../core/types.js';
 import type { OverrideRepository } from './overrides.js';
 import type { Database } from './sqlite.js';
 

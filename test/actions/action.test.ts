@@ -8,7 +8,7 @@ import { gateEnvironment } from '../../src/actions/command.js';
 import { haltFileContent } from '../../src/actions/halt-file.js';
 import { actionKey } from '../../src/actions/runner.js';
 import { signWebhook, webhookHeaders } from '../../src/actions/webhook-signing.js';
-import type { GateStateName } from '../../src/domain/types.js';
+import type { GateStateName } from '../../src/core/types.js';
 import type { GateMark } from '../../src/store/gate-action-state.js';
 import { gateAt, SITE } from '../helpers/gate-actions.js';
 

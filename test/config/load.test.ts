@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { plaintextLoginWarning } from '../../src/alerting/email.js';
+import { plaintextLoginWarning } from '../../src/notifiers/email.js';
 import { ConfigError, maskedConfig, parseAdminTokens, parseConfig } from '../../src/config/load.js';
 
 const example = readFileSync(new URL('../../jaga.example.yaml', import.meta.url), 'utf8');

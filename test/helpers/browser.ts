@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Screenshots land here (git-ignored) so a person can look at what the tests saw. */
-export const ARTIFACTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+export const ARTIFACTS = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
 
 export interface TestBrowser {
   readonly browser: Browser;

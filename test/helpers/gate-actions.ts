@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { ActionResult, ActionTuning, GateActionType } from '../../src/actions/action.js';
 import { GateActions, type GateActionDeps } from '../../src/actions/runner.js';
 import type { GateActionConfig } from '../../src/config/schema.js';
-import type { Gate, GateStateName, ReasonCode } from '../../src/domain/types.js';
+import type { Gate, GateStateName, ReasonCode } from '../../src/core/types.js';
 import type { Store } from '../../src/store/sqlite.js';
 
 export const SECRET = 'rahasia-uji-0123456789';

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { freePort } from './servers.js';
 import { waitFor } from './wait.js';
 
-export const BIN = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface GateAnswer {

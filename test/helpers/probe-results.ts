@@ -1,6 +1,6 @@
 // Shared assertions and contexts for target prober tests. Pure.
 import assert from 'node:assert/strict';
-import type { ProbeResult, TargetFailure } from '../../src/domain/types.js';
+import type { ProbeResult, TargetFailure } from '../../src/core/types.js';
 import type { ProbeContext } from '../../src/probes/probe.js';
 
 export function probeContext(timeoutMs = 2000, signal: AbortSignal = new AbortController().signal): ProbeContext {

@@ -2,13 +2,13 @@
 // origin checks, form parsing through the API's own rules, and escaping in the rendered pages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Gate, Override } from '../../src/domain/types.js';
-import { sessionCookie } from '../../src/http/admin.js';
-import { formField, overrideFromForm, silenceFromForm } from '../../src/http/admin-forms.js';
-import { escapeHtml, html } from '../../src/http/admin-html.js';
-import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore } from '../../src/http/admin-session.js';
-import { dashboardPage, loginPage, type DashboardData } from '../../src/http/admin-views.js';
-import { overrideRequest, RequestError, silenceRequest } from '../../src/http/requests.js';
+import type { Gate, Override } from '../../src/core/types.js';
+import { sessionCookie } from '../../src/http/admin/admin.js';
+import { formField, overrideFromForm, silenceFromForm } from '../../src/http/admin/forms.js';
+import { escapeHtml, html } from '../../src/http/admin/html.js';
+import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore } from '../../src/http/admin/session.js';
+import { dashboardPage, loginPage, type DashboardData } from '../../src/http/admin/views.js';
+import { overrideRequest, RequestError, silenceRequest } from '../../src/core/requests.js';
 import { catalogue } from '../../src/i18n/catalogue.js';
 
 const MIN = 60_000;

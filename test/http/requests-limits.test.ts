@@ -3,7 +3,7 @@
 // stored free text carries no control or bidi-override characters; each refusal names its field. Pure.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_HALT_MS, MAX_SILENCE_START_AHEAD_MS, overrideRequest, RequestError, silenceRequest, type ProblemCode } from '../../src/http/requests.js';
+import { MAX_HALT_MS, MAX_SILENCE_START_AHEAD_MS, overrideRequest, RequestError, silenceRequest, type ProblemCode } from '../../src/core/requests.js';
 import { catalogue } from '../../src/i18n/catalogue.js';
 
 const NOW = Date.parse('2026-11-30T08:00:00Z');

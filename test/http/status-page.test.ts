@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StatusPageConfig } from '../../src/config/schema.js';
-import { REASON_CODES, type Gate, type Reason, type ReasonCode } from '../../src/domain/types.js';
-import { escapeMarkup, publicGate } from '../../src/http/public-status.js';
-import { renderFeed } from '../../src/http/status-feed.js';
-import { renderStatusPage, STATUS_PAGE_CSP } from '../../src/http/status-page.js';
+import { REASON_CODES, type Gate, type Reason, type ReasonCode } from '../../src/core/types.js';
+import { escapeMarkup, publicGate } from '../../src/views/public-status.js';
+import { renderFeed } from '../../src/http/status-page/feed.js';
+import { renderStatusPage, STATUS_PAGE_CSP } from '../../src/http/status-page/status-page.js';
 import type { StoredTransition } from '../../src/store/transitions.js';
 
 const T0 = Date.UTC(2026, 10, 30, 1, 15); // 08.15 WIB

@@ -1,9 +1,9 @@
 // The wire shapes: public views never carry internal text (details, an override's reason); tokens are matched by name.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { REASON_CODES, type Gate, type TargetState } from '../../src/domain/types.js';
+import { REASON_CODES, type Gate, type TargetState } from '../../src/core/types.js';
 import { TokenChecker } from '../../src/http/auth.js';
-import { gateView, outboxView, targetView } from '../../src/http/views.js';
+import { gateView, outboxView, targetView } from '../../src/views/views.js';
 import { tempStore } from '../helpers/temp-store.js';
 
 const gate: Gate = {

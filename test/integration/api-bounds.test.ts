@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { MAX_ACTIVE_SILENCES } from '../../src/alerting/silences.js';
+import { MAX_ACTIVE_SILENCES } from '../../src/core/alerts/silences.js';
 import { ITEM_BYTES, PAGE_BYTES } from '../../src/http/list-bounds.js';
 import { openStore } from '../../src/store/sqlite.js';
 import { fastConfig } from '../helpers/config.js';

@@ -174,9 +174,9 @@ describe('Dockerfile', () => {
 
   test('runs the built bin as a non-root user with the compose config path', () => {
     const cmd = instructions.find((l) => l.startsWith('CMD '));
-    assert.deepEqual(JSON.parse(cmd?.slice(4) ?? 'null'), ['node', 'dist/src/bin.js', 'start', '--config', '/etc/jaga/jaga.yaml']);
-    assert.equal(pkg.bin.jaga, 'dist/src/bin.js', 'the CMD runs what package.json calls jaga');
-    assert.ok(existsSync(join(ROOT, 'dist/src/bin.js')), '`npm run build` produces dist/src/bin.js');
+    assert.deepEqual(JSON.parse(cmd?.slice(4) ?? 'null'), ['node', 'dist/src/cli/bin.js', 'start', '--config', '/etc/jaga/jaga.yaml']);
+    assert.equal(pkg.bin.jaga, 'dist/src/cli/bin.js', 'the CMD runs what package.json calls jaga');
+    assert.ok(existsSync(join(ROOT, 'dist/src/cli/bin.js')), '`npm run build` produces dist/src/cli/bin.js');
     const user = instructions.filter((l) => l.startsWith('USER ')).at(-1);
     assert.ok(user && !/^USER (root|0)(:|$)/.test(user), `runs as ${user ?? 'root'}`);
     assert.match(runs, /chown node:node \/var\/lib\/jaga/, 'the data volume is writable by that user');

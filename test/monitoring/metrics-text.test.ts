@@ -1,13 +1,13 @@
-// What /metrics says, written from src/metrics.ts: the per-target families jaga writes itself must be
+// What /metrics says, written from src/runtime/metrics.ts: the per-target families jaga writes itself must be
 // valid text format (Debian's promtool parses and lints it) and mean what the README says: cumulative
 // buckets, failures by class, phases only once a probe had them. Spawns promtool; no network.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { initialTargetState } from '../../src/domain/assess.js';
-import type { TargetObservation, TargetState } from '../../src/domain/types.js';
-import { labelPair, sampleValue } from '../../src/exposition.js';
-import { EVENT_LOOP_SAMPLE_MS, Metrics } from '../../src/metrics.js';
+import { initialTargetState } from '../../src/core/assess.js';
+import type { TargetObservation, TargetState } from '../../src/core/types.js';
+import { labelPair, sampleValue } from '../../src/runtime/exposition.js';
+import { EVENT_LOOP_SAMPLE_MS, Metrics } from '../../src/runtime/metrics.js';
 import { waitFor } from '../helpers/wait.js';
 
 const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] };

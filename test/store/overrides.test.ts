@@ -1,7 +1,7 @@
 // OverrideRepository against a real SQLite file: insert, get, lift once, the active filter at its edges.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Override } from '../../src/domain/types.js';
+import type { Override } from '../../src/core/types.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 

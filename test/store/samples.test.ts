@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { BUCKET_MS, bucketSamples, type ProbeBucket } from '../../src/domain/probe-buckets.js';
-import type { TargetObservation, VolumeObservation, VolumeUsage } from '../../src/domain/types.js';
+import { BUCKET_MS, bucketSamples, type ProbeBucket } from '../../src/core/probe-buckets.js';
+import type { TargetObservation, VolumeObservation, VolumeUsage } from '../../src/core/types.js';
 import { MIGRATIONS, openStore, type Store } from '../../src/store/sqlite.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 

@@ -2,7 +2,7 @@
 // their edges.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Silence } from '../../src/alerting/types.js';
+import type { Silence } from '../../src/core/alerts/types.js';
 import type { Store } from '../../src/store/sqlite.js';
 import type { StoredSilence } from '../../src/store/silences.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';

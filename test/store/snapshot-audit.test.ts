@@ -1,7 +1,7 @@
 // SnapshotRepository and AuditRepository against a real SQLite file.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Gate, VolumeState } from '../../src/domain/types.js';
+import type { Gate, VolumeState } from '../../src/core/types.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 

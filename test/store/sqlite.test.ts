@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Gate, Override, TargetState, Transition, VolumeState } from '../../src/domain/types.js';
+import type { Gate, Override, TargetState, Transition, VolumeState } from '../../src/core/types.js';
 import { MIGRATIONS, SCHEMA_VERSION, openDatabase, openStore } from '../../src/store/sqlite.js';
 
 let dir: string;

@@ -2,7 +2,7 @@
 // manual halts stored as their override's id, and reads that leave evidence out or unparsed.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { ReasonCode, Transition } from '../../src/domain/types.js';
+import type { ReasonCode, Transition } from '../../src/core/types.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { TransitionRepository } from '../../src/store/transitions.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';

@@ -1,0 +1,422 @@
+// One place where observations meet the decision: it keeps the latest state, runs the pure
+// assessment and decideGate, and applies the effects (metrics, SQLite, logs). The HTTP layer only
+// reads its snapshot. I/O happens here but no judgement: that lives in domain/.
+import type { NewOverride } from '../core/requests.js';
+import type { Logger } from 'pino';
+import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from '../core/assess.js';
+import { decideGate, type GatePolicy } from '../core/gate.js';
+import { describeReasons, isCentralUnreachable, isOverrideActive, LOG_REASONS_MAX, MAX_ACTIVE_OVERRIDES } from '../core/reasons.js';
+import type {
+  Gate,
+  Override,
+  ProbeResult,
+  TargetObservation,
+  TargetState,
+  Transition,
+  VolumeObservation,
+  VolumeState,
+} from '../core/types.js';
+import type { Metrics } from '../runtime/metrics.js';
+import type { Store } from '../store/sqlite.js';
+import { WriteFailures } from '../store/write-failures.js';
+import { ClockSteps } from './clock-steps.js';
+import { isChoreDue, pruneEveryMs } from '../core/housekeeping.js';
+
+export interface EngineTarget {
+  readonly name: string;
+  readonly kind: TargetState['kind'];
+  readonly role: TargetState['role'];
+}
+
+export interface EngineOptions {
+  readonly targets: readonly EngineTarget[];
+  readonly volumes: readonly { readonly name: string; readonly fillWindowMs: number }[];
+  readonly thresholds: { readonly failureThreshold: number; readonly recoveryThreshold: number };
+  readonly policy: GatePolicy;
+  readonly sampleRetentionMs: number;
+  readonly transitionRetentionMs: number;
+  /** How often target and volume state is written for the next restart. */
+  readonly snapshotEveryMs: number;
+}
+
+export interface EngineDeps {
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  /** A clock that never steps (performance.now): how much time really passed. Default performance.now. */
+  readonly monotonic?: () => number;
+  /** Runs after every decision (alert evaluation); gets what the decision saw. */
+  readonly afterDecision?: (view: DecisionView) => void;
+}
+
+export interface DecisionView {
+  readonly targets: readonly TargetState[];
+  readonly volumes: readonly VolumeState[];
+  readonly gate: Gate;
+  /** Since when writes to the state database fail (null while they succeed). */
+  readonly storeFailingSince: number | null;
+  /**
+   * How far the wall clock stepped since the previous decision beyond the time that really passed
+   * (positive: forward); 0 when it did not. Timers kept as wall-clock instants shift by it.
+   */
+  readonly clockStepMs: number;
+}
+
+/**
+ * Why a person's override was not taken; nothing was stored and nothing changed. `too_many_overrides`:
+ * MAX_ACTIVE_OVERRIDES are active already. `store_unavailable`: the state database refused the write (a
+ * full disk), and an override the next restart would not know must not decide the gate now.
+ */
+export class OverrideRefused extends Error {
+  constructor(
+    readonly code: 'too_many_overrides' | 'store_unavailable',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class Engine {
+  private readonly targets = new Map<string, TargetState>();
+  private readonly volumes = new Map<string, VolumeState>();
+  private readonly fillWindows = new Map<string, number>();
+  private readonly observedTargets = new Set<string>();
+  private readonly observedVolumes = new Set<string>();
+  private readonly previousDeviceIds = new Map<string, number | null>();
+  private overrides: Override[] = [];
+  private gateNow: Gate;
+  private readonly restoredGate: boolean;
+  private readonly startedAt: number;
+  private pendingTargetSamples: TargetObservation[] = [];
+  private pendingVolumeSamples: VolumeObservation[] = [];
+  private pendingTransitions: Transition[] = [];
+  private decisionScheduled = false;
+  private stopped = false;
+  private lastSnapshotAt = 0;
+  private lastPruneAt = 0;
+  private readonly writeFailures: WriteFailures;
+  private readonly clockSteps: ClockSteps;
+  private version = 0;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly deps: EngineDeps,
+  ) {
+    this.startedAt = deps.clock();
+    this.clockSteps = new ClockSteps(deps.monotonic ?? (() => performance.now()));
+    this.writeFailures = new WriteFailures('the state database', { logger: deps.logger, onFailure: () => deps.metrics.recordStoreError() });
+    for (const t of options.targets) this.targets.set(t.name, initialTargetState(t.name, t.kind, t.role));
+    for (const v of options.volumes) {
+      this.volumes.set(v.name, initialVolumeState(v.name));
+      this.fillWindows.set(v.name, v.fillWindowMs);
+    }
+    this.restore();
+    // Before the first full round, the gate is what was stored (a restart while halted stays halted),
+    // or, on a first start, the decision over empty state: halted, STARTING.
+    const stored = deps.store.snapshot.loadGate();
+    this.restoredGate = stored !== null;
+    this.gateNow = stored ?? this.decide(this.startedAt, { persist: false });
+    deps.metrics.recordGate(this.gateNow, this.centralReachable(), false);
+  }
+
+  get gate(): Gate {
+    return this.gateNow;
+  }
+
+  /**
+   * Whether the gate came from the store (a restart), not from a first decision over empty state:
+   * a restored gate is a decision the gate actions must match at once; a first start's STARTING is not.
+   */
+  get restored(): boolean {
+    return this.restoredGate;
+  }
+
+  /** Bumps on every decision; lets readers cache what they serialise from the gate. */
+  get gateVersion(): number {
+    return this.version;
+  }
+
+  /** True once every target and volume has been observed since this process started. */
+  get ready(): boolean {
+    return this.observedTargets.size === this.targets.size && this.observedVolumes.size === this.volumes.size;
+  }
+
+  get targetStates(): readonly TargetState[] {
+    return [...this.targets.values()];
+  }
+
+  get volumeStates(): readonly VolumeState[] {
+    return [...this.volumes.values()];
+  }
+
+  get activeOverrides(): readonly Override[] {
+    const now = this.deps.clock();
+    return this.overrides.filter((o) => isOverrideActive(o, now));
+  }
+
+  /** A target's probe `result`, started at `at` (wall clock). */
+  observeTarget(target: string, at: number, result: ProbeResult): void {
+    const previous = this.targets.get(target);
+    if (!previous) return;
+    // Field by field rather than a spread: one object shape per outcome, hundreds of times a second.
+    const obs: TargetObservation = result.ok
+      ? { ok: true, durationMs: result.durationMs, phases: result.phases, detail: result.detail, target, at }
+      : { ok: false, failure: result.failure, durationMs: result.durationMs, phases: result.phases, detail: result.detail, target, at };
+    const next = assessTarget(previous, obs, this.options.thresholds);
+    this.targets.set(obs.target, next);
+    const firstSinceStart = !this.observedTargets.has(obs.target);
+    if (firstSinceStart) this.observedTargets.add(obs.target);
+    this.clockSteps.arrived('target', obs.target, obs.at);
+    this.deps.metrics.recordProbe(next, obs);
+    this.pendingTargetSamples.push(obs);
+    if (next.status === previous.status && !firstSinceStart) return;
+    // Only a change of status (or a first result) can move the gate now; anything else a result
+    // changes (staleness, the facts of a failure) waits for the periodic decision, at most a second.
+    // Deciding after every result would cost O(targets) per probe: most of jaga's CPU at 1,000 targets.
+    if (next.status !== previous.status) {
+      this.deps.logger.info({ target: obs.target, from: previous.status, to: next.status, failure: obs.ok ? undefined : obs.failure, detail: obs.detail }, 'target status changed');
+    }
+    this.scheduleDecision();
+  }
+
+  observeVolume(obs: VolumeObservation): void {
+    const previous = this.volumes.get(obs.volume);
+    if (!previous) return;
+    const next = assessVolume(previous, obs, this.fillWindows.get(obs.volume) ?? 0);
+    this.volumes.set(obs.volume, next);
+    this.observedVolumes.add(obs.volume);
+    this.clockSteps.arrived('volume', obs.volume, obs.at);
+    this.deps.metrics.recordVolume(next);
+    const before = this.previousDeviceIds.get(obs.volume);
+    if (obs.ok && before !== undefined) {
+      this.previousDeviceIds.delete(obs.volume);
+      if (before !== null && before !== obs.deviceId) {
+        this.deps.logger.warn({ volume: obs.volume, before, now: obs.deviceId }, 'the volume is on a different device than before the restart');
+      }
+    }
+    if (!obs.ok && (previous.last === null || previous.last.ok)) {
+      this.deps.logger.warn({ volume: obs.volume, failure: obs.failure, detail: obs.detail }, 'volume unavailable');
+    }
+    this.pendingVolumeSamples.push(obs);
+    this.scheduleDecision();
+  }
+
+  /**
+   * Decides now, then writes what is pending in one transaction. Called after observations that can
+   * move the gate (coalesced per event-loop turn) and by a timer every second, so that staleness,
+   * resume_after and override expiry take effect without new probe results, and samples are written
+   * in batches.
+   */
+  tick(): void {
+    if (this.stopped) return;
+    this.decideNow();
+    this.flush();
+  }
+
+  private decideNow(): void {
+    const now = this.deps.clock();
+    if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
+    this.overrides = this.overrides.filter((o) => isOverrideActive(o, now));
+    const clockStepMs = this.clockStep(now);
+    this.gateNow = this.decide(now, { persist: true });
+    this.deps.afterDecision?.({
+      targets: this.targetStates,
+      volumes: this.volumeStates,
+      gate: this.gateNow,
+      storeFailingSince: this.writeFailures.since,
+      clockStepMs,
+    });
+  }
+
+  /** Stores the override, then decides with it. Throws OverrideRefused when it is not taken. */
+  createOverride(input: NewOverride, by: string): Override {
+    const now = this.deps.clock();
+    const active = this.overrides.filter((o) => isOverrideActive(o, now)).length;
+    if (active >= MAX_ACTIVE_OVERRIDES) {
+      throw new OverrideRefused('too_many_overrides', `${active} overrides are active, the most allowed at once is ${MAX_ACTIVE_OVERRIDES}: lift one first`);
+    }
+    const override: Override = {
+      id: `ovr-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
+      action: input.action,
+      reason: input.reason,
+      by,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+      liftedAt: null,
+      liftedBy: null,
+    };
+    this.storeByHand(now, () => {
+      this.deps.store.overrides.insert(override);
+      this.deps.store.audit.append({ at: now, actor: by, action: 'override.create', detail: { ...override } });
+    });
+    this.overrides = [override, ...this.overrides];
+    this.deps.logger.info({ override }, 'override created');
+    this.decideByHand(now);
+    return override;
+  }
+
+  /** Stores the lift, then decides without it; null when no such override is active. Throws OverrideRefused (store_unavailable). */
+  liftOverride(id: string, by: string): Override | null {
+    const now = this.deps.clock();
+    const lifted = this.storeByHand(now, () => {
+      const result = this.deps.store.overrides.lift(id, by, now);
+      if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'override.lift', detail: { id } });
+      return result;
+    });
+    if (!lifted) return null;
+    this.overrides = this.overrides.filter((o) => o.id !== id);
+    this.deps.logger.info({ override: lifted }, 'override lifted');
+    this.decideByHand(now);
+    return lifted;
+  }
+
+  /**
+   * A person's change, written before it takes effect (the README's promise: the decision is written before
+   * the answer). A refused write changes nothing and says so; the failure counts like any store failure.
+   */
+  private storeByHand<T>(now: number, write: () => T): T {
+    try {
+      return this.deps.store.transaction(write);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // A constraint error is a bug of ours, not the disk's: it stays a 500.
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_') || code.startsWith('SQLITE_CONSTRAINT')) throw error;
+      this.writeFailures.failed(error, now);
+      throw new OverrideRefused('store_unavailable', `the state database refused the write (${code}); nothing was changed`, { cause: error });
+    }
+  }
+
+  /**
+   * The decision after a person's override, written before they hear back: a crash right after the
+   * answer must not bring back the gate as it was before (the override itself is already stored).
+   */
+  private decideByHand(now: number): void {
+    this.gateNow = this.decide(now, { persist: true });
+    if (!this.stopped) this.flush();
+  }
+
+  /**
+   * Writes everything still pending and stops writing: the database is about to close, and a probe
+   * that finishes during shutdown must not write to it.
+   */
+  stop(): void {
+    this.flush();
+    this.stopped = true;
+  }
+
+  /** Writes everything still pending in one transaction. */
+  flush(): void {
+    const now = this.deps.clock();
+    const targetSamples = this.pendingTargetSamples;
+    const volumeSamples = this.pendingVolumeSamples;
+    const transitions = this.pendingTransitions;
+    this.pendingTargetSamples = [];
+    this.pendingVolumeSamples = [];
+    const snapshotDue = now - this.lastSnapshotAt >= this.options.snapshotEveryMs || transitions.length > 0;
+    const pruneDue = isChoreDue(now, this.lastPruneAt, pruneEveryMs(this.options.sampleRetentionMs, this.options.transitionRetentionMs));
+    if (targetSamples.length + volumeSamples.length === 0 && !snapshotDue && !pruneDue) return;
+    try {
+      this.deps.store.transaction(() => {
+        const { store } = this.deps;
+        store.samples.appendTargets(targetSamples);
+        store.samples.appendVolumes(volumeSamples);
+        for (const transition of transitions) store.transitions.append(transition);
+        if (snapshotDue) {
+          store.snapshot.saveGate(this.gateNow);
+          store.snapshot.saveTargets(this.targetStates);
+          store.snapshot.saveVolumes(this.volumeStates);
+        }
+        if (pruneDue) {
+          store.samples.pruneOlderThan(now - this.options.sampleRetentionMs);
+          store.transitions.pruneOlderThan(now - this.options.transitionRetentionMs);
+        }
+      });
+      this.pendingTransitions = [];
+      this.writeFailures.succeeded(now);
+      if (snapshotDue) this.lastSnapshotAt = now;
+      if (pruneDue) this.lastPruneAt = now;
+    } catch (error) {
+      // The gate keeps answering from memory; transitions wait for the next flush, samples are dropped.
+      this.writeFailures.failed(error, now, { pendingTransitions: this.pendingTransitions.length });
+    }
+  }
+
+  private scheduleDecision(): void {
+    if (this.decisionScheduled) return;
+    this.decisionScheduled = true;
+    // One decision and one SQLite transaction for all observations that complete in the same turn.
+    setImmediate(() => {
+      this.decisionScheduled = false;
+      this.tick();
+    });
+  }
+
+  private decide(now: number, { persist }: { persist: boolean }): Gate {
+    const previous = persist ? this.gateNow : null;
+    const { gate, transition } = decideGate(
+      // Judged by how old each result really is: a step of the wall clock makes nothing stale or fresh.
+      { previous, targets: this.clockSteps.aged('target', this.targetStates, now), volumes: this.clockSteps.aged('volume', this.volumeStates, now), overrides: this.overrides, now },
+      this.options.policy,
+    );
+    this.version += 1;
+    const stateChanged = transition !== null && transition.from !== transition.to;
+    if (persist) this.deps.metrics.recordGate(gate, this.centralReachable(), stateChanged);
+    if (transition && persist) {
+      // Written by the caller's flush: tick() and decideByHand() flush right after deciding.
+      this.pendingTransitions.push(transition);
+      // Bounded: one line must not list every override of a busy day.
+      const reasons = describeReasons(transition.reasons);
+      this.deps.logger[transition.to === 'halted' ? 'warn' : 'info'](
+        { from: transition.from, to: transition.to, reasons: transition.reasons.slice(0, LOG_REASONS_MAX), reasonCount: transition.reasons.length },
+        stateChanged ? `gate ${transition.to}: ${reasons || 'no reasons'}` : `gate reasons changed: ${reasons || 'clearing'}`,
+      );
+    }
+    return gate;
+  }
+
+  /**
+   * How far the wall clock stepped since the previous decision (0: it did not). The gate's resume_after
+   * countdown is a wall-clock instant: it moves with the step so that it still lasts as long.
+   */
+  private clockStep(now: number): number {
+    const stepMs = this.clockSteps.step(now);
+    if (stepMs === 0) return 0;
+    this.deps.logger.warn({ stepMs: Math.round(stepMs) }, `the wall clock stepped ${stepMs > 0 ? 'forward' : 'back'}; timers keep their real length`);
+    const clearSince = this.gateNow.clearSince;
+    if (clearSince !== null) this.gateNow = { ...this.gateNow, clearSince: clearSince + stepMs };
+    return stepMs;
+  }
+
+  private centralReachable(): boolean {
+    return !isCentralUnreachable(this.targetStates, this.options.policy.downWhen);
+  }
+
+  private restore(): void {
+    const { store } = this.deps;
+    const now = this.deps.clock();
+    for (const saved of store.snapshot.loadTargets()) {
+      if (this.targets.has(saved.name)) this.targets.set(saved.name, { ...this.targets.get(saved.name)!, ...saved });
+    }
+    for (const saved of store.snapshot.loadVolumes()) {
+      const windowMs = this.fillWindows.get(saved.name);
+      if (windowMs === undefined) continue;
+      // The device id is learnt again: a disk replaced while jaga was down must not read as "not
+      // mounted" forever. require_mount_point catches an unmount that happened meanwhile.
+      this.previousDeviceIds.set(saved.name, saved.deviceId);
+      this.volumes.set(
+        saved.name,
+        restoreVolumeState({
+          name: saved.name,
+          deviceId: null,
+          samples: store.samples.volumeFillSamples(saved.name, now - windowMs),
+          lastUsage: saved.lastUsage,
+        }),
+      );
+    }
+    this.overrides = store.overrides.list({ activeAt: now });
+    for (const t of this.targets.values()) this.deps.metrics.recordTargetStatus(t);
+    for (const v of this.volumes.values()) this.deps.metrics.recordVolume(v);
+  }
+}

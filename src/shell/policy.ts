@@ -1,0 +1,82 @@
+// Translates the validated config into the pure decision's policy (milliseconds, intervals). Pure
+// apart from reading the cron expressions' next run times.
+import type { PipelineOptions } from './alert-pipeline.js';
+import type { AlertsConfig, Config } from '../config/schema.js';
+import type { GatePolicy } from '../core/gate.js';
+import { cronIntervalMs } from '../config/cron.js';
+
+export function gatePolicy(config: Config): GatePolicy {
+  const centralMs = cronIntervalMs(config.central.schedule);
+  const storageMs = cronIntervalMs(config.storage.schedule);
+  const intervals = config.gate.stale_after_intervals;
+  return {
+    downWhen: config.central.down_when,
+    onCentralDown: config.gate.on_central_down,
+    bufferMinHours: config.gate.buffer_min_hours,
+    resumeAfterMs: config.gate.resume_after,
+    validForMs: intervals * Math.min(centralMs, storageMs),
+    // A probe's own timeout adds to its interval before it can report.
+    staleAfterMs: {
+      central: intervals * centralMs + config.central.timeout,
+      storage: intervals * storageMs + config.storage.timeout,
+    },
+    volumes: config.storage.volumes.map((v) => ({
+      name: v.name,
+      warnRatio: v.warn_ratio,
+      haltRatio: v.halt_ratio,
+      resumeRatio: v.resume_ratio,
+      floorRatio: v.floor_ratio,
+      minFreeBytes: v.min_free_bytes ?? null,
+      haltEtaMs: v.halt_eta,
+    })),
+  };
+}
+
+/** Alerting's rules, recipients, timing and silences from the `alerts` section. */
+export function alertPipelineOptions(config: Config, alerts: AlertsConfig): PipelineOptions {
+  const { rules } = alerts;
+  return {
+    rules: {
+      site: config.site,
+      downWhen: config.central.down_when,
+      centralUnreachableForMs: rules.central_unreachable.for,
+      centralSlow: { forMs: rules.central_slow.for, latencyMs: rules.central_slow.latency },
+      storageWarningForMs: rules.storage_warning.for,
+      storageCriticalForMs: rules.storage_critical.for,
+      storageFilling: { forMs: rules.storage_filling.for, etaMs: rules.storage_filling.eta },
+      recordingHaltedForMs: rules.recording_halted.for,
+      jagaDegraded: { forMs: rules.jaga_degraded.for, outboxAgeMs: rules.jaga_degraded.outbox_age },
+      volumes: config.storage.volumes.map((v) => ({ name: v.name, warnRatio: v.warn_ratio, haltRatio: v.halt_ratio })),
+    },
+    recipients: alerts.recipients.map((r) => ({
+      name: r.name,
+      email: r.email,
+      role: r.role,
+      // Department heads hear about what stops recording; everyone else about everything.
+      minSeverity: r.min_severity ?? (r.role === 'department_head' ? 'critical' : 'info'),
+      language: r.language ?? alerts.language,
+      alertnames: r.alertnames ?? null,
+    })),
+    timing: {
+      groupWaitMs: alerts.group_wait,
+      groupIntervalMs: alerts.group_interval,
+      repeatIntervalMs: alerts.repeat_interval,
+      sendResolved: alerts.send_resolved,
+    },
+    recurringSilences: alerts.silences.flatMap((s, index) =>
+      'cron' in s ? [{ id: `config-${index}`, matchers: s.match, cron: s.cron, durationMs: s.duration, comment: s.comment }] : [],
+    ),
+    configSilences: alerts.silences.flatMap((s, index) =>
+      'starts_at' in s
+        ? [{ id: `config-${index}`, matchers: s.match, startsAt: Date.parse(s.starts_at), endsAt: Date.parse(s.ends_at), createdBy: 'config', comment: s.comment }]
+        : [],
+    ),
+    outboxRetentionMs: config.store.sample_retention,
+    render: {
+      site: config.site,
+      timeZone: alerts.time_zone ?? config.time_zone,
+      publicUrl: config.public_url ?? null,
+      contacts: alerts.contacts,
+    },
+  };
+}
