@@ -3,13 +3,12 @@
 // freeze jaga. The real built service, a fake central server that is down so alerts exist, and gate
 // reads timed one by one. Process and loopback network I/O.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 
 // Each takes exponential time in a backtracking engine against "CentralUnreachable" (18 word
 // characters, no "x"): hours for the first two. RE2 answers in microseconds.
@@ -81,14 +80,8 @@ async function stopWithin(deadlineMs: number): Promise<number | null> {
 before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
-    central: {
-      schedule: '* * * * * *',
-      timeout: '500ms',
-      failure_threshold: 1,
-      recovery_threshold: 1,
-      targets: [{ name: 'pusat-api', type: 'http', url: central.url }],
-    },
-    storage: { schedule: '*/5 * * * * *', timeout: '2s', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url, 'pusat-api')], { failure_threshold: 1, recovery_threshold: 1 }),
+    storage: fastStorage([tempVolume()], { schedule: '*/5 * * * * *', timeout: '2s' }),
     alerts: {
       group_wait: '1s',
       // Outside its window: the window is checked first, so the regex is never even run.

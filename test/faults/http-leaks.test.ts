@@ -10,6 +10,7 @@ import { crawl, findLeaks, type Secrets } from '../helpers/crawl.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 const HOST = 'jaga.kantor.test';
 const REASON = 'sandi-rahasia-Xy9!Q2 tiket#4471';
@@ -29,21 +30,14 @@ before(async () => {
   const centralUrl = `http://127.0.0.1:${central.port}/siak-rahasia/v2/health`;
   const amUrl = `http://127.0.0.1:${amPort}/am-rahasia`;
   jaga = await JagaProcess.create({
-    central: {
-      schedule: '* * * * * *',
-      timeout: '500ms',
+    central: fastCentral([httpTarget(centralUrl, 'pusat-siak')], {
       failure_threshold: 2,
-      targets: [{ name: 'pusat-siak', type: 'http', url: centralUrl }],
       reference_targets: [{ name: 'router-kantor', type: 'tcp', host: '127.0.0.1', port: routerPort }],
-    },
-    storage: {
-      schedule: '* * * * * *',
-      timeout: '500ms',
-      volumes: [
-        { name: 'rekaman', path: join(volumes, 'rekaman') },
-        { name: 'arsip', path: join(volumes, 'arsip-hilang') },
-      ],
-    },
+    }),
+    storage: fastStorage([
+      { name: 'rekaman', path: join(volumes, 'rekaman') },
+      { name: 'arsip', path: join(volumes, 'arsip-hilang') },
+    ]),
     alerts: {
       group_wait: '0s',
       smtp: { host: SMTP_HOST, port: smtpPort, tls: 'none', from: 'jaga@kantor.test', timeout: '1s' },

@@ -2,9 +2,7 @@
 // malformed requests, slow-loris sockets, path traversal, security headers, admin tokens and their rate
 // limit, and that probe targets cannot be set over HTTP. The crawl for leaks is in http-leaks.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import autocannon from 'autocannon';
 import { DEFAULT_SERVER_LIMITS } from '../../src/http/server.js';
@@ -12,6 +10,7 @@ import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, JagaProcess } from '../helpers/jaga-process.js';
 import { rawExchange, requestBytes, type RawAnswer } from '../helpers/raw-http.js';
 import { assertNoStack, assertSecurityHeaders, sumSeries } from '../helpers/http-checks.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 
 let central: FakeCentral;
 let jaga: JagaProcess;
@@ -19,8 +18,8 @@ let jaga: JagaProcess;
 before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
-    central: { schedule: '* * * * * *', timeout: '900ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '900ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    central: fastCentral([httpTarget(central.url)], { timeout: '900ms' }),
+    storage: fastStorage([tempVolume()], { timeout: '900ms' }),
     gate: { resume_after: '1s' },
     alerts: {},
     log_level: 'info',

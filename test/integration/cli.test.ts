@@ -14,6 +14,7 @@ import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, BIN, JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 interface Run {
   code: number;
@@ -38,7 +39,7 @@ function writeConfig(name: string, centralUrl: string): string {
   writeFileSync(
     file,
     stringify({
-      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: centralUrl }] },
+      central: fastCentral([httpTarget(centralUrl, 'pusat-api')]),
       storage: { volumes: [{ name: 'rekaman', path: volumeDir }] },
     }),
   );
@@ -120,8 +121,8 @@ describe('status and override against a running jaga', () => {
   let jaga: JagaProcess;
   before(async () => {
     jaga = await JagaProcess.create({
-      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+      central: fastCentral([httpTarget(central.url, 'pusat-api')]),
+      storage: fastStorage([{ name: 'rekaman', path: volumeDir }]),
       gate: { resume_after: '1s' },
     });
     await jaga.start();

@@ -18,6 +18,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { withTmpfs } from '../helpers/tmpfs.js';
 import { waitFor } from '../helpers/wait.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 const SECRET = 'rahasia-siklus-hidup-0123456789';
 /** A failed start must be over well within this, on a loaded machine too. */
@@ -54,8 +55,8 @@ async function create(extra: Record<string, unknown> = {}): Promise<JagaProcess 
   const volume = mkdtempSync(join(work, 'volume-'));
   const haltFile = join(mkdtempSync(join(work, 'station-')), 'HALT');
   const jaga = await JagaProcess.create({
-    central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, recovery_threshold: 2, targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volume }] },
+    central: fastCentral([httpTarget(central.url, 'pusat-api')], { failure_threshold: 2, recovery_threshold: 2 }),
+    storage: fastStorage([{ name: 'rekaman', path: volume }]),
     gate_actions: [
       { type: 'halt_file', path: haltFile },
       { type: 'webhook', url: receiver.url(), timeout: '1s', max_age: '1h' },

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 const MiB = 1024 * 1024;
 const RESUME_AFTER_MS = 1_000;
@@ -30,14 +31,10 @@ describe('storage thresholds on an 8 MiB tmpfs', () => {
     volume = mountTmpfs('size=8m');
     central = await FakeCentral.start();
     jaga = await JagaProcess.create({
-      central: { schedule: '* * * * * *', timeout: '500ms', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: {
-        schedule: '* * * * * *',
-        timeout: '500ms',
-        volumes: [
-          { name: 'rekaman', path: volume.dir, warn_ratio: 0.4, halt_ratio: 0.5, resume_ratio: 0.3, floor_ratio: 0.8, fill_window: '3s', require_mount_point: true },
-        ],
-      },
+      central: fastCentral([httpTarget(central.url)]),
+      storage: fastStorage([
+        { name: 'rekaman', path: volume.dir, warn_ratio: 0.4, halt_ratio: 0.5, resume_ratio: 0.3, floor_ratio: 0.8, fill_window: '3s', require_mount_point: true },
+      ]),
       gate: { resume_after: `${RESUME_AFTER_MS}ms` },
     });
     await jaga.start();

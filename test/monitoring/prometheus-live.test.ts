@@ -17,6 +17,7 @@ import { freePort } from '../helpers/servers.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { PrometheusProcess, type AlertAnswer } from './prometheus.js';
 import { dashboardQueries, grafanaRegexEscape, readRules, ruleQueries, RULE_FILES, substitute, variableQueries } from './promql.js';
+import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 const SITE = 'uji';
 /** A second target in the jaga job where nothing listens: JagaDown's `up == 0`, at another site. */
@@ -48,8 +49,8 @@ before(async () => {
   central = await FakeCentral.start();
   jaga = await JagaProcess.create({
     site: SITE,
-    central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: tmpfs.dir }] },
+    central: fastCentral([httpTarget(central.url)], { failure_threshold: 2 }),
+    storage: fastStorage([{ name: 'rekaman', path: tmpfs.dir }]),
     gate: { resume_after: '1s' },
   });
   await jaga.start();
