@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './servers.js';
+import { waitFor } from './wait.js';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 
@@ -67,12 +68,10 @@ export class RealAlertmanager {
   }
 
   private async waitReady(deadlineMs: number): Promise<void> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const ok = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-      if (ok) return;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`Alertmanager did not become ready:\n${this.output.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(() => fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false), deadlineMs, 'Alertmanager to be ready', {
+      everyMs: 100,
+      hopeless: () => (this.child.exitCode === null ? null : `Alertmanager exited with ${this.child.exitCode}`),
+      context: () => this.output.text,
+    });
   }
 }
