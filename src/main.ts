@@ -5,11 +5,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { GateActions } from './actions/runner.js';
+import { DEFAULT_TUNING, GateActions } from './actions/runner.js';
+import { createWebhookNotifier, WEBHOOK_CHANNEL } from './actions/webhook.js';
 import { AlertmanagerPusher } from './notifiers/alertmanager.js';
-import { createSmtpMailer, plaintextLoginWarning } from './notifiers/email.js';
-import { OutboxSender } from './notifiers/outbox.js';
+import type { BuiltChannel } from './notifiers/channel.js';
+import { alertChannels } from './notifiers/registry.js';
 import { OutboxFallback } from './notifiers/outbox-fallback.js';
+import type { Notifier } from './outbox/notifier.js';
+import { OutboxSender } from './outbox/sender.js';
 import { AlertPipeline } from './shell/alert-pipeline.js';
 import type { Alert } from './core/alerts/types.js';
 import type { AlertsConfig, Config, TargetConfig } from './config/schema.js';
@@ -20,19 +23,24 @@ import { TokenChecker } from './http/auth.js';
 import { Metrics } from './runtime/metrics.js';
 import { runTargetProbe } from './probes/registry.js';
 import { probeVolume } from './probes/storage.js';
-import { cronIntervalMs } from './config/cron.js';
 import { listenFailureMessage } from './config/listen-failure.js';
 import { Scheduler, type Job } from './shell/scheduler.js';
-import { alertPipelineOptions, gatePolicy } from './shell/policy.js';
+import { alertPipelineOptions, gatePolicy, probeJitterMs } from './shell/policy.js';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock.js';
 import { openStore, type Store } from './store/sqlite.js';
 import { WriteFailures } from './store/write-failures.js';
 import { VERSION } from './runtime/version.js';
+import { systemClock, type Clock } from './runtime/clock.js';
 
 export interface RunningService {
   readonly url: string;
   readonly engine: Engine;
   stop(): Promise<void>;
+  /**
+   * Lets go of the listener, the database and data_dir's lock at once, writing and awaiting nothing, as
+   * SIGKILL would: the in-process test world's crash (test/sim/world.ts), which also stops the clock.
+   */
+  abandon(): void;
 }
 
 /** How long shutdown waits for in-flight probes before aborting them. */
@@ -46,7 +54,7 @@ const OUTBOX_HELD_MAX = 100;
  * key to change (data_dir, listen.port, ...), having released everything it opened: a failed start
  * leaves no handle, timer or queued delivery behind.
  */
-export async function startService(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningService> {
+export async function startService(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningService> {
   // Before anything writes to data_dir: a second jaga on it stops here, having changed nothing.
   const lock = lockDataDir(config.data_dir);
   try {
@@ -65,7 +73,7 @@ export async function startService(config: Config, logger: Logger, clock: () => 
 
 async function serve(
   config: Config,
-  { store, lock, logger, clock }: { store: Store; lock: DataDirLock; logger: Logger; clock: () => number },
+  { store, lock, logger, clock }: { store: Store; lock: DataDirLock; logger: Logger; clock: Clock },
 ): Promise<RunningService> {
   const allTargets: { config: TargetConfig; role: 'central' | 'reference' }[] = [
     ...config.central.targets.map((t) => ({ config: t, role: 'central' as const })),
@@ -79,17 +87,18 @@ async function serve(
     gateActionTypes: [...new Set(config.gate_actions.map((a) => a.type))],
   });
   const policy = gatePolicy(config);
-  const alerting = config.alerts ? buildAlerting(config, config.alerts, { store, metrics, logger, clock }) : null;
+  const alerting = config.alerts ? buildAlerting(config, config.alerts, { store, metrics, logger, clock, onEnqueued: () => outbox.kick() }) : null;
   const actions = new GateActions(config.gate_actions, {
     store,
     logger,
     clock,
-    random: Math.random,
+    onQueued: () => outbox.kick(),
     webhookSecret: config.webhookSecret,
     site: config.site,
     resumeAfterMs: policy.resumeAfterMs,
     onResult: (type, result) => metrics.recordGateAction(type, result),
   });
+  const outbox = buildOutbox(config, alerting, { store, metrics, logger, clock });
   const engine = new Engine(
     {
       targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
@@ -99,13 +108,13 @@ async function serve(
       sampleRetentionMs: config.store.sample_retention,
       transitionRetentionMs: config.store.transition_retention,
       snapshotEveryMs: 10_000,
+      decisionEveryMs: DECISION_EVERY_MS,
     },
     {
       store,
       metrics,
       logger,
       clock,
-      monotonic: () => performance.now(),
       afterDecision: (view: DecisionView) => {
         alerting?.pipeline.update(view, view.storeFailingSince);
         actions.update(view);
@@ -115,26 +124,26 @@ async function serve(
 
   const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
     key: target.name,
+    timeoutMs: target.timeout ?? config.central.timeout,
     run: async (signal) => {
-      const at = clock();
+      const at = clock.now();
       const result = await runTargetProbe(target, { signal, timeoutMs: target.timeout ?? config.central.timeout });
       engine.observeTarget(target.name, at, result);
     },
   }));
   const volumeJobs: Job[] = config.storage.volumes.map((volume) => ({
     key: volume.name,
+    timeoutMs: config.storage.timeout,
     run: async (signal) => {
-      const at = clock();
+      const at = clock.now();
       const result = await probeVolume(volume, { signal, timeoutMs: config.storage.timeout });
       engine.observeVolume({ ...result, volume: volume.name, at });
     },
   }));
-  // Spread starts over the slack between a probe's timeout and its next run, at most a second.
-  const jitter = (expression: string, timeoutMs: number) => Math.max(0, Math.min(1_000, (cronIntervalMs(expression) - timeoutMs) / 2));
   const scheduler = new Scheduler(
     [
-      { name: 'central', expression: config.central.schedule, jobs: targetJobs, jitterMs: jitter(config.central.schedule, config.central.timeout) },
-      { name: 'storage', expression: config.storage.schedule, jobs: volumeJobs, jitterMs: jitter(config.storage.schedule, config.storage.timeout) },
+      { name: 'central', expression: config.central.schedule, jobs: targetJobs, jitterMs: probeJitterMs(config.central.schedule, config.central.timeout) },
+      { name: 'storage', expression: config.storage.schedule, jobs: volumeJobs, jitterMs: probeJitterMs(config.storage.schedule, config.storage.timeout) },
     ],
     {
       onSkipped: (key) => {
@@ -142,7 +151,9 @@ async function serve(
         logger.warn({ probe: key }, 'probe still running at its next scheduled time; skipped this run');
       },
       onJobError: (key, error) => logger.error({ probe: key, err: error }, 'probe job failed'),
+      onOverdue: (key) => logger.error({ probe: key }, 'probe still running well past its timeout'),
     },
+    clock,
   );
 
   const tokens = new TokenChecker(config.adminTokens);
@@ -157,32 +168,15 @@ async function serve(
     clock,
     logger,
     trustedProxies: config.listen.trusted_proxies,
-    statusPage: {
-      engine,
-      store,
-      page: config.status_page,
-      site: config.site,
-      timeZone: config.time_zone,
-      resumeAfterMs: policy.resumeAfterMs,
-      clock,
-      publicUrl: config.public_url ?? null,
-    },
-    admin: {
-      engine,
-      alerting: alerting?.pipeline ?? null,
-      store,
-      tokens,
-      timeZone: config.time_zone,
-      resumeAfterMs: policy.resumeAfterMs,
-      clock,
-      logger,
-    },
+    site: config.site,
+    statusPage: config.status_page,
+    publicUrl: config.public_url ?? null,
   });
   let server: Server;
   try {
     server = await listen(app, config.listen.host, config.listen.port);
   } catch (error) {
-    await alerting?.stop(0);
+    await outbox.stop(0);
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -190,20 +184,19 @@ async function serve(
   const url = `http://${host}:${address.port}`;
 
   // Listening: only now does jaga act on the world. Everything above failed without sending, queueing or running anything.
-  let decisions: NodeJS.Timeout;
   try {
-    alerting?.start();
+    outbox.start();
     actions.start();
     // A restart hands the stored gate to the actions at once (the halt file matches it before any
     // probe); a first start's STARTING gate is no decision: the first one after the probes is.
     if (engine.restored) actions.update({ gate: engine.gate });
     scheduler.start();
-    decisions = setInterval(() => engine.tick(), DECISION_EVERY_MS);
+    engine.start();
   } catch (error) {
     // The caller closes the store and releases the lock: nothing may go on serving without them.
     await scheduler.stop(0);
-    await alerting?.stop(0);
     await actions.stop(0);
+    await outbox.stop(0);
     await closeServer(server);
     throw error;
   }
@@ -213,11 +206,10 @@ async function serve(
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      clearInterval(decisions);
       await scheduler.stop(SHUTDOWN_GRACE_MS);
       engine.stop();
-      await alerting?.stop(SHUTDOWN_GRACE_MS);
       await actions.stop(SHUTDOWN_GRACE_MS);
+      await outbox.stop(SHUTDOWN_GRACE_MS);
       await closeServer(server);
       store.close();
       lock.release();
@@ -225,36 +217,38 @@ async function serve(
     })();
     return stopping;
   };
-  return { url, engine, stop };
+  const abandon = (): void => {
+    server.closeAllConnections();
+    server.close();
+    store.close();
+    lock.release();
+  };
+  return { url, engine, stop, abandon };
 }
 
 interface Alerting {
   readonly pipeline: AlertPipeline;
-  /** Starts the outbox sender and checks the SMTP server. */
-  start(): void;
-  stop(graceMs: number): Promise<void>;
+  /** Holds notifications while SQLite refuses writes; the outbox sender reads through it. */
+  readonly fallback: OutboxFallback;
+  /** The alert channels the config sets up, by channel name (notifiers/registry.ts). */
+  readonly channels: Readonly<Record<string, BuiltChannel>>;
 }
 
-/** The alert pipeline, and, when SMTP is configured, the outbox sender that delivers its emails. */
+/** The alert pipeline and the alert channels the config sets up (their rows go through the one outbox). */
 function buildAlerting(
   config: Config,
   alerts: AlertsConfig,
-  deps: { store: Store; metrics: Metrics; logger: Logger; clock: () => number },
+  deps: { store: Store; metrics: Metrics; logger: Logger; clock: Clock; onEnqueued: () => void },
 ): Alerting {
   const { store, metrics, logger, clock } = deps;
-  const mailer = alerts.smtp ? createSmtpMailer(alerts.smtp, config.smtpPassword) : null;
-  const clearLogin = alerts.smtp ? plaintextLoginWarning(alerts.smtp) : null;
-  if (clearLogin !== null) logger.warn(clearLogin);
+  const options = alertPipelineOptions(config, alerts);
+  const channels: Record<string, BuiltChannel> = {};
+  for (const [name, channel] of Object.entries(alertChannels)) {
+    const built = channel.build(config, alerts, { clock, logger, render: options.render });
+    if (built !== null) channels[name] = built;
+  }
   const writeFailures = new WriteFailures('to the outbox', { logger, onFailure: () => metrics.recordStoreError() });
   const fallback = new OutboxFallback(store.outbox, OUTBOX_HELD_MAX, { logger, failures: writeFailures, clock });
-  const sender = mailer
-    ? new OutboxSender(
-        fallback,
-        mailer,
-        { retryInitialMs: alerts.outbox.retry_initial, retryMaxMs: alerts.outbox.retry_max, maxAgeMs: alerts.outbox.max_age },
-        { clock, random: Math.random, logger, onResult: (result) => metrics.recordNotification('email', result) },
-      )
-    : null;
   const pusher = alerts.alertmanager
     ? new AlertmanagerPusher(
         {
@@ -266,31 +260,59 @@ function buildAlerting(
         { clock, logger, onResult: (result) => metrics.recordNotification('alertmanager', result) },
       )
     : null;
-  const pipeline = new AlertPipeline(alertPipelineOptions(config, alerts), {
+  const pipeline = new AlertPipeline(options, {
     store,
     metrics,
     logger,
     clock,
     fallback,
     writeFailures,
-    onEnqueued: () => sender?.kick(),
+    onEnqueued: deps.onEnqueued,
     ...(pusher ? { onEvaluated: (alerts: readonly Alert[]) => pusher.update(alerts) } : {}),
   });
+  return { pipeline, fallback, channels };
+}
+
+interface Outbox {
+  /** Rows were written: the sender looks now. */
+  kick(): void;
+  /** Starts the sender and checks each channel's server. */
+  start(): void;
+  /** Stops the sender (waiting up to `graceMs` for sends in flight) and closes the channels. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** How long the start's check of a channel's server may take before nobody waits for it any more. */
+const CHANNEL_CHECK_MS = 120_000;
+
+/** The one outbox sender, over the alert channels the config sets up and the gate actions' webhooks. */
+function buildOutbox(config: Config, alerting: Alerting | null, deps: { store: Store; metrics: Metrics; logger: Logger; clock: Clock }): Outbox {
+  const { store, metrics, logger, clock } = deps;
+  const notifiers: Record<string, Notifier> = Object.fromEntries(Object.entries(alerting?.channels ?? {}).map(([name, c]) => [name, c.notifier]));
+  if (config.gate_actions.some((a) => a.type === 'webhook')) {
+    const { retryInitialMs, retryMaxMs } = DEFAULT_TUNING;
+    notifiers[WEBHOOK_CHANNEL] = createWebhookNotifier({ secret: config.webhookSecret, backoff: { retryInitialMs, retryMaxMs }, clock });
+  }
+  const sender =
+    Object.keys(notifiers).length === 0
+      ? null
+      : new OutboxSender(alerting?.fallback ?? store.outbox, notifiers, {
+          clock,
+          logger,
+          pollMs: DEFAULT_TUNING.pollMs,
+          // A webhook is a gate action: counted there, as before it shared the outbox.
+          onResult: (channel, result) =>
+            channel === WEBHOOK_CHANNEL ? metrics.recordGateAction('webhook', result) : metrics.recordNotification(channel as 'email', result),
+        });
   return {
-    pipeline,
+    kick: () => sender?.kick(),
     start() {
       sender?.start();
-      if (mailer && alerts.smtp) {
-        const { host, port } = alerts.smtp;
-        void mailer.verify().then((problem) => {
-          if (problem) logger.warn({ smtp: `${host}:${port}`, problem }, 'the SMTP server cannot be reached or refuses us; alert emails wait in the outbox until it can');
-          else logger.info({ smtp: `${host}:${port}` }, 'SMTP server reachable');
-        });
-      }
+      for (const channel of Object.values(alerting?.channels ?? {})) void clock.within(channel.check(logger), CHANNEL_CHECK_MS, () => undefined);
     },
     async stop(graceMs) {
       await sender?.stop(graceMs);
-      mailer?.close();
+      await Promise.all(Object.values(notifiers).map((n) => n.close()));
     },
   };
 }

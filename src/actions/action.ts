@@ -6,6 +6,7 @@ import type { Gate, GateStateName } from '../core/types.js';
 import { gateView } from '../views/views.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import type { Store } from '../store/sqlite.js';
+import type { Clock } from '../runtime/clock.js';
 
 export type GateActionType = GateActionConfig['type'];
 export type ActionResult = 'ok' | 'retry' | 'failed';
@@ -30,10 +31,12 @@ export interface ActionTuning {
 export interface ActionEnvironment {
   readonly store: Store;
   readonly logger: Logger;
-  readonly clock: () => number;
-  readonly random: () => number;
+  /** Wall-clock stamps, waits, retry jitter; in-flight work is awaited through clock.within. */
+  readonly clock: Clock;
   /** JAGA_WEBHOOK_SECRET; the config refuses a webhook without it, so it is null only when none is configured. */
   readonly webhookSecret: string | null;
+  /** Wakes the outbox sender: a webhook delivery was just written to the outbox. */
+  readonly onQueued: () => void;
   /** Config `site`: in every event and delivery id, so a receiver serving many offices tells them apart. */
   readonly site: string;
   /** gate.resume_after: the events' `resuming_at`. */

@@ -1,26 +1,18 @@
 // The command gate action: on each transition, runs a program (no shell) with the gate in JAGA_GATE_* env,
-// retried with backoff; a newer transition cancels an older run. I/O: processes, SQLite, timers, logs.
+// retried with backoff; a newer transition cancels an older run. I/O: processes, SQLite, logs; waits on the Clock.
 import type { Logger } from 'pino';
 import { retryDelayMs } from '../core/backoff.js';
 import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../core/types.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction, type GateTransition } from './action.js';
-import { startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
+import { processBoundMs, startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
 import { Wakeable } from '../runtime/wakeable.js';
 
 type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;
 
 /** At shutdown, after the kill grace, how long to wait for a killed command's group to be gone. */
 const STOP_REAP_MS = 2_000;
-
-/** True when `work` settled within `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
-  clearTimeout(timer);
-  return settled;
-}
 
 /** What the program finds in its environment, besides jaga's own (inherited as spawn does by default). */
 export function gateEnvironment(t: GateTransition, site: string, resumeAfterMs: number): Record<string, string> {
@@ -42,7 +34,7 @@ export class CommandAction implements GateAction {
   private chain: Promise<void> = Promise.resolve();
   private running: RunningProcess | null = null;
   /** The wait between attempts; a newer transition or stop() ends it early. */
-  private readonly backoff = new Wakeable();
+  private readonly backoff: Wakeable;
   private stopping = false;
 
   constructor(
@@ -52,6 +44,7 @@ export class CommandAction implements GateAction {
     this.logger = deps.logger.child({ action: 'command', command: config.command[0] });
     this.attempts = 1 + config.retries;
     this.wanted = deps.store.gateActionState.load(this.deps.key);
+    this.backoff = new Wakeable(deps.clock);
   }
 
   update(gate: Gate, _now: number): void {
@@ -71,10 +64,11 @@ export class CommandAction implements GateAction {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     this.backoff.interrupt();
-    if (await within(this.chain, graceMs)) return;
+    const settled = (ms: number): Promise<boolean> => this.deps.clock.within(this.chain.then(() => true), ms, () => false);
+    if (await settled(graceMs)) return;
     this.running?.cancel();
     // Killing takes the SIGTERM grace; a process stuck in the kernel may not even die then: do not hang shutdown on it.
-    if (!(await within(this.chain, this.deps.tuning.killGraceMs + STOP_REAP_MS))) {
+    if (!(await settled(this.deps.tuning.killGraceMs + STOP_REAP_MS))) {
       this.logger.warn('a command did not end at shutdown even after SIGKILL; leaving it');
     }
   }
@@ -83,14 +77,19 @@ export class CommandAction implements GateAction {
     const env = { ...process.env, ...gateEnvironment(t, this.deps.site, this.deps.resumeAfterMs) };
     for (let attempt = 1; ; attempt++) {
       if (generation !== this.generation || this.stopping) return;
-      const run = startProcess({
-        command: [this.config.command[0] ?? '', ...this.config.command.slice(1)],
+      const spec = {
+        command: [this.config.command[0] ?? '', ...this.config.command.slice(1)] as const,
         env,
         timeoutMs: this.config.timeout,
         killGraceMs: this.deps.tuning.killGraceMs,
-      });
+      };
+      const run = startProcess(spec);
       this.running = run;
-      const outcome = await run.done;
+      // The process bounds itself (its timeout, the kill grace): past that bound something is badly wrong.
+      const outcome = await this.deps.clock.within(run.done, processBoundMs(spec), () => {
+        this.logger.error({ transition: describeTransition(t), attempt }, 'command still running past its timeout and kill grace; waiting for it');
+        return run.done;
+      });
       this.running = null;
       const log = { transition: describeTransition(t), attempt, attempts: this.attempts, ...outcomeLog(outcome) };
       if (outcome.cancelled) {
@@ -112,7 +111,7 @@ export class CommandAction implements GateAction {
         return;
       }
       const { retryInitialMs, retryMaxMs } = this.deps.tuning;
-      const delayMs = retryDelayMs(attempt - 1, { retryInitialMs, retryMaxMs: Math.max(retryInitialMs, retryMaxMs / 10) }, this.deps.random());
+      const delayMs = retryDelayMs(attempt - 1, { retryInitialMs, retryMaxMs: Math.max(retryInitialMs, retryMaxMs / 10) }, this.deps.clock.random());
       this.logger.warn({ ...log, result: 'retry', retryInMs: delayMs }, `${what}; will retry`);
       this.deps.onResult('retry');
       await this.backoff.sleep(delayMs);
@@ -122,7 +121,7 @@ export class CommandAction implements GateAction {
   /** Done with `t` (succeeded or given up): a restart need not run it again. */
   private handled(t: GateTransition): void {
     try {
-      this.deps.store.gateActionState.save(this.deps.key, markOf(t.gate), this.deps.clock());
+      this.deps.store.gateActionState.save(this.deps.key, markOf(t.gate), this.deps.clock.now());
     } catch (error) {
       this.logger.error({ err: error }, 'cannot record the command as done; it runs again after a restart');
     }

@@ -1,6 +1,7 @@
 // The halt_file gate action: a file that exists while halted and is absent while allowed, made so on start,
 // on change, after a failure and now and then. It only ever replaces or removes a file it wrote itself
-// (marked `"written_by":"jaga"`). File I/O: async in the action, sync in the start-time path check.
+// (marked `"written_by":"jaga"`). File I/O: async in the action, sync in the start-time path check;
+// waits on the Clock.
 import { closeSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -14,6 +15,8 @@ const WRITTEN_BY = 'jaga';
 /** jaga's file is well under 1 KiB; anything bigger is someone else's and is not read whole. */
 const OWN_FILE_MAX_BYTES = 16 * 1024;
 const FOREIGN = 'holds a file jaga did not write';
+/** A reconcile is a few file operations; this long without an answer means a hung filesystem. */
+const HUNG_AFTER_MS = 10_000;
 
 /** What the file holds while halted: small JSON a person or a script can read. Null: no file. */
 export function haltFileContent(gate: Gate): string | null {
@@ -155,18 +158,21 @@ export class HaltFileAction implements GateAction {
       return;
     }
     this.checkedAt = now;
-    this.running = this.reconcile(gate, content).finally(() => {
+    const running = this.reconcile(gate, content).finally(() => {
       this.running = null;
     });
+    this.running = running;
+    // Through the Clock so that a fake clock sees the file work in flight; a hung mount is said once.
+    void this.deps.clock.within(running, HUNG_AFTER_MS, () =>
+      this.deps.logger.error({ action: 'halt_file', path: this.config.path, waitedMs: HUNG_AFTER_MS }, 'the halt file path does not answer (a hung filesystem?); the halt file may not match the gate'),
+    );
   }
 
   async stop(graceMs: number): Promise<void> {
     // The file stays as it is: it says what the gate said last.
     const running = this.running;
     if (!running) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await this.deps.clock.within(running, graceMs, () => undefined);
   }
 
   private async reconcile(gate: Gate, content: string | null): Promise<void> {
@@ -190,7 +196,7 @@ export class HaltFileAction implements GateAction {
     } catch (error) {
       this.failures += 1;
       this.failedWant = want;
-      this.retryAt = this.deps.clock() + this.deps.tuning.haltFileRetryMs;
+      this.retryAt = this.deps.clock.now() + this.deps.tuning.haltFileRetryMs;
       // Loud once, then quietly until it works again: a read-only mount would otherwise log every few seconds.
       const level = this.failures === 1 ? 'error' : 'debug';
       const retry = { failures: this.failures, retryInMs: this.deps.tuning.haltFileRetryMs };

@@ -1,5 +1,8 @@
 // Runs one program without a shell in its own process group, bounded by a timeout, and kills the
 // whole group (SIGTERM, then SIGKILL after a grace) when it times out or is cancelled. Process I/O.
+// Its timers are real timers, not the Clock: they guard a real process, which runs in real time
+// whatever clock jaga is on (a fake clock waits for this work to settle before it moves time on, so a
+// kill on virtual time would never come). The caller awaits `done` through the Clock (processBoundMs).
 import { spawn } from 'node:child_process';
 
 export interface ProcessSpec {
@@ -38,6 +41,16 @@ const STDERR_LINGER_MS = 500;
 /** After SIGKILL, how long to wait for the group to be gone before moving on regardless. */
 const REAP_WAIT_MS = 1_000;
 const POLL_MS = 25;
+/** Event-loop lag on a loaded machine, on top of the timers that bound a run. */
+const BOUND_MARGIN_MS = 1_000;
+
+/**
+ * How long `done` can take at most: the timeout, the SIGTERM grace, the wait for the group to go after
+ * SIGKILL and for the program itself, stderr lingering, and a margin.
+ */
+export function processBoundMs(spec: Pick<ProcessSpec, 'timeoutMs' | 'killGraceMs'>): number {
+  return spec.timeoutMs + spec.killGraceMs + 2 * REAP_WAIT_MS + STDERR_LINGER_MS + BOUND_MARGIN_MS;
+}
 
 interface Exit {
   readonly code: number | null;

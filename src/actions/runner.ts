@@ -81,7 +81,7 @@ export class GateActions {
   /** Hands the gate to every action (none before start()). Called after every decision; cheap when nothing changed. */
   update(view: { readonly gate: Gate }): void {
     if (this.stopped) return;
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     for (const action of this.actions) {
       try {
         action.update(view.gate, now);

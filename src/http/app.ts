@@ -1,14 +1,26 @@
-// The express application: security headers, body limits, JSON errors, 404s, and the routes of
-// api.ts, status-page.ts and admin.ts. Does network I/O only through express.
+// The express application: the three audiences (the JSON API, the status page, /admin) composed over
+// one status snapshot, each given only what it needs; security headers, body limits, JSON errors and
+// 404s around them. Does network I/O only through express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { adminRouter, type AdminDeps } from './admin/admin.js';
+import type { StatusPageConfig } from '../config/schema.js';
+import type { Clock } from '../runtime/clock.js';
+import type { MetricsExposition } from '../runtime/metrics.js';
+import type { AlertPipeline } from '../shell/alert-pipeline.js';
+import type { Engine } from '../shell/engine.js';
+import type { Store } from '../store/sqlite.js';
+import { adminRouter } from './admin/admin.js';
 import { LoginLimiter } from './admin/session.js';
-import { apiRouter, type ApiDeps } from './api/api.js';
-import { jsonBody, MAX_BODY_BYTES, readBodies } from './body.js';
+import { apiAccess } from './api/access.js';
+import { apiRouter } from './api/api.js';
 import { gateReader, isPlainGateRead } from './api/gate-read.js';
-import { statusPageRouter, type StatusPageDeps } from './status-page/status-page.js';
+import type { TokenChecker } from './auth.js';
+import { jsonBody, MAX_BODY_BYTES, readBodies } from './body.js';
+import { HttpError, sendError } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+import { statusReader } from './status-snapshot.js';
+import { statusPageRouter } from './status-page/status-page.js';
 
 export { MAX_BODY_BYTES } from './body.js';
 
@@ -20,30 +32,27 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
-}
-
-export function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: code, message });
-}
-
 const tooLarge = (res: Response) => sendError(res, 413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
 
-export type AppDeps = ApiDeps & {
+/** What the composition root hands the HTTP side; each audience gets its own part of it. */
+export interface AppDeps {
+  readonly engine: Engine;
+  /** Null when the config has no `alerts` section. */
+  readonly alerting: AlertPipeline | null;
+  readonly store: Store;
+  readonly metrics: MetricsExposition;
+  readonly tokens: TokenChecker;
+  readonly clock: Clock;
   readonly logger: Logger;
   /** `listen.trusted_proxies`: addresses and CIDRs whose X-Forwarded-For/-Proto are believed. */
   readonly trustedProxies: readonly string[];
-  readonly statusPage: StatusPageDeps;
-  readonly admin: AdminDeps;
-};
+  readonly resumeAfterMs: number;
+  readonly timeZone: string;
+  readonly site: string;
+  readonly statusPage: StatusPageConfig;
+  /** The config's `public_url`, or null. */
+  readonly publicUrl: string | null;
+}
 
 /** Answers a request without express when it can (true), for the server to call first. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -66,9 +75,11 @@ export function createApp(deps: AppDeps): express.Express {
   // proxy listed the headers are ignored, so nobody on the LAN can pick their own limiter key or claim https.
   // The fast path below needs neither: a gate read is the same for every client and scheme.
   app.set('trust proxy', [...deps.trustedProxies]);
+  const { engine, alerting, store, clock, logger, tokens, resumeAfterMs, timeZone } = deps;
   // One budget of token guesses per client address, shared by the admin login and the JSON API.
-  const limiter = new LoginLimiter(deps.clock);
-  const readGate = gateReader(deps);
+  const limiter = new LoginLimiter(clock);
+  const readGate = gateReader({ engine, resumeAfterMs, clock });
+  const status = statusReader({ engine, alerting, store, clock });
   fastPaths.set(app, (req, res) => {
     if (!isPlainGateRead(req)) return false;
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -84,9 +95,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(readBodies(MAX_BODY_BYTES, tooLarge));
   app.use(jsonBody);
 
-  app.use(apiRouter(deps, { limiter, readGate }));
-  app.use(statusPageRouter(deps.statusPage));
-  app.use(adminRouter(deps.admin, limiter));
+  const access = apiAccess(tokens, limiter, new RateLimiter(clock));
+  app.use(apiRouter({ status, engine, alerting, store, metrics: deps.metrics, access, readGate, clock, timeZone, resumeAfterMs }));
+  app.use(
+    statusPageRouter({ status, store, page: deps.statusPage, site: deps.site, timeZone, resumeAfterMs, clock, publicUrl: deps.publicUrl }),
+  );
+  app.use(adminRouter({ status, store, engine, alerting, tokens, limiter, clock, logger, timeZone, resumeAfterMs }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'not_found', 'no such path'));
 
@@ -105,7 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
       // The router's own refusals, such as a path parameter that is not valid percent-encoding.
       sendError(res, 400, 'bad_request', 'malformed request');
     } else {
-      deps.logger.error({ err: error }, 'request failed');
+      logger.error({ err: error }, 'request failed');
       sendError(res, 500, 'internal', 'internal error; see the jaga log');
     }
   };

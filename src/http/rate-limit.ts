@@ -1,6 +1,7 @@
 // Token buckets per client address for the public answers that cost work (report, history, status,
 // the status page and its feed), so that no one client crowds out the stations' gate reads. Holds
-// its own state; time comes from the clock passed in, and nothing else is read.
+// its own state; time comes from the Clock passed in, and nothing else is read.
+import type { Clock } from '../runtime/clock.js';
 
 export interface RatePolicy {
   /** Tokens a new or rested client has: a burst a person clicking around never reaches. */
@@ -20,8 +21,9 @@ interface Bucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
+  /** Buckets refill by the monotonic clock: a wall-clock step neither refills nor drains them. */
   constructor(
-    private readonly clock: () => number,
+    private readonly clock: Pick<Clock, 'monotonic'>,
     private readonly policy: RatePolicy = PUBLIC_RATE_POLICY,
   ) {}
 
@@ -31,7 +33,7 @@ export class RateLimiter {
 
   /** Takes `cost` tokens from the client's bucket: 0 when granted, else the ms until it would be. */
   take(client: string, cost: number): number {
-    const now = this.clock();
+    const now = this.clock.monotonic();
     const bucket = this.current(client, now);
     // Re-inserted last: Map order is then least recently seen first, the order to forget in.
     this.buckets.delete(client);
@@ -51,8 +53,7 @@ export class RateLimiter {
   private current(client: string, now: number): Bucket {
     const seen = this.buckets.get(client);
     if (seen === undefined) return { tokens: this.policy.burst, at: now };
-    // A clock stepped back refills nothing and takes nothing.
-    const refill = (Math.max(0, now - seen.at) / 1000) * this.policy.refillPerSecond;
+    const refill = ((now - seen.at) / 1000) * this.policy.refillPerSecond;
     return { tokens: Math.min(this.policy.burst, seen.tokens + refill), at: now };
   }
 }

@@ -1,7 +1,8 @@
 // The HTTP server around the express app: how long a client may take (headers, whole request, idle
 // keep-alive), how often those bounds are enforced, the app's fast path first (plain gate reads), and the
 // answer to requests that never reach express (malformed, headers too large, too slow): JSON with the
-// security headers. Network I/O.
+// security headers. Network I/O. These bounds are Node's own socket timers, not the Clock's: they guard
+// real sockets, which run on real time even when a test runs jaga on a fake clock.
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type express from 'express';

@@ -1,7 +1,8 @@
 // The optional second channel: the same alerts pushed to an office's own Alertmanager
 // (POST /api/v2/alerts), re-sent while firing and sent with endsAt once resolved, the way Prometheus
-// does it. Network I/O (undici).
+// does it. Network I/O (undici); time from the Clock, each push awaited through clock.within.
 import type { Logger } from 'pino';
+import type { Clock } from '../runtime/clock.js';
 import { originAndPath, request } from '../runtime/undici-parts.js';
 import { readAnswerExcerpt } from '../runtime/bounded-body.js';
 import type { Language } from '../i18n/catalogue.js';
@@ -17,7 +18,7 @@ export interface AlertmanagerOptions {
 }
 
 export interface AlertmanagerDeps {
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly onResult: (result: 'sent' | 'failed') => void;
 }
@@ -27,6 +28,8 @@ const RESEND_EVERY_MS = 60_000;
 /** A firing alert's endsAt lies this far ahead; re-sends keep pushing it forward. */
 const FIRING_HORIZON_MS = 5 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 10_000;
+/** Beyond the push's timeout, before the Clock stops waiting for it. */
+const PUSH_MARGIN_MS = 1_000;
 /** Keep telling Alertmanager about a resolved alert for this long, in case a push was lost. */
 const RESOLVED_KEEP_MS = 15 * 60_000;
 
@@ -48,7 +51,7 @@ export class AlertmanagerPusher {
 
   /** Called after every evaluation; pushes when the firing set changed or a re-send is due. */
   update(alerts: readonly Alert[]): void {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const firing = alerts.filter((a) => a.state === 'firing');
     const keys = firing.map((a) => a.key).sort().join('\u0000');
     for (const alert of firing) this.known.set(alert.key, { alert, resolvedAt: null });
@@ -60,7 +63,8 @@ export class AlertmanagerPusher {
     if (!due || this.inFlight) return;
     this.lastKeys = keys;
     this.lastPushAt = now;
-    void this.push(now);
+    // The request's own timeout ends it; the margin only covers reading the answer.
+    void this.deps.clock.within(this.push(now), this.options.timeoutMs + PUSH_MARGIN_MS, () => undefined);
   }
 
   private async push(now: number): Promise<void> {
@@ -86,7 +90,7 @@ export class AlertmanagerPusher {
       this.deps.onResult('sent');
     } catch (error) {
       // Try again soon (a change tries at once); Alertmanager is a second channel, email is the first.
-      this.lastPushAt = this.deps.clock() - RESEND_EVERY_MS + RETRY_AFTER_FAILURE_MS;
+      this.lastPushAt = this.deps.clock.now() - RESEND_EVERY_MS + RETRY_AFTER_FAILURE_MS;
       this.deps.onResult('failed');
       this.deps.logger.warn({ err: error, url: this.options.url }, 'cannot push alerts to Alertmanager');
     } finally {

@@ -1,18 +1,94 @@
-// The email channel: one message to one recipient over SMTP (nodemailer, pooled), and what the
-// server's answer means for the outbox (accepted / try again / never). Network I/O.
+// The email channel: composing an alert notification's outbox row, rendering it when it is sent, one
+// message to one recipient over SMTP (nodemailer, pooled), and what the server's answer means for the
+// outbox (accepted / try again / never). Network I/O; every wait is on the Clock.
 import nodemailer, { type Mail } from 'nodemailer';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool';
-import type { SmtpConfig } from '../config/schema.js';
+import type { Logger } from 'pino';
+import type { AlertsConfig, Config, SmtpConfig } from '../config/schema.js';
+import type { Language, PlannedNotification } from '../core/alerts/types.js';
+import type { Gate } from '../core/types.js';
 import { isPlainAddress, parseFrom } from '../core/alerts/address.js';
+import type { Clock } from '../runtime/clock.js';
+import type { OutboxMessage } from '../store/outbox.js';
+import type { Notifier, SendOutcome } from '../outbox/notifier.js';
+import type { AlertNotice, BuiltChannel, ChannelBuildDeps, ComposedMessage, RenderSettings } from './channel.js';
+import { messageIdFor, notificationSubject, renderNotification, type RenderedEmail } from './render/render.js';
 
-export type SendOutcome =
-  | { readonly outcome: 'accepted'; readonly response: string }
-  /**
-   * `recipient`: only this address was refused for now (4xx at RCPT TO), others may still go.
-   * `server`: the server, the network, TLS or our login failed; nothing else will go through either.
-   */
-  | { readonly outcome: 'temporary'; readonly error: string; readonly scope: 'recipient' | 'server' }
-  | { readonly outcome: 'permanent'; readonly error: string };
+/** An email row's payload: where it goes, and what to render when it is sent. */
+export interface EmailPayload {
+  readonly to: string;
+  readonly toName: string;
+  /** Planned by the alert pipeline: rendered when sent, as of the moment it was planned. */
+  readonly alert?: { readonly language: Language; readonly notification: PlannedNotification; readonly gate: Gate };
+  /** Rows written before schema 6 (store/sqlite.ts) were rendered when written. */
+  readonly rendered?: RenderedEmail;
+}
+
+/** The outbox row for one alert notification to an email recipient. Pure. */
+export function composeEmail({ notification, recipient, gate, render }: AlertNotice): ComposedMessage {
+  const payload: EmailPayload = { to: recipient.address, toName: recipient.name, alert: { language: recipient.language, notification, gate } };
+  return {
+    subject: notificationSubject(notification, { site: render.site, language: recipient.language, gate }),
+    messageId: messageIdFor(notification.id, render.site),
+    payload: JSON.stringify(payload),
+  };
+}
+
+/** The email channel as alerts.smtp sets it up: the pooled mailer behind the outbox's notifier. */
+export function buildEmailChannel(config: Config, alerts: AlertsConfig, deps: ChannelBuildDeps): BuiltChannel | null {
+  const smtp = alerts.smtp;
+  if (smtp === undefined) return null;
+  const clearLogin = plaintextLoginWarning(smtp);
+  if (clearLogin !== null) deps.logger.warn(clearLogin);
+  const mailer = createSmtpMailer(smtp, config.smtpPassword, deps.clock);
+  return {
+    notifier: createEmailNotifier(mailer, { render: deps.render, outbox: alerts.outbox, timeoutMs: smtp.timeout }),
+    async check(logger: Logger) {
+      const where = { smtp: `${smtp.host}:${smtp.port}` };
+      const problem = await mailer.verify();
+      if (problem) logger.warn({ ...where, problem }, 'the SMTP server cannot be reached or refuses us; alert emails wait in the outbox until it can');
+      else logger.info(where, 'SMTP server reachable');
+    },
+  };
+}
+
+/** What the email channel's sends need besides the mailer. */
+export interface EmailNotifierOptions {
+  readonly render: RenderSettings;
+  readonly outbox: AlertsConfig['outbox'];
+  /** alerts.smtp.timeout: the mailer gives a send up at this plus a second. */
+  readonly timeoutMs: number;
+}
+
+/** The email channel for the outbox sender: renders each row and hands it to the mailer. */
+export function createEmailNotifier(mailer: Mailer, options: EmailNotifierOptions): Notifier {
+  return {
+    async send(message) {
+      const payload = JSON.parse(message.payload) as EmailPayload;
+      const { alert } = payload;
+      const email =
+        payload.rendered ??
+        (alert === undefined
+          ? null
+          : renderNotification(alert.notification, payload.toName, { ...options.render, language: alert.language, gate: alert.gate, now: alert.notification.at }));
+      if (email === null) return { outcome: 'permanent', error: 'the outbox row holds no email to send' };
+      return mailer.send({ to: payload.to, toName: payload.toName, ...email, messageId: message.messageId, notificationId: message.id });
+    },
+    // The mailer's own deadline (timeout + DEADLINE_SLACK_MS) answers first; this is the backstop.
+    deadlineMs: () => options.timeoutMs + 2 * DEADLINE_SLACK_MS,
+    backoff: { retryInitialMs: options.outbox.retry_initial, retryMaxMs: options.outbox.retry_max },
+    results: { sent: 'sent', retry: 'retry', failed: 'failed', expired: 'expired' },
+    words: {
+      sent: 'email sent',
+      retry: 'email not sent; will retry',
+      failed: 'email rejected for good; not retrying',
+      expired: 'email given up: too old to send',
+      abandoned: 'an email was still being sent at shutdown; it stays in the outbox and is sent again after restart',
+    },
+    logFields: (message: OutboxMessage) => ({ notification: message.id, recipient: message.recipient, messageId: message.messageId }),
+    close: async () => mailer.close(),
+  };
+}
 
 export interface OutgoingEmail {
   readonly to: string;
@@ -51,7 +127,7 @@ export function plaintextLoginWarning(smtp: SmtpSettings): string | null {
   return `alerts.smtp: the login as ${JSON.stringify(smtp.user)} sends its password as plain text (tls: none, allowed by alerts.smtp.allow_plaintext_auth)`;
 }
 
-export function createSmtpMailer(smtp: SmtpSettings, password: string | null): Mailer {
+export function createSmtpMailer(smtp: SmtpSettings, password: string | null, clock: Clock): Mailer {
   const options: SMTPPoolOptions & { pool: true } = {
     pool: true,
     // One connection: messages leave in the order the outbox hands them over.
@@ -110,7 +186,7 @@ export function createSmtpMailer(smtp: SmtpSettings, password: string | null): M
           (info) => classifyInfo(info),
           (error: unknown) => classifySmtpError(error),
         );
-      return withDeadline(sending, deadlineMs, () => {
+      return clock.within(sending, deadlineMs, () => {
         recycle(current);
         return { outcome: 'temporary', error: `no answer from the SMTP server within ${deadlineMs} ms`, scope: 'server' } as const;
       });
@@ -123,7 +199,7 @@ export function createSmtpMailer(smtp: SmtpSettings, password: string | null): M
         () => null,
         (error: unknown) => describeError(error),
       );
-      return withDeadline(checking, deadlineMs, () => {
+      return clock.within(checking, deadlineMs, () => {
         recycle(current);
         return `no answer from the SMTP server within ${deadlineMs} ms`;
       });
@@ -189,18 +265,6 @@ function describeError(error: unknown): string {
 /** Control characters (CR and LF above all) become spaces: a header value stays one header. */
 function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number, onDeadline: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(onDeadline()), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

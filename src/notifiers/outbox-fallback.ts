@@ -4,9 +4,10 @@
 // written to SQLite as soon as writes work. Not durable: a restart loses what only memory held.
 // I/O: SQLite through the repository.
 import type { Logger } from 'pino';
-import type { NewOutboxMessage, OutboxMessage, OutboxRepository } from '../store/outbox.js';
+import type { DueQuery, NewOutboxMessage, OutboxMessage, OutboxRepository } from '../store/outbox.js';
+import type { Clock } from '../runtime/clock.js';
 import type { WriteFailures } from '../store/write-failures.js';
-import type { OutboxQueue } from './outbox.js';
+import type { OutboxQueue } from '../outbox/sender.js';
 
 type Outcome =
   | { readonly kind: 'sent'; readonly at: number }
@@ -17,7 +18,7 @@ export interface OutboxFallbackDeps {
   readonly logger: Logger;
   /** Failures to record a delivery outcome in SQLite (counted and logged there). */
   readonly failures: WriteFailures;
-  readonly clock: () => number;
+  readonly clock: Clock;
 }
 
 const byAge = (a: OutboxMessage, b: OutboxMessage): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -72,12 +73,12 @@ export class OutboxFallback implements OutboxQueue {
     this.outcomes = [];
   }
 
-  nextDue(now: number, maxDelayMs = Number.POSITIVE_INFINITY): OutboxMessage | null {
-    const due = (at: number) => at <= now || at - now > maxDelayMs;
-    const fromMemory = [...this.held.values()].filter((m) => m.status === 'pending' && due(m.nextAttemptAt)).sort(byAge)[0] ?? null;
+  nextDue(q: DueQuery): OutboxMessage | null {
+    const due = dueIn(q);
+    const fromMemory = [...this.held.values()].filter((m) => m.status === 'pending' && due(m)).sort(byAge)[0] ?? null;
     let fromStore: OutboxMessage | null;
     try {
-      fromStore = this.nextStored(now, maxDelayMs, due);
+      fromStore = this.nextStored(q, due);
     } catch (error) {
       if (fromMemory === null) throw error;
       fromStore = null; // what memory holds still goes out
@@ -103,20 +104,20 @@ export class OutboxFallback implements OutboxQueue {
   }
 
   /** The oldest stored message that is due, seen through the outcomes not yet written. */
-  private nextStored(now: number, maxDelayMs: number, due: (at: number) => boolean): OutboxMessage | null {
-    if (this.outcomes.length === 0) return this.repo.nextDue(now, maxDelayMs);
+  private nextStored(q: DueQuery, due: (m: OutboxMessage) => boolean): OutboxMessage | null {
+    if (this.outcomes.length === 0) return this.repo.nextDue(q);
     const latest = new Map<string, Outcome>();
     const retries = new Map<string, number>();
     for (const { id, outcome } of this.outcomes) {
       latest.set(id, outcome);
       if (outcome.kind === 'retry') retries.set(id, (retries.get(id) ?? 0) + 1);
     }
-    for (const row of this.repo.due(now, latest.size + 1, maxDelayMs)) {
+    for (const row of this.repo.due(q, latest.size + 1)) {
       const outcome = latest.get(row.id);
       if (outcome === undefined) return row;
-      if (outcome.kind === 'retry' && due(outcome.nextAttemptAt)) {
-        return { ...row, attempts: row.attempts + (retries.get(row.id) ?? 0), nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error };
-      }
+      if (outcome.kind !== 'retry') continue;
+      const seen = { ...row, attempts: row.attempts + (retries.get(row.id) ?? 0), nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error };
+      if (due(seen)) return seen;
     }
     return null;
   }
@@ -134,9 +135,9 @@ export class OutboxFallback implements OutboxQueue {
     }
     try {
       this.apply(id, outcome);
-      this.deps.failures.succeeded(this.deps.clock());
+      this.deps.failures.succeeded(this.deps.clock.now());
     } catch (error) {
-      this.deps.failures.failed(error, this.deps.clock(), { notification: id, outcome: outcome.kind });
+      this.deps.failures.failed(error, this.deps.clock.now(), { notification: id, outcome: outcome.kind });
       this.outcomes.push({ id, outcome });
     }
   }
@@ -153,4 +154,14 @@ export class OutboxFallback implements OutboxQueue {
         return this.repo.markExpired(id, outcome.error, outcome.at);
     }
   }
+}
+
+/** The repository's DueQuery, for rows memory holds (lane-less alert notifications). */
+function dueIn(q: DueQuery): (m: OutboxMessage) => boolean {
+  const horizonMs = q.horizonMs ?? Number.POSITIVE_INFINITY;
+  const busy = new Set(q.busy ?? []);
+  return (m) =>
+    (m.nextAttemptAt <= q.now || m.expiresAt <= q.now || m.nextAttemptAt - q.now > horizonMs) &&
+    !busy.has(m.lane ?? m.channel) &&
+    (q.channels === undefined || q.channels.includes(m.channel));
 }

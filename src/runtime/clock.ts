@@ -12,7 +12,10 @@ export interface Clock {
    * alive unless `unref` is set (a background chore must not hold a stopping process).
    */
   sleep(ms: number, signal?: AbortSignal, options?: { readonly unref?: boolean }): Promise<void>;
-  /** `work`'s value if it settles within `ms`, else `onLate()`'s; `work` keeps running either way. */
+  /**
+   * `work`'s value if it settles within `ms`, else `onLate()`'s; `work` keeps running either way.
+   * `onLate` is called only when the deadline comes first.
+   */
   within<T, L>(work: Promise<T>, ms: number, onLate: () => L): Promise<T | L>;
   /** A number in [0, 1): jitter, backoff spread, identifiers. */
   random(): number;
@@ -34,13 +37,28 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', done, { once: true });
     });
   },
-  async within(work, ms, onLate) {
-    const stop = new AbortController();
-    try {
-      return await Promise.race([work, systemClock.sleep(ms, stop.signal).then(() => onLate())]);
-    } finally {
-      stop.abort();
-    }
+  within(work, ms, onLate) {
+    // onLate runs only when the deadline comes first: it may log or count, so it must not run after
+    // the work settled. One timer, cleared when the work settles first.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        try {
+          resolve(onLate());
+        } catch (error) {
+          reject(error);
+        }
+      }, Math.max(0, ms));
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   },
   random: () => Math.random(),
 };

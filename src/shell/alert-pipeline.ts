@@ -1,22 +1,26 @@
 // After every gate decision: evaluate the alert rules, plan notifications per recipient (grouping,
-// repeats, resolutions, silences), render them and write them to the outbox in one transaction with
-// the memory that prevents duplicates (held in memory while SQLite refuses writes: outbox-fallback.ts).
-// Sending is the OutboxSender's job. I/O: SQLite and logs.
+// repeats, resolutions, silences), have each recipient's channel compose its outbox row (it renders
+// when it sends) and write them in one transaction with the memory that prevents duplicates (held in
+// memory while SQLite refuses writes: outbox-fallback.ts). Sending is the OutboxSender's job. I/O: SQLite and logs.
 import type { NewSilence } from '../core/requests.js';
 import { cronSchedule } from '../config/cron.js';
 import type { Logger } from 'pino';
 import type { Gate, TargetState, VolumeState } from '../core/types.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Metrics } from '../runtime/metrics.js';
 import type { Store } from '../store/sqlite.js';
 import type { WriteFailures } from '../store/write-failures.js';
 import { planNotifications } from '../core/alerts/grouping.js';
 import { hasUnusableRegex } from '../core/alerts/matchers.js';
 import type { OutboxFallback } from '../notifiers/outbox-fallback.js';
-import { messageIdFor, renderNotification, type RenderContext } from '../notifiers/render/render.js';
+import type { AlertChannel, RenderSettings } from '../notifiers/channel.js';
+import { alertChannel } from '../notifiers/registry.js';
+import type { NewOutboxMessage } from '../store/outbox.js';
 import { evaluateAlerts, type AlertRulesPolicy, type JagaHealth } from '../core/alerts/rules.js';
 import { activeSilenceFor, MAX_ACTIVE_SILENCES, prepareRecurringSilence, prepareSilence, type PreparedRecurringSilence, type PreparedSilence } from '../core/alerts/silences.js';
 import type { Alert, AlertMemory, GroupState, Recipient, RecurringSilence, Silence, Timing } from '../core/alerts/types.js';
 import { isChoreDue, pruneEveryMs } from '../core/housekeeping.js';
+import { shiftAlertTimers } from '../core/clock-step.js';
 
 /** A silence that was not taken: too many are current or upcoming already. */
 export class SilenceRefused extends Error {
@@ -30,7 +34,9 @@ export interface PipelineOptions {
   readonly recurringSilences: readonly RecurringSilence[];
   /** Fixed windows from the config file; API-made silences live in the database. */
   readonly configSilences: readonly Silence[];
-  readonly render: Omit<RenderContext, 'gate' | 'now' | 'language'>;
+  readonly render: RenderSettings;
+  /** A notification not sent within this (alerts.outbox.max_age) is given up. */
+  readonly outboxMaxAgeMs: number;
   /** Sent, failed and expired notifications are deleted this long after they finished (store.sample_retention). */
   readonly outboxRetentionMs: number;
 }
@@ -39,7 +45,8 @@ export interface PipelineDeps {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  readonly clock: () => number;
+  /** Wall-clock time for evaluations and stored rows; random draws for silence ids. */
+  readonly clock: Clock;
   /** Holds notifications in memory while SQLite refuses them; the sender reads through it. */
   readonly fallback: OutboxFallback;
   /** Counts and logs (sparingly) failed writes to the outbox. */
@@ -85,7 +92,7 @@ export class AlertPipeline {
     this.savedJson = JSON.stringify({ memory: this.memory, groups: this.groups });
     this.configSilences = options.configSilences.map(prepareSilence);
     this.recurringSilences = options.recurringSilences.map((silence) => prepareRecurringSilence(silence, cronSchedule));
-    this.apiSilences = deps.store.silences.list({ current: deps.clock(), limit: 1000 }).map(prepareSilence);
+    this.apiSilences = deps.store.silences.list({ current: deps.clock.now(), limit: 1000 }).map(prepareSilence);
     // Stored before matchers were RE2 (lookaheads, backreferences): they match nothing; said once here.
     const unusable = this.apiSilences.filter((s) => hasUnusableRegex(s.matchers)).map((s) => s.silence.id);
     if (unusable.length > 0) {
@@ -95,7 +102,7 @@ export class AlertPipeline {
 
   /** Alerts pending or firing after the last evaluation, each with the silence that mutes it. */
   get alerts(): readonly (Alert & { readonly silencedBy: string | null })[] {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     return this.alertsNow.map((alert) => ({ ...alert, silencedBy: this.silenceFor(alert, now)?.id ?? null }));
   }
 
@@ -105,13 +112,13 @@ export class AlertPipeline {
   }
 
   get silences(): readonly (Silence | RecurringSilence)[] {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const fixed = [...this.configSilences, ...this.apiSilences].map((s) => s.silence).filter((s) => s.endsAt > now);
     return [...fixed, ...this.options.recurringSilences];
   }
 
   update(world: WorldView, storeFailingSince: number | null): void {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     if (world.clockStepMs) this.shiftClocks(world.clockStepMs);
     this.pruneOutbox(now);
     this.refreshOutboxStats(now);
@@ -137,18 +144,21 @@ export class AlertPipeline {
       this.memory = evaluated.memory;
       return;
     }
-    const recipients = new Map(this.options.recipients.map((r) => [r.email, r]));
-    const messages = planned.notifications.map((n) => {
+    const recipients = new Map(this.options.recipients.map((r) => [r.id, r]));
+    // Each recipient's channel writes its part of the row; it renders the message itself when it sends.
+    const messages = planned.notifications.map((n): NewOutboxMessage => {
       const recipient = recipients.get(n.recipient) as Recipient;
-      const email = renderNotification(n, recipient.name, { ...this.options.render, language: recipient.language, gate: world.gate, now });
+      const channel = alertChannel(recipient.channel) as AlertChannel;
       return {
         id: n.id,
-        channel: 'email' as const,
-        recipient: recipient.email,
+        source: 'alerts',
+        channel: recipient.channel,
+        lane: null,
+        recipient: recipient.id,
         recipientName: recipient.name,
-        ...email,
-        messageId: messageIdFor(n.id, this.options.rules.site),
+        ...channel.compose({ notification: n, recipient, gate: world.gate, render: this.options.render }),
         createdAt: now,
+        expiresAt: now + this.options.outboxMaxAgeMs,
       };
     });
     const { fallback, writeFailures } = this.deps;
@@ -182,13 +192,13 @@ export class AlertPipeline {
 
   /** Stores the silence, then applies it. Throws SilenceRefused past MAX_ACTIVE_SILENCES. */
   createSilence(input: NewSilence, by: string): Silence {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const current = this.apiSilences.filter((s) => s.silence.endsAt > now).length;
     if (current >= MAX_ACTIVE_SILENCES) {
       throw new SilenceRefused(`${current} silences are current or upcoming, the most allowed at once is ${MAX_ACTIVE_SILENCES}: expire one first`);
     }
     const silence: Silence = {
-      id: `sil-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
+      id: `sil-${now.toString(36)}-${Math.floor(this.deps.clock.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
       matchers: input.matchers,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
@@ -205,7 +215,7 @@ export class AlertPipeline {
   }
 
   expireSilence(id: string, by: string): Silence | null {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const expired = this.deps.store.transaction(() => {
       const result = this.deps.store.silences.expire(id, by, now);
       if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'silence.expire', detail: { id } });
@@ -217,17 +227,9 @@ export class AlertPipeline {
     return expired;
   }
 
-  /**
-   * After a step of the wall clock, `for` clocks and group timers keep their real length: a step back
-   * must not turn a firing alert pending (and "resolved"), a step forward must not fire what is pending
-   * or make every repeat due at once.
-   */
+  /** After a step of the wall clock, `for` clocks and group timers keep their real length (core/clock-step.ts). */
   private shiftClocks(stepMs: number): void {
-    this.memory = Object.fromEntries(Object.entries(this.memory).map(([key, since]) => [key, since + stepMs]));
-    const shift = (at: number | null) => (at === null ? null : at + stepMs);
-    this.groups = Object.fromEntries(
-      Object.entries(this.groups).map(([email, group]) => [email, { ...group, waitingSince: shift(group.waitingSince), lastSentAt: shift(group.lastSentAt) }]),
-    );
+    ({ memory: this.memory, groups: this.groups } = shiftAlertTimers(this.memory, this.groups, stepMs));
     this.deps.logger.warn({ stepMs: Math.round(stepMs) }, 'alert timers moved with the wall clock step');
   }
 

@@ -1,6 +1,6 @@
 // One place where observations meet the decision: it keeps the latest state, runs the pure
 // assessment and decideGate, and applies the effects (metrics, SQLite, logs). The HTTP layer only
-// reads its snapshot. I/O happens here but no judgement: that lives in domain/.
+// reads its snapshot. I/O happens here but no judgement: that lives in core/. Time: the Clock only.
 import type { NewOverride } from '../core/requests.js';
 import type { Logger } from 'pino';
 import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from '../core/assess.js';
@@ -16,11 +16,13 @@ import type {
   VolumeObservation,
   VolumeState,
 } from '../core/types.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Metrics } from '../runtime/metrics.js';
 import type { Store } from '../store/sqlite.js';
 import { WriteFailures } from '../store/write-failures.js';
 import { ClockSteps } from './clock-steps.js';
 import { isChoreDue, pruneEveryMs } from '../core/housekeeping.js';
+import { shiftGateTimers } from '../core/clock-step.js';
 
 export interface EngineTarget {
   readonly name: string;
@@ -37,15 +39,16 @@ export interface EngineOptions {
   readonly transitionRetentionMs: number;
   /** How often target and volume state is written for the next restart. */
   readonly snapshotEveryMs: number;
+  /** How often the decision runs without new results (staleness, resume_after, override expiry). */
+  readonly decisionEveryMs: number;
 }
 
 export interface EngineDeps {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  readonly clock: () => number;
-  /** A clock that never steps (performance.now): how much time really passed. Default performance.now. */
-  readonly monotonic?: () => number;
+  /** Wall-clock time for what is stored and decided, monotonic time for clock steps, random draws for ids. */
+  readonly clock: Clock;
   /** Runs after every decision (alert evaluation); gets what the decision saw. */
   readonly afterDecision?: (view: DecisionView) => void;
 }
@@ -94,6 +97,8 @@ export class Engine {
   private pendingTransitions: Transition[] = [];
   private decisionScheduled = false;
   private stopped = false;
+  /** Ends the periodic decisions and a pending coalesced one. */
+  private readonly stopping = new AbortController();
   private lastSnapshotAt = 0;
   private lastPruneAt = 0;
   private readonly writeFailures: WriteFailures;
@@ -104,8 +109,8 @@ export class Engine {
     private readonly options: EngineOptions,
     private readonly deps: EngineDeps,
   ) {
-    this.startedAt = deps.clock();
-    this.clockSteps = new ClockSteps(deps.monotonic ?? (() => performance.now()));
+    this.startedAt = deps.clock.now();
+    this.clockSteps = new ClockSteps(deps.clock);
     this.writeFailures = new WriteFailures('the state database', { logger: deps.logger, onFailure: () => deps.metrics.recordStoreError() });
     for (const t of options.targets) this.targets.set(t.name, initialTargetState(t.name, t.kind, t.role));
     for (const v of options.volumes) {
@@ -152,7 +157,7 @@ export class Engine {
   }
 
   get activeOverrides(): readonly Override[] {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     return this.overrides.filter((o) => isOverrideActive(o, now));
   }
 
@@ -204,10 +209,24 @@ export class Engine {
   }
 
   /**
+   * Decides every `decisionEveryMs` until stop(), so that staleness, resume_after and override expiry
+   * take effect without new probe results, and samples are written in batches.
+   */
+  start(): void {
+    void this.decideEvery(this.options.decisionEveryMs);
+  }
+
+  private async decideEvery(everyMs: number): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      await this.deps.clock.sleep(everyMs, signal);
+      this.tick();
+    }
+  }
+
+  /**
    * Decides now, then writes what is pending in one transaction. Called after observations that can
-   * move the gate (coalesced per event-loop turn) and by a timer every second, so that staleness,
-   * resume_after and override expiry take effect without new probe results, and samples are written
-   * in batches.
+   * move the gate (coalesced per turn) and every `decisionEveryMs` (start()).
    */
   tick(): void {
     if (this.stopped) return;
@@ -216,7 +235,7 @@ export class Engine {
   }
 
   private decideNow(): void {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     if (!this.ready && now - this.startedAt < this.options.policy.staleAfterMs.central) return;
     this.overrides = this.overrides.filter((o) => isOverrideActive(o, now));
     const clockStepMs = this.clockStep(now);
@@ -232,13 +251,13 @@ export class Engine {
 
   /** Stores the override, then decides with it. Throws OverrideRefused when it is not taken. */
   createOverride(input: NewOverride, by: string): Override {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const active = this.overrides.filter((o) => isOverrideActive(o, now)).length;
     if (active >= MAX_ACTIVE_OVERRIDES) {
       throw new OverrideRefused('too_many_overrides', `${active} overrides are active, the most allowed at once is ${MAX_ACTIVE_OVERRIDES}: lift one first`);
     }
     const override: Override = {
-      id: `ovr-${now.toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
+      id: `ovr-${now.toString(36)}-${Math.floor(this.deps.clock.random() * 36 ** 4).toString(36).padStart(4, '0')}`,
       action: input.action,
       reason: input.reason,
       by,
@@ -259,7 +278,7 @@ export class Engine {
 
   /** Stores the lift, then decides without it; null when no such override is active. Throws OverrideRefused (store_unavailable). */
   liftOverride(id: string, by: string): Override | null {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const lifted = this.storeByHand(now, () => {
       const result = this.deps.store.overrides.lift(id, by, now);
       if (result) this.deps.store.audit.append({ at: now, actor: by, action: 'override.lift', detail: { id } });
@@ -298,17 +317,18 @@ export class Engine {
   }
 
   /**
-   * Writes everything still pending and stops writing: the database is about to close, and a probe
-   * that finishes during shutdown must not write to it.
+   * Stops deciding, writes everything still pending and stops writing: the database is about to close,
+   * and a probe that finishes during shutdown must not write to it.
    */
   stop(): void {
+    this.stopping.abort();
     this.flush();
     this.stopped = true;
   }
 
   /** Writes everything still pending in one transaction. */
   flush(): void {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const targetSamples = this.pendingTargetSamples;
     const volumeSamples = this.pendingVolumeSamples;
     const transitions = this.pendingTransitions;
@@ -346,8 +366,9 @@ export class Engine {
   private scheduleDecision(): void {
     if (this.decisionScheduled) return;
     this.decisionScheduled = true;
-    // One decision and one SQLite transaction for all observations that complete in the same turn.
-    setImmediate(() => {
+    // One decision and one SQLite transaction for all observations that complete in the same turn:
+    // a sleep of 0 ends after the I/O callbacks of this turn (a microtask would end after each one).
+    void this.deps.clock.sleep(0, this.stopping.signal).then(() => {
       this.decisionScheduled = false;
       this.tick();
     });
@@ -377,15 +398,14 @@ export class Engine {
   }
 
   /**
-   * How far the wall clock stepped since the previous decision (0: it did not). The gate's resume_after
-   * countdown is a wall-clock instant: it moves with the step so that it still lasts as long.
+   * How far the wall clock stepped since the previous decision (0: it did not). The gate's timers move
+   * with the step (core/clock-step.ts), so that they still last as long.
    */
   private clockStep(now: number): number {
     const stepMs = this.clockSteps.step(now);
     if (stepMs === 0) return 0;
     this.deps.logger.warn({ stepMs: Math.round(stepMs) }, `the wall clock stepped ${stepMs > 0 ? 'forward' : 'back'}; timers keep their real length`);
-    const clearSince = this.gateNow.clearSince;
-    if (clearSince !== null) this.gateNow = { ...this.gateNow, clearSince: clearSince + stepMs };
+    this.gateNow = shiftGateTimers(this.gateNow, stepMs);
     return stepMs;
   }
 
@@ -395,7 +415,7 @@ export class Engine {
 
   private restore(): void {
     const { store } = this.deps;
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     for (const saved of store.snapshot.loadTargets()) {
       if (this.targets.has(saved.name)) this.targets.set(saved.name, { ...this.targets.get(saved.name)!, ...saved });
     }

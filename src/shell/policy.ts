@@ -32,6 +32,14 @@ export function gatePolicy(config: Config): GatePolicy {
   };
 }
 
+/**
+ * The upper bound of the random delay before each probe of a group starts in a round: spread over the
+ * slack between the probe's timeout and its next run, at most a second (none when there is no slack).
+ */
+export function probeJitterMs(expression: string, timeoutMs: number): number {
+  return Math.max(0, Math.min(1_000, (cronIntervalMs(expression) - timeoutMs) / 2));
+}
+
 /** Alerting's rules, recipients, timing and silences from the `alerts` section. */
 export function alertPipelineOptions(config: Config, alerts: AlertsConfig): PipelineOptions {
   const { rules } = alerts;
@@ -49,8 +57,11 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
       volumes: config.storage.volumes.map((v) => ({ name: v.name, warnRatio: v.warn_ratio, haltRatio: v.halt_ratio })),
     },
     recipients: alerts.recipients.map((r) => ({
+      // The address is the id: unique in a recipient list, and the key of groups saved by earlier versions.
+      id: r.email,
       name: r.name,
-      email: r.email,
+      channel: 'email',
+      address: r.email,
       role: r.role,
       // Department heads hear about what stops recording; everyone else about everything.
       minSeverity: r.min_severity ?? (r.role === 'department_head' ? 'critical' : 'info'),
@@ -72,6 +83,7 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
         : [],
     ),
     outboxRetentionMs: config.store.sample_retention,
+    outboxMaxAgeMs: alerts.outbox.max_age,
     render: {
       site: config.site,
       timeZone: alerts.time_zone ?? config.time_zone,

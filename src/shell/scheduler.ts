@@ -1,14 +1,19 @@
 // Runs probe jobs on cron schedules: one plan per group, a first round at start, a small random
-// start delay per job in every round, never two runs of the same job at a time. node-cron only says which wall-clock
-// slot comes next; our own timers (monotonic) do the waiting, so a wall-clock step neither pauses
-// the probes (a step back) nor replays every missed slot (a step forward). Timers and I/O only.
+// start delay per job in every round, never two runs of the same job at a time. node-cron only says
+// which wall-clock slot comes next and core/schedule-plan.ts what to do on waking; the waiting is
+// short sleeps on the Clock, so a wall-clock step neither pauses the probes (a step back) nor replays
+// every missed slot (a step forward). Every run is awaited through clock.within, so a fake clock sees
+// it in flight. Timers (the Clock) and I/O only.
 import { setMaxListeners } from 'node:events';
 import { nextRun } from '../config/cron.js';
 import { planSlot } from '../core/schedule-plan.js';
+import type { Clock } from '../runtime/clock.js';
 
 export interface Job {
   /** Unique across groups (a target or volume name). */
   readonly key: string;
+  /** The run's own bound (the probe's timeout): past it and a margin, the run is overdue. */
+  readonly timeoutMs: number;
   readonly run: (signal: AbortSignal) => Promise<void>;
 }
 
@@ -23,10 +28,14 @@ export interface JobGroup {
 export interface SchedulerHooks {
   readonly onSkipped: (key: string) => void;
   readonly onJobError: (key: string, error: unknown) => void;
+  /** A run still going well past its own timeout (a probe that does not honour its signal). */
+  readonly onOverdue: (key: string) => void;
 }
 
+/** How far past its own timeout a run may go (event-loop lag on a loaded machine) before it is overdue. */
+const OVERDUE_MARGIN_MS = 5_000;
+
 export class Scheduler {
-  private readonly waits = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Map<string, Promise<void>>();
   /**
    * Jobs whose first scheduled run has not come yet. The start-up round runs off the schedule, so it
@@ -34,69 +43,63 @@ export class Scheduler {
    * run stands in for the slot, and skipping it is not the overlap `onSkipped` reports.
    */
   private readonly beforeFirstTick = new Set<string>();
-  private readonly pendingStarts = new Set<NodeJS.Timeout>();
+  /** Ends every wait (slots, start delays) at stop(). */
+  private readonly stopping = new AbortController();
+  /** Aborts the jobs still running once stop()'s grace is over. */
   private readonly abort = new AbortController();
   private stopped = false;
 
   constructor(
     private readonly groups: readonly JobGroup[],
     private readonly hooks: SchedulerHooks,
-    private readonly random: () => number = Math.random,
+    private readonly clock: Clock,
   ) {
-    // Every running job listens for shutdown on this signal: hundreds at once are expected, not a leak.
+    // Every running job and start delay listens on these: hundreds at once are expected, not a leak.
     setMaxListeners(0, this.abort.signal);
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /**
    * Runs a first round of every group now, spread over the group's jitter like every other round
    * (a thousand probes dialling in the same millisecond would size memory for the burst: sockets and
-   * parser buffers that are not given back), and plans each group's next slot.
+   * parser buffers that are not given back), and follows each group's slots until stop().
    */
   start(): void {
     for (const group of this.groups) {
       for (const job of group.jobs) this.beforeFirstTick.add(job.key);
       // A job the first tick already started needs no start-up run.
       this.startRound(group, () => undefined);
-      const first = nextRun(group.expression, Date.now());
-      this.waitFor(group, first, first - Date.now());
+      void this.follow(group);
     }
   }
 
   /** Stops the schedules, lets in-flight jobs finish for up to `graceMs`, then aborts them. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    for (const timer of this.waits) clearTimeout(timer);
-    this.waits.clear();
-    for (const timer of this.pendingStarts) clearTimeout(timer);
-    this.pendingStarts.clear();
+    this.stopping.abort();
     const all = Promise.allSettled([...this.inFlight.values()]);
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([all, grace]);
-    clearTimeout(timer);
+    await this.clock.within(all, graceMs, () => undefined);
     this.abort.abort();
     await all;
   }
 
-  /** Waits for the slot `due` (wall clock), doing at each wake-up what planSlot decides. */
-  private waitFor(group: JobGroup, due: number, plannedGapMs = Number.POSITIVE_INFINITY): void {
-    if (this.stopped) return;
-    const now = Date.now();
-    const step = planSlot(now, due, plannedGapMs);
-    if (step.action === 'wait') {
-      const timer = setTimeout(() => {
-        this.waits.delete(timer);
-        this.waitFor(group, due, plannedGapMs);
-      }, step.waitMs);
-      this.waits.add(timer);
-      return;
+  /** Waits for each slot of the group in turn, doing at each wake-up what planSlot decides. */
+  private async follow(group: JobGroup): Promise<void> {
+    let now = this.clock.now();
+    let due = nextRun(group.expression, now);
+    let plannedGapMs = due - now;
+    while (!this.stopped) {
+      const step = planSlot(now, due, plannedGapMs);
+      if (step.action === 'wait') {
+        await this.clock.sleep(step.waitMs, this.stopping.signal);
+      } else {
+        if (step.action === 'run') this.tick(group);
+        // After the round: a slot passed while it started jobs is not run again at once.
+        due = nextRun(group.expression, now);
+        plannedGapMs = due - now;
+      }
+      now = this.clock.now();
     }
-    if (step.action === 'run') this.tick(group);
-    // After the round: a slot passed while it started jobs is not run again at once.
-    const next = nextRun(group.expression, now);
-    this.waitFor(group, next, next - now);
   }
 
   private tick(group: JobGroup): void {
@@ -114,17 +117,16 @@ export class Scheduler {
         busy(job);
         continue;
       }
-      const delay = Math.floor(this.random() * group.jitterMs);
+      const delay = Math.floor(this.clock.random() * group.jitterMs);
       if (delay <= 0) {
         this.launch(job);
         continue;
       }
-      const timer = setTimeout(() => {
-        this.pendingStarts.delete(timer);
+      void this.clock.sleep(delay, this.stopping.signal).then(() => {
+        if (this.stopped) return;
         if (this.inFlight.has(job.key)) busy(job);
         else this.launch(job);
-      }, delay);
-      this.pendingStarts.add(timer);
+      });
     }
   }
 
@@ -140,5 +142,6 @@ export class Scheduler {
       },
     );
     this.inFlight.set(job.key, running);
+    void this.clock.within(running, job.timeoutMs + OVERDUE_MARGIN_MS, () => this.hooks.onOverdue(job.key));
   }
 }

@@ -1,21 +1,33 @@
-// Owns the `notifications` table, the outbox: messages written before they are sent, their attempts
-// and how each one ended. Does I/O (SQLite); errors propagate.
+// Owns the `notifications` table, the one outbox of every channel: messages written before they are sent
+// (alert notifications, gate-action webhooks), their attempts and how each one ended. A row's payload is
+// its channel's own JSON. Does I/O (SQLite); errors propagate.
 import type { OutboxStatus } from '../core/alerts/types.js';
 import type { Database } from './sqlite.js';
 
+/** Who wrote a row: the alert pipeline, or a gate action. Each reads back only its own. */
+export type OutboxSource = 'alerts' | 'gate_actions';
 
 export interface OutboxMessage {
-  /** Deterministic (recipient, group, sequence): enqueueing the same notification twice stores it once. */
+  /** Deterministic: enqueueing the same message twice stores it once. */
   readonly id: string;
-  readonly channel: 'email';
+  readonly source: OutboxSource;
+  /** The notifier that sends it (notifiers/registry.ts). */
+  readonly channel: string;
+  /** Rows of one lane go strictly one after another, in the order written (one webhook URL); null: none. */
+  readonly lane: string | null;
+  /** Who receives it: a recipient's id (alerts) or the URL (webhooks). */
   readonly recipient: string;
+  /** How people call the recipient. */
   readonly recipientName: string;
+  /** One line for people (an email's subject). */
   readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Sent on every attempt, so a resent copy is recognisably the same message. */
+  /** The id the receiver sees on every attempt (Message-ID, x-jaga-delivery): a resent copy is recognisably the same. */
   readonly messageId: string;
+  /** What the channel needs to send it, as JSON text: its own, rendered when sent. */
+  readonly payload: string;
   readonly createdAt: number;
+  /** Given up (expired) from this instant on. */
+  readonly expiresAt: number;
   readonly status: OutboxStatus;
   /** Delivery attempts made (sent, retried or failed); an expiry is not an attempt. */
   readonly attempts: number;
@@ -30,8 +42,22 @@ export interface OutboxMessage {
 /** What the caller writes; the row starts pending, due at once. */
 export type NewOutboxMessage = Pick<
   OutboxMessage,
-  'id' | 'channel' | 'recipient' | 'recipientName' | 'subject' | 'text' | 'html' | 'messageId' | 'createdAt'
+  'id' | 'source' | 'channel' | 'lane' | 'recipient' | 'recipientName' | 'subject' | 'messageId' | 'payload' | 'createdAt' | 'expiresAt'
 >;
+
+/** Which pending rows the sender may take now. */
+export interface DueQuery {
+  readonly now: number;
+  /**
+   * The longest backoff: a next attempt set further ahead than this was set by a wall clock that has
+   * since stepped back, and counts as due rather than waiting for the clock to catch up.
+   */
+  readonly horizonMs?: number;
+  /** Lanes, and channels of lane-less rows, with a send in flight: nothing more of theirs now. */
+  readonly busy?: readonly string[];
+  /** Only these channels (those the sender can send and has not paused); all when absent. */
+  readonly channels?: readonly string[];
+}
 
 export interface OutboxStats {
   readonly pending: number;
@@ -44,18 +70,22 @@ export interface OutboxStats {
 export interface OutboxQuery {
   readonly status?: OutboxStatus;
   readonly limit: number;
+  /** Default 'alerts': the notifications people read about in the API and the dashboard. */
+  readonly source?: OutboxSource;
 }
 
 interface Row {
   id: string;
+  source: string;
   channel: string;
+  lane: string | null;
   recipient: string;
   recipient_name: string;
   subject: string;
-  text: string;
-  html: string;
   message_id: string;
+  payload: string;
   created_at: number;
+  expires_at: number;
   status: string;
   attempts: number;
   next_attempt_at: number;
@@ -66,11 +96,14 @@ interface Row {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const COLUMNS =
+  'id, source, channel, lane, recipient, recipient_name, subject, message_id, payload, created_at, expires_at, status, attempts, ' +
+  'next_attempt_at, last_attempt_at, last_error, sent_at, finished_at';
 
 export class OutboxRepository {
   private readonly insertStmt;
   private readonly restoreStmt;
-  private readonly nextDueStmt;
+  private readonly dueStmt;
   private readonly sentStmt;
   private readonly retryStmt;
   private readonly finishStmt;
@@ -82,21 +115,27 @@ export class OutboxRepository {
   constructor(private readonly db: Database) {
     // OR IGNORE: the planner may write the same notification again after a crash; the first copy wins.
     this.insertStmt = db.prepare<NewOutboxMessage>(
-      `INSERT OR IGNORE INTO notifications
-         (id, channel, recipient, recipient_name, subject, text, html, message_id, created_at, status, attempts, next_attempt_at)
-       VALUES (@id, @channel, @recipient, @recipientName, @subject, @text, @html, @messageId, @createdAt, 'pending', 0, @createdAt)`,
+      `INSERT OR IGNORE INTO notifications (${COLUMNS})
+       VALUES (@id, @source, @channel, @lane, @recipient, @recipientName, @subject, @messageId, @payload, @createdAt, @expiresAt,
+               'pending', 0, @createdAt, NULL, NULL, NULL, NULL)`,
     );
     this.restoreStmt = db.prepare<Row>(
-      `INSERT OR IGNORE INTO notifications
-         (id, channel, recipient, recipient_name, subject, text, html, message_id, created_at, status, attempts,
-          next_attempt_at, last_attempt_at, last_error, sent_at, finished_at)
-       VALUES (@id, @channel, @recipient, @recipient_name, @subject, @text, @html, @message_id, @created_at, @status,
-          @attempts, @next_attempt_at, @last_attempt_at, @last_error, @sent_at, @finished_at)`,
+      `INSERT OR IGNORE INTO notifications (${COLUMNS})
+       VALUES (@id, @source, @channel, @lane, @recipient, @recipient_name, @subject, @message_id, @payload, @created_at, @expires_at,
+               @status, @attempts, @next_attempt_at, @last_attempt_at, @last_error, @sent_at, @finished_at)`,
     );
-    // A next attempt further ahead than any backoff was set by a clock that has since stepped back.
-    this.nextDueStmt = db.prepare<{ now: number; horizon: number; limit: number }, Row>(
-      `SELECT * FROM notifications
-       WHERE status = 'pending' AND (next_attempt_at <= @now OR next_attempt_at > @horizon)
+    // Due: its next attempt has come, it is to be given up, or its next attempt lies beyond any backoff.
+    // A lane's rows wait for every older row of the lane (by created_at, then order written).
+    this.dueStmt = db.prepare<{ now: number; horizon: number; busy: string; channels: string | null; limit: number }, Row>(
+      `SELECT * FROM notifications o
+       WHERE status = 'pending'
+         AND (next_attempt_at <= @now OR expires_at <= @now OR next_attempt_at > @horizon)
+         AND coalesce(lane, channel) NOT IN (SELECT value FROM json_each(@busy))
+         AND (@channels IS NULL OR channel IN (SELECT value FROM json_each(@channels)))
+         AND (lane IS NULL OR NOT EXISTS (
+               SELECT 1 FROM notifications p
+               WHERE p.lane = o.lane AND p.status = 'pending'
+                 AND (p.created_at < o.created_at OR (p.created_at = o.created_at AND p.rowid < o.rowid))))
        ORDER BY created_at, id
        LIMIT @limit`,
     );
@@ -117,20 +156,20 @@ export class OutboxRepository {
            last_attempt_at = CASE WHEN @attempted = 1 THEN @at ELSE last_attempt_at END
        WHERE id = @id AND status = 'pending'`,
     );
-    this.pendingStmt = db.prepare<[], { pending: number; oldest: number | null }>(
-      `SELECT count(*) AS pending, min(created_at) AS oldest FROM notifications WHERE status = 'pending'`,
+    this.pendingStmt = db.prepare<[string], { pending: number; oldest: number | null }>(
+      `SELECT count(*) AS pending, min(created_at) AS oldest FROM notifications WHERE source = ? AND status = 'pending'`,
     );
-    this.givenUpStmt = db.prepare<[number], { failed: number | null; expired: number | null }>(
+    this.givenUpStmt = db.prepare<[string, number], { failed: number | null; expired: number | null }>(
       `SELECT sum(status = 'failed') AS failed, sum(status = 'expired') AS expired
-       FROM notifications WHERE finished_at >= ? AND status IN ('failed', 'expired')`,
+       FROM notifications WHERE source = ? AND finished_at >= ? AND status IN ('failed', 'expired')`,
     );
-    this.listStmt = db.prepare<{ status: string | null; limit: number }, Row>(
+    this.listStmt = db.prepare<{ source: string; status: string | null; limit: number }, Row>(
       `SELECT * FROM notifications
-       WHERE @status IS NULL OR status = @status
+       WHERE source = @source AND (@status IS NULL OR status = @status)
        ORDER BY created_at DESC, id DESC
        LIMIT @limit`,
     );
-    this.pruneStmt = db.prepare<[number]>(`DELETE FROM notifications WHERE status <> 'pending' AND finished_at < ?`);
+    this.pruneStmt = db.prepare<[string, number]>(`DELETE FROM notifications WHERE source = ? AND status <> 'pending' AND finished_at < ?`);
   }
 
   /** Stores new messages as pending, in one transaction. Ids already present are skipped. Returns rows inserted. */
@@ -140,14 +179,16 @@ export class OutboxRepository {
       for (const m of messages) {
         inserted += this.insertStmt.run({
           id: m.id,
+          source: m.source,
           channel: m.channel,
+          lane: m.lane,
           recipient: m.recipient,
           recipientName: m.recipientName,
           subject: m.subject,
-          text: m.text,
-          html: m.html,
           messageId: m.messageId,
+          payload: m.payload,
           createdAt: m.createdAt,
+          expiresAt: m.expiresAt,
         }).changes;
       }
       return inserted;
@@ -161,14 +202,16 @@ export class OutboxRepository {
   restore(m: OutboxMessage): number {
     return this.restoreStmt.run({
       id: m.id,
+      source: m.source,
       channel: m.channel,
+      lane: m.lane,
       recipient: m.recipient,
       recipient_name: m.recipientName,
       subject: m.subject,
-      text: m.text,
-      html: m.html,
       message_id: m.messageId,
+      payload: m.payload,
       created_at: m.createdAt,
+      expires_at: m.expiresAt,
       status: m.status,
       attempts: m.attempts,
       next_attempt_at: m.nextAttemptAt,
@@ -179,22 +222,21 @@ export class OutboxRepository {
     }).changes;
   }
 
-  /**
-   * The oldest pending message (by created_at, then id) whose next attempt is due at `now`. With
-   * `maxDelayMs` (the longest backoff), one set to more than that ahead counts as due: the wall clock
-   * stepped back since, and it must not wait for the clock to catch up.
-   */
-  nextDue(now: number, maxDelayMs = Number.POSITIVE_INFINITY): OutboxMessage | null {
-    return this.due(now, 1, maxDelayMs)[0] ?? null;
+  /** The oldest pending message (by created_at, then id) the sender may take now (see DueQuery). */
+  nextDue(q: DueQuery): OutboxMessage | null {
+    return this.due(q, 1)[0] ?? null;
   }
 
-  /** The `limit` oldest pending messages due at `now` (see nextDue), in sending order. */
-  due(now: number, limit: number, maxDelayMs = Number.POSITIVE_INFINITY): OutboxMessage[] {
-    const horizon = Number.isFinite(maxDelayMs) ? now + maxDelayMs : Number.MAX_SAFE_INTEGER;
-    return this.nextDueStmt.all({ now, horizon, limit }).map(toMessage);
+  /** The `limit` oldest pending messages the sender may take now, in sending order. */
+  due(q: DueQuery, limit: number): OutboxMessage[] {
+    const horizonMs = q.horizonMs ?? Number.POSITIVE_INFINITY;
+    const horizon = Number.isFinite(horizonMs) ? q.now + horizonMs : Number.MAX_SAFE_INTEGER;
+    return this.dueStmt
+      .all({ now: q.now, horizon, busy: JSON.stringify(q.busy ?? []), channels: q.channels === undefined ? null : JSON.stringify(q.channels), limit })
+      .map(toMessage);
   }
 
-  /** The server accepted it. */
+  /** The receiver accepted it. */
   markSent(id: string, at: number): void {
     this.sentStmt.run({ id, at });
   }
@@ -214,9 +256,9 @@ export class OutboxRepository {
     this.finishStmt.run({ id, status: 'expired', error, at, attempted: 0 });
   }
 
-  stats(now: number): OutboxStats {
-    const pending = this.pendingStmt.get() ?? { pending: 0, oldest: null };
-    const givenUp = this.givenUpStmt.get(now - DAY_MS) ?? { failed: 0, expired: 0 };
+  stats(now: number, source: OutboxSource = 'alerts'): OutboxStats {
+    const pending = this.pendingStmt.get(source) ?? { pending: 0, oldest: null };
+    const givenUp = this.givenUpStmt.get(source, now - DAY_MS) ?? { failed: 0, expired: 0 };
     return {
       pending: pending.pending,
       oldestPendingAt: pending.oldest,
@@ -228,29 +270,31 @@ export class OutboxRepository {
   /** Newest first (created_at, then id). */
   list(q: OutboxQuery): OutboxMessage[] {
     if (!Number.isInteger(q.limit) || q.limit < 1) throw new RangeError(`limit must be a positive integer, got ${q.limit}`);
-    return this.listStmt.all({ status: q.status ?? null, limit: q.limit }).map(toMessage);
+    return this.listStmt.all({ source: q.source ?? 'alerts', status: q.status ?? null, limit: q.limit }).map(toMessage);
   }
 
   /**
-   * Deletes messages that finished before `at`; pending ones are never deleted. Returns rows deleted.
-   * Once a row is gone its id can be enqueued (and sent) again, so keep them longer than anything re-plans.
+   * Deletes `source`'s messages that finished before `at`; pending ones are never deleted. Returns rows
+   * deleted. Once a row is gone its id can be enqueued (and sent) again, so keep them longer than anything re-plans.
    */
-  pruneFinishedBefore(at: number): number {
-    return this.pruneStmt.run(at).changes;
+  pruneFinishedBefore(at: number, source: OutboxSource = 'alerts'): number {
+    return this.pruneStmt.run(source, at).changes;
   }
 }
 
 function toMessage(row: Row): OutboxMessage {
   return {
     id: row.id,
-    channel: row.channel as OutboxMessage['channel'],
+    source: row.source as OutboxSource,
+    channel: row.channel,
+    lane: row.lane,
     recipient: row.recipient,
     recipientName: row.recipient_name,
     subject: row.subject,
-    text: row.text,
-    html: row.html,
     messageId: row.message_id,
+    payload: row.payload,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
     status: row.status as OutboxStatus,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,

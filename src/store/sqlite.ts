@@ -13,7 +13,6 @@ import { SampleRepository } from './samples.js';
 import { SilenceRepository } from './silences.js';
 import { SnapshotRepository } from './snapshot.js';
 import { TransitionRepository } from './transitions.js';
-import { WebhookDeliveryRepository } from './webhook-deliveries.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -174,6 +173,59 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (start, target)
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  -- One outbox for every channel (store/outbox.ts): alert notifications and gate-action webhooks alike.
+  -- What a channel needs to send is its own JSON (payload), rendered when sent; the CHECK on channel
+  -- and the email-shaped columns (text, html) go. A lane holds rows that go strictly in order (one
+  -- webhook URL); expires_at is when a row is given up. message_id is the id the receiver sees on every
+  -- attempt (the email's Message-ID, the webhook's x-jaga-delivery).
+  CREATE TABLE outbox (
+    id              TEXT PRIMARY KEY,
+    source          TEXT NOT NULL CHECK (source IN ('alerts', 'gate_actions')),
+    channel         TEXT NOT NULL,
+    lane            TEXT NULL,
+    recipient       TEXT NOT NULL,
+    recipient_name  TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'expired')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER NULL,
+    last_error      TEXT NULL,
+    sent_at         INTEGER NULL,
+    finished_at     INTEGER NULL
+  ) STRICT;
+
+  -- Emails written before this step were rendered when written: their payload carries the rendered
+  -- email. They are given up 24 hours (the default alerts.outbox.max_age) after they were written.
+  INSERT INTO outbox
+    SELECT id, 'alerts', channel, NULL, recipient, recipient_name, subject, message_id,
+           json_object('to', recipient, 'toName', recipient_name, 'rendered', json_object('subject', subject, 'text', text, 'html', html)),
+           created_at, created_at + 86400000, status, attempts, next_attempt_at, last_attempt_at, last_error, sent_at, finished_at
+    FROM notifications;
+  -- Webhook deliveries keep their order (rowid), id, body and bookkeeping; 'delivered' is now 'sent'.
+  -- Their timeout and max_age were not stored: the schema defaults (5 s, 24 h) apply to these rows.
+  INSERT INTO outbox
+    SELECT 'webhook ' || url || '#' || id, 'gate_actions', 'webhook', 'webhook ' || url, url, url,
+           'gate.transition', id, json_object('url', url, 'body', body, 'timeoutMs', 5000),
+           created_at, created_at + 86400000, CASE status WHEN 'delivered' THEN 'sent' ELSE status END,
+           attempts, next_attempt_at, last_attempt_at, last_error,
+           CASE status WHEN 'delivered' THEN finished_at ELSE NULL END, finished_at
+    FROM webhook_deliveries ORDER BY rowid;
+  DROP TABLE notifications;
+  DROP TABLE webhook_deliveries;
+  -- The old name stays: operators and their scripts read "notifications".
+  ALTER TABLE outbox RENAME TO notifications;
+  -- The sender's queue: pending rows in sending order, and each lane's head. Partial: finished rows cost nothing.
+  CREATE INDEX notifications_pending ON notifications (created_at, id) WHERE status = 'pending';
+  CREATE INDEX notifications_lane ON notifications (lane, created_at) WHERE status = 'pending' AND lane IS NOT NULL;
+  CREATE INDEX notifications_finished ON notifications (finished_at) WHERE finished_at IS NOT NULL;
+  CREATE INDEX notifications_status_created ON notifications (source, status, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -249,7 +301,6 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly silences: SilenceRepository;
   readonly gateActionState: GateActionStateRepository;
-  readonly webhookDeliveries: WebhookDeliveryRepository;
   /** Runs `fn` in one transaction (nested calls become savepoints). `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -269,7 +320,6 @@ export function openStore(file: string, now: () => number = Date.now): Store {
     outbox: new OutboxRepository(db),
     silences: new SilenceRepository(db),
     gateActionState: new GateActionStateRepository(db),
-    webhookDeliveries: new WebhookDeliveryRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (!db.open) return;

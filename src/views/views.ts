@@ -5,8 +5,8 @@ import type { Alert, RecurringSilence, Silence } from '../core/alerts/types.js';
 import { isRecurringActive } from '../core/alerts/silences.js';
 import type { Gate, Override, Reason, TargetState, Transition, VolumeState } from '../core/types.js';
 import type { Report, ReportRow } from '../core/report.js';
-import type { Store } from '../store/sqlite.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
+import type { OutboxSnapshot } from './snapshot.js';
 
 export interface ViewOptions {
   readonly language: Language;
@@ -157,18 +157,11 @@ export function silenceView(silence: Silence | RecurringSilence, now: number): R
 }
 
 /**
- * Outbox depth, and what was given up: a permanent rejection must not go unnoticed. `held` are the
- * notifications only memory holds while the database refuses writes: pending too, and lost on a restart.
+ * Outbox depth, and what was given up: a permanent rejection must not go unnoticed. Notifications only
+ * memory holds while the database refuses writes count as pending too (they are lost on a restart).
  */
-export function outboxView(
-  store: Store,
-  now: number,
-  internal: boolean,
-  held: { readonly count: number; readonly oldestAt: number | null },
-): Record<string, unknown> {
-  const stats = store.outbox.stats(now);
-  const failed = store.outbox.list({ status: 'failed', limit: 20 });
-  const expired = store.outbox.list({ status: 'expired', limit: 20 });
+export function outboxView(outbox: OutboxSnapshot, internal: boolean): Record<string, unknown> {
+  const { stats, held } = outbox;
   const oldest = [stats.oldestPendingAt, held.oldestAt].filter((at): at is number => at !== null);
   return {
     pending: stats.pending + held.count,
@@ -176,17 +169,14 @@ export function outboxView(
     held_in_memory: held.count,
     failed_24h: stats.failedSince24h,
     expired_24h: stats.expiredSince24h,
-    given_up: [...failed, ...expired]
-      .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))
-      .slice(0, 20)
-      .map((m) => ({
-        status: m.status,
-        subject: m.subject,
-        at: iso(m.finishedAt),
-        attempts: m.attempts,
-        // The id is made from the recipient's address.
-        ...(internal ? { id: m.id, recipient: m.recipient, error: m.lastError } : {}),
-      })),
+    given_up: outbox.givenUp.map((m) => ({
+      status: m.status,
+      subject: m.subject,
+      at: iso(m.finishedAt),
+      attempts: m.attempts,
+      // The id is made from the recipient's address.
+      ...(internal ? { id: m.id, recipient: m.recipient, error: m.lastError } : {}),
+    })),
   };
 }
 

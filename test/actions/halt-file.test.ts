@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { haltFilePathProblem, isOwnHaltFile } from '../../src/actions/halt-file.js';
 import type { Store } from '../../src/store/sqlite.js';
-import { gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
+import { ACTIONS_CLOCK, gateAt, startActions, type Harness } from '../helpers/gate-actions.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { waitFor } from '../helpers/wait.js';
@@ -31,8 +31,9 @@ afterEach(async () => {
   temp.remove();
 });
 
-function haltFile(path: string, clock?: () => number): Harness {
-  const h = startActions([{ type: 'halt_file', path }], store, clock ? { clock } : {});
+/** `now`: the wall clock the action reads, when the test moves it by hand. */
+function haltFile(path: string, now?: () => number): Harness {
+  const h = startActions([{ type: 'halt_file', path }], store, now ? { clock: { ...ACTIONS_CLOCK, now } } : {});
   harnesses.push(h);
   return h;
 }

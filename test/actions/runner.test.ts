@@ -68,7 +68,7 @@ describe('GateActions', () => {
     const { actions } = buildActions([hook], store);
     actions.update(gateAt('halted', 1_000));
     // The webhook queues synchronously inside update(): nothing there means nothing was handed on.
-    assert.equal(store.webhookDeliveries.head(hook.url), null);
+    assert.deepEqual(store.outbox.list({ source: 'gate_actions', limit: 10 }), []);
     assert.equal(store.gateActionState.load(actionKey(hook)), null);
     actions.start();
     actions.update(gateAt('halted', 1_000));

@@ -1,13 +1,13 @@
-// The webhook action against a real receiver on 127.0.0.1 and a real SQLite file: each transition
-// arrives exactly once, signed, in order, also after the receiver was down, across restarts; non-2xx
-// and hanging receivers are retried; max_age gives up.
+// The webhook action through the one outbox sender, against a real receiver on 127.0.0.1 and a real
+// SQLite file: each transition arrives exactly once, signed, in order, also after the receiver was down,
+// across restarts; non-2xx and hanging receivers are retried; max_age gives up.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { GateActionConfig } from '../../src/config/schema.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { collectGarbageEvery } from '../helpers/gc.js';
-import { gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
+import { ACTIONS_CLOCK, gateAt, SECRET, SITE, startActions, type Harness } from '../helpers/gate-actions.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait.js';
@@ -47,7 +47,8 @@ function handledBefore(url: string, state: 'allowed' | 'halted', since = 0): voi
   store.gateActionState.save(`webhook ${url}`, { state, since }, 0);
 }
 
-const pending = () => store.webhookDeliveries.stats().pending;
+const pending = () => store.outbox.stats(0, 'gate_actions').pending;
+const deliveries = () => store.outbox.list({ source: 'gate_actions', limit: 10 });
 const event = (hook: ReceivedHook) => JSON.parse(hook.body) as { event: string; id: string; site: string; from: string | null; to: string; state: string };
 
 describe('webhook deliveries', () => {
@@ -125,8 +126,8 @@ describe('webhook deliveries', () => {
     const bodies = new Set(receiver.received.map((r) => r.body));
     assert.deepEqual([ids.size, bodies.size], [1, 1]);
     assert.ok(receiver.received.every((r) => signatureValid(SECRET, r)), 'each attempt signed with its own timestamp');
-    const [row] = store.webhookDeliveries.list(null, 10);
-    assert.equal(row?.status, 'delivered');
+    const [row] = deliveries();
+    assert.equal(row?.status, 'sent');
     assert.equal(row?.attempts, receiver.received.length);
     assert.equal(h.count('webhook', 'retry'), receiver.received.length - 1);
     assert.ok(h.logs.some((l) => /HTTP 503: not now/.test(String(l.error))));
@@ -159,7 +160,7 @@ describe('webhook deliveries', () => {
     await waitFor(() => h.count('webhook', 'retry') >= 2, 5_000, 'two refused attempts');
     const errors = h.logs.filter((l) => l.msg === 'webhook not delivered; will retry').map((l) => String(l.error));
     for (const error of errors) assert.match(error, /^HTTP 500: overloaded x{189}…$/);
-    assert.match(String(store.webhookDeliveries.list(null, 10)[0]?.lastError), /^HTTP 500: overloaded x+…$/);
+    assert.match(String(deliveries()[0]?.lastError), /^HTTP 500: overloaded x+…$/);
     // Loopback socket buffers hold a few MB; reading the answer through would have moved gigabytes.
     assert.ok(endless.sentBytes < 32 * 1024 * 1024, `${endless.sentBytes} bytes sent`);
     await waitFor(() => endless.openConnections === 0, 5_000, 'jaga to close the connections', { describe: () => String(endless.openConnections) });
@@ -184,12 +185,12 @@ describe('webhook deliveries', () => {
     receiver = await WebhookReceiver.down();
     handledBefore(receiver.url(), 'allowed');
     let offsetMs = 0;
-    const h = start(webhook(receiver.url(), { max_age: 5_000 }), { clock: () => Date.now() + offsetMs });
+    const h = start(webhook(receiver.url(), { max_age: 5_000 }), { clock: { ...ACTIONS_CLOCK, now: () => Date.now() + offsetMs } });
     h.actions.update(gateAt('halted', 1_000));
     await waitFor(() => h.count('webhook', 'retry') >= 1, 5_000, 'a failed attempt');
     offsetMs = 6_000;
     await waitFor(() => h.count('webhook', 'failed') === 1, 5_000, 'expiry');
-    const [row] = store.webhookDeliveries.list(null, 10);
+    const [row] = deliveries();
     assert.equal(row?.status, 'expired');
     assert.match(String(row?.lastError), /max_age.*ECONNREFUSED/);
     assert.ok(h.logs.some((l) => l.level === 50 && /given up/.test(l.msg) && l.result === 'failed'));
@@ -241,7 +242,7 @@ describe('webhook deliveries', () => {
         ['allowed', 'halted'], // from: what the third run handled, read back from the database
       ],
     );
-    assert.equal(store.webhookDeliveries.list(null, 10).length, 3);
+    assert.equal(deliveries().length, 3);
     assert.deepEqual(store.gateActionState.load(`webhook ${url}`), { state: 'halted', since: 9_000 });
   });
 
@@ -255,7 +256,7 @@ describe('webhook deliveries', () => {
     const startedAt = Date.now();
     await h.actions.stop(200);
     assert.ok(Date.now() - startedAt < 2_000, 'stop does not wait for the 30 s timeout');
-    const [row] = store.webhookDeliveries.list(null, 10);
+    const [row] = deliveries();
     assert.deepEqual([row?.status, row?.attempts], ['pending', 0]);
     assert.ok(h.logs.some((l) => /still in flight at shutdown/.test(l.msg)));
   });

@@ -1,11 +1,11 @@
-// The layout as a test: the core is pure, layers import only downwards, no cycle crosses a folder, and
-// main.ts is the only file at src/ root. The judges are checked first on made-up files, so that a
+// The layout as a test: the core is pure, layers import only downwards, no cycle crosses a folder,
+// main.ts is the only file at src/ root, and the shell side reads time only through the Clock. The judges are checked first on made-up files, so that a
 // check that could never fail would show here. Reads the source tree.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { crossFolderCycles, importsOf, layeringProblems, purityProblems, readSources, type SourceFile } from './imports.js';
+import { clockProblems, crossFolderCycles, importsOf, layeringProblems, purityProblems, readSources, type SourceFile } from './imports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -58,6 +58,34 @@ test('the cycle judge: a cycle across folders is found, one inside a folder is l
   assert.deepEqual(crossFolderCycles(inside), []);
 });
 
+test('the clock judge: the shell side reads time, waits and draws only through the Clock', () => {
+  const cases: { path: string; text: string; problem: RegExp | null }[] = [
+    { path: 'src/shell/engine.ts', text: 'const at = this.deps.clock.now();', problem: null },
+    { path: 'src/shell/engine.ts', text: 'const at = Date.now();', problem: /engine\.ts uses Date\.now 1 time/ },
+    { path: 'src/actions/command.ts', text: 'const started = new Date();', problem: /new Date\(\)/ },
+    { path: 'src/actions/command.ts', text: 'const since = new Date(gate.since).toISOString();', problem: null },
+    { path: 'src/notifiers/outbox.ts', text: 'const t = performance.now();', problem: /performance\.now/ },
+    { path: 'src/http/admin/session.ts', text: 'setTimeout(expire, 1_000);', problem: /setTimeout/ },
+    { path: 'src/main.ts', text: 'const loop = setInterval(tick, 1_000);', problem: /setInterval/ },
+    { path: 'src/shell/engine.ts', text: 'setImmediate(() => this.tick());', problem: /setImmediate/ },
+    { path: 'src/shell/alert-pipeline.ts', text: 'const id = Math.random();', problem: /Math\.random/ },
+    { path: 'src/shell/engine.ts', text: '// not setImmediate: one clock.sleep(0) turn\nconst x = 1;', problem: null },
+    { path: 'src/core/gate.ts', text: 'const at = Date.now();', problem: null },
+    { path: 'src/probes/probe.ts', text: 'const started = performance.now();', problem: null },
+    { path: 'src/runtime/clock.ts', text: 'now: () => Date.now(),', problem: null },
+  ];
+  for (const { path, text, problem } of cases) {
+    const problems = clockProblems([file(path, text)]);
+    if (problem === null) assert.deepEqual(problems, [], `${path}: ${text}`);
+    else assert.ok(problems.some((p) => problem.test(p)), `${path}: ${text}: ${problems.join('; ')}`);
+  }
+  // The allow-list is exact: one more real timer than argued fails, and so does one fewer (a stale entry).
+  const realTimers = [{ path: 'src/actions/process.ts', uses: { setTimeout: 1 }, why: 'a kill timer' }];
+  assert.deepEqual(clockProblems([file('src/actions/process.ts', 'setTimeout(kill, ms);')], realTimers), []);
+  assert.match(clockProblems([file('src/actions/process.ts', 'setTimeout(kill, ms); setTimeout(reap, ms);')], realTimers).join(), /2 time\(s\) \(1 allowed as real I\/O\)/);
+  assert.match(clockProblems([file('src/actions/process.ts', 'kill();')], realTimers).join(), /shrink REAL_TIMERS/);
+});
+
 const sources = readSources(ROOT);
 const edges = sources.flatMap(importsOf);
 
@@ -72,6 +100,10 @@ test('every layer imports only its own folder and the layers below it', () => {
 
 test('no import cycle crosses a folder', () => {
   assert.deepEqual(crossFolderCycles(edges), []);
+});
+
+test('shell/, actions/, notifiers/, outbox/, http/ and main.ts read time, wait and draw only through the Clock (real I/O timers argued in REAL_TIMERS)', () => {
+  assert.deepEqual(clockProblems(sources), []);
 });
 
 test('main.ts is the only file at src/ root', () => {

@@ -16,6 +16,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['i18n'],
   ['store'],
   ['views'],
+  // The durable outbox (one sender, the Notifier seam): below the seams, so that a gate action's webhook
+  // and the alert channels plug into the same queue without importing one another.
+  ['outbox'],
   ['probes', 'notifiers', 'actions'],
   ['shell'],
   ['http'],
@@ -173,4 +176,56 @@ export function crossFolderCycles(edges: readonly Edge[]): string[][] {
   };
   for (const node of graph.keys()) if (!index.has(node)) visit(node);
   return cycles;
+}
+
+/**
+ * Where every reading of time, every wait and every random draw goes through the Clock (runtime/clock.ts):
+ * the shell, the seams that act on the world, the durable outbox's sender, HTTP and the composition root.
+ */
+export const CLOCK_ONLY_FOLDERS: ReadonlySet<string> = new Set(['shell', 'actions', 'notifiers', 'outbox', 'http', 'main']);
+
+/** What such a file may not name: the clocks, timers and randomness the Clock stands for. */
+export const CLOCK_WORDS: readonly { readonly word: string; readonly pattern: RegExp }[] = [
+  { word: 'Date.now', pattern: /\bDate\.now\b/g },
+  { word: 'new Date()', pattern: /\bnew Date\(\s*\)/g },
+  { word: 'performance.now', pattern: /\bperformance\.now\b/g },
+  { word: 'setTimeout', pattern: /\bsetTimeout\b/g },
+  { word: 'setInterval', pattern: /\bsetInterval\b/g },
+  { word: 'setImmediate', pattern: /\bsetImmediate\b/g },
+  { word: 'Math.random', pattern: /\bMath\.random\b/g },
+];
+
+/**
+ * Real timers that must stay real, each counted and argued: they guard real I/O that runs in real time
+ * whatever clock jaga is on (on a fake clock, which waits for in-flight work before moving time on, a
+ * guard on virtual time would never fire).
+ */
+export const REAL_TIMERS: readonly { readonly path: string; readonly uses: Readonly<Record<string, number>>; readonly why: string }[] = [
+  {
+    path: 'src/actions/process.ts',
+    uses: { setTimeout: 4, 'performance.now': 4 },
+    why: "a command's child process: its timeout kill, the SIGKILL grace and reaping, stderr lingering, and its measured duration",
+  },
+  {
+    path: 'src/main.ts',
+    uses: { setTimeout: 1 },
+    why: 'shutdown closes the HTTP listener: after 2 s the sockets still open are closed, whatever the clock',
+  },
+];
+
+/** Every reading of time, wait or random draw outside the Clock in the clock-only folders, as readable lines. */
+export function clockProblems(files: readonly SourceFile[], realTimers: typeof REAL_TIMERS = REAL_TIMERS): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (!CLOCK_ONLY_FOLDERS.has(folderOf(file.path))) continue;
+    const allowed = realTimers.find((r) => r.path === file.path)?.uses ?? {};
+    const code = codeOnly(file.text);
+    for (const { word, pattern } of CLOCK_WORDS) {
+      const count = code.match(pattern)?.length ?? 0;
+      const expected = allowed[word] ?? 0;
+      if (count > expected) problems.push(`${file.path} uses ${word} ${count} time(s)${expected > 0 ? ` (${expected} allowed as real I/O)` : ''}: go through the Clock`);
+      else if (count < expected) problems.push(`${file.path} uses ${word} ${count} time(s), the allow-list says ${expected}: shrink REAL_TIMERS`);
+    }
+  }
+  return problems;
 }

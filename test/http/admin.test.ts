@@ -10,47 +10,57 @@ import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore } from '../..
 import { dashboardPage, loginPage, type DashboardData } from '../../src/http/admin/views.js';
 import { overrideRequest, RequestError, silenceRequest } from '../../src/core/requests.js';
 import { catalogue } from '../../src/i18n/catalogue.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function fakeClock(start = 1_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
+/** A clock that never moves. */
+const still = manualClock(0);
 
 describe('SessionStore', () => {
   test('a session lives while used, and dies after 30 idle minutes', () => {
-    const clock = fakeClock();
-    const store = new SessionStore(clock.now);
+    const clock = manualClock();
+    const store = new SessionStore(clock);
     const { id, session } = store.create('kabid');
     assert.equal(session.who, 'kabid');
     assert.match(id, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
     assert.match(session.csrf, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(session.csrf, id);
-    clock.advance(29 * MIN);
+    clock.pass(29 * MIN);
     assert.equal(store.get(id)?.who, 'kabid', 'used within the idle window');
-    clock.advance(29 * MIN);
+    clock.pass(29 * MIN);
     assert.equal(store.get(id)?.who, 'kabid', 'each use restarts the idle window');
-    clock.advance(30 * MIN);
+    clock.pass(30 * MIN);
     assert.equal(store.get(id), null, 'idle for 30 minutes');
     assert.equal(store.size, 0, 'forgotten once found expired');
   });
 
   test('12 hours after login a session ends however busy it is', () => {
-    const clock = fakeClock();
-    const store = new SessionStore(clock.now);
+    const clock = manualClock();
+    const store = new SessionStore(clock);
     const { id } = store.create('it');
     for (let elapsed = 0; elapsed < 12 * HOUR - 20 * MIN; elapsed += 20 * MIN) {
-      clock.advance(20 * MIN);
+      clock.pass(20 * MIN);
       assert.ok(store.get(id), `alive at ${elapsed / MIN + 20} min`);
     }
-    clock.advance(20 * MIN);
+    clock.pass(20 * MIN);
     assert.equal(store.get(id), null);
   });
 
+  test('a wall-clock step ends no session and keeps none alive: sessions age by the monotonic clock', () => {
+    const clock = manualClock();
+    const store = new SessionStore(clock);
+    const { id } = store.create('kabid');
+    clock.stepWall(24 * HOUR);
+    assert.equal(store.get(id)?.who, 'kabid', 'a day forward on the wall clock is no idle time');
+    clock.stepWall(-48 * HOUR);
+    clock.pass(30 * MIN);
+    assert.equal(store.get(id), null, 'two days back on the wall clock do not stop 30 idle minutes');
+  });
+
   test('ids are unique, unknown and malformed ids find nothing, destroy ends a session', () => {
-    const store = new SessionStore(() => 0);
+    const store = new SessionStore(still);
     const a = store.create('a');
     const b = store.create('a');
     assert.notEqual(a.id, b.id);
@@ -62,7 +72,7 @@ describe('SessionStore', () => {
   });
 
   test('memory stays bounded: beyond maxSessions the oldest are dropped', () => {
-    const store = new SessionStore(() => 0, { idleMs: HOUR, absoluteMs: 12 * HOUR, maxSessions: 3 });
+    const store = new SessionStore(still, { idleMs: HOUR, absoluteMs: 12 * HOUR, maxSessions: 3 });
     const ids = [1, 2, 3, 4, 5].map((n) => store.create(`u${n}`).id);
     assert.equal(store.size, 3);
     assert.deepEqual(ids.map((id) => store.get(id)?.who ?? null), [null, null, 'u3', 'u4', 'u5']);
@@ -71,23 +81,34 @@ describe('SessionStore', () => {
 
 describe('LoginLimiter', () => {
   test('5 failures within a minute block the address; the window slides', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter(clock.now);
+    const clock = manualClock();
+    const limiter = new LoginLimiter(clock);
     for (let i = 0; i < 5; i += 1) {
       assert.equal(limiter.blocked('10.0.0.1'), false, `attempt ${i + 1}`);
       limiter.recordFailure('10.0.0.1');
-      clock.advance(1_000);
+      clock.pass(1_000);
     }
     assert.equal(limiter.blocked('10.0.0.1'), true);
     assert.equal(limiter.blocked('10.0.0.2'), false, 'other addresses are not affected');
-    clock.advance(55_000); // the first failure is now 60 s old, the other four younger
+    clock.pass(55_000); // the first failure is now 60 s old, the other four younger
     assert.equal(limiter.blocked('10.0.0.1'), false);
     limiter.recordFailure('10.0.0.1');
     assert.equal(limiter.blocked('10.0.0.1'), true, 'four recent plus one new');
   });
 
+  test('a wall-clock step neither lifts a lockout nor prolongs one', () => {
+    const clock = manualClock();
+    const limiter = new LoginLimiter(clock);
+    for (let i = 0; i < 5; i += 1) limiter.recordFailure('10.0.0.1');
+    clock.stepWall(HOUR);
+    assert.equal(limiter.blocked('10.0.0.1'), true, 'an hour forward on the wall clock is not a minute passed');
+    clock.stepWall(-2 * HOUR);
+    clock.pass(MIN);
+    assert.equal(limiter.blocked('10.0.0.1'), false, 'a minute passed, whatever the wall clock says');
+  });
+
   test('a success forgets the failures', () => {
-    const limiter = new LoginLimiter(() => 0);
+    const limiter = new LoginLimiter(still);
     for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
     limiter.recordSuccess('a');
     for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
@@ -95,8 +116,8 @@ describe('LoginLimiter', () => {
   });
 
   test('memory stays bounded under a spray of addresses', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter(clock.now, { maxFailures: 2, windowMs: MIN, maxAddresses: 100 });
+    const clock = manualClock();
+    const limiter = new LoginLimiter(clock, { maxFailures: 2, windowMs: MIN, maxAddresses: 100 });
     for (let i = 0; i < 1_000; i += 1) limiter.recordFailure(`10.0.${i >> 8}.${i & 255}`);
     assert.ok(limiter.size <= 100, `size ${limiter.size}`);
     limiter.recordFailure('attacker');
@@ -107,7 +128,7 @@ describe('LoginLimiter', () => {
 
 describe('LoginLimiter counts clients as the public rate limits do', () => {
   test('an IPv6 host owns its /64; an IPv4-mapped address is its IPv4 address', () => {
-    const limiter = new LoginLimiter(() => 0);
+    const limiter = new LoginLimiter(still);
     for (let i = 1; i <= 5; i += 1) limiter.recordFailure(`2001:db8:1:2::${i}`);
     assert.equal(limiter.blocked('2001:db8:1:2:ffff::9'), true, 'another address of the same /64');
     assert.equal(limiter.blocked('2001:db8:1:3::1'), false, 'the next /64 is someone else');
@@ -264,14 +285,21 @@ describe('rendering escapes everything people typed', () => {
       override,
     };
     const data: DashboardData = {
-      gate,
+      status: {
+        at: 10_000,
+        ready: true,
+        gate,
+        targets: [],
+        volumes: [],
+        overrides: [override],
+        alerting: {
+          alerts: [],
+          silences: [{ id: 'sil-1', matchers: { alertname: EVIL }, startsAt: 0, endsAt: HOUR, createdBy: 'it', comment: EVIL }],
+          held: { count: 0, oldestAt: null },
+        },
+      },
       resumeAfterMs: 120_000,
-      targets: [],
-      volumes: [],
-      overrides: [override],
-      alerts: [],
-      silences: [{ id: 'sil-1', matchers: { alertname: EVIL }, startsAt: 0, endsAt: HOUR, createdBy: 'it', comment: EVIL }],
-      outbox: { stats: { pending: 0, oldestPendingAt: null, failedSince24h: 0, expiredSince24h: 0 }, pending: [], givenUp: [] },
+      outbox: { stats: { pending: 0, oldestPendingAt: null, failedSince24h: 0, expiredSince24h: 0 }, held: { count: 0, oldestAt: null }, pending: [], givenUp: [] },
       history: [{ id: 1, at: 0, from: 'allowed', to: 'halted', reasons: gate.reasons }],
       audit: [{ id: 1, at: 0, actor: `tester${EVIL}`, action: 'override.create', detail: { ...override } }],
     };

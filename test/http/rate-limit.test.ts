@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clientKey, RateLimiter } from '../../src/http/rate-limit.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 const policy = { burst: 10, refillPerSecond: 2, maxClients: 3 };
 
 function limiter() {
-  const clock = { now: 1_000_000 };
-  return { clock, limiter: new RateLimiter(() => clock.now, policy) };
+  const clock = manualClock();
+  return { clock, limiter: new RateLimiter(clock, policy) };
 }
 
 describe('RateLimiter', () => {
@@ -25,18 +26,20 @@ describe('RateLimiter', () => {
     const { clock, limiter: l } = limiter();
     l.take('a', 10);
     assert.equal(l.take('a', 3), 1_500);
-    clock.now += 1_500;
+    clock.pass(1_500);
     assert.equal(l.take('a', 3), 0);
-    clock.now += 3_600_000;
+    clock.pass(3_600_000);
     assert.equal(l.take('a', 10), 0);
     assert.equal(l.take('a', 1), 500);
   });
 
-  test('a clock stepped back neither refills nor takes', () => {
+  test('a wall-clock step, back or forward, neither refills nor takes', () => {
     const { clock, limiter: l } = limiter();
     l.take('a', 10);
-    clock.now -= 60_000;
+    clock.stepWall(-60_000);
     assert.equal(l.take('a', 1), 500);
+    clock.stepWall(3_600_000);
+    assert.equal(l.take('a', 1), 500, 'an hour forward on the wall clock is no time passed');
   });
 
   test('remembers at most maxClients, forgetting the least recently seen', () => {
@@ -50,8 +53,7 @@ describe('RateLimiter', () => {
   });
 
   test('10,000 clients by default, however many come', () => {
-    const clock = { now: 0 };
-    const l = new RateLimiter(() => clock.now);
+    const l = new RateLimiter(manualClock(0));
     for (let i = 0; i < 25_000; i += 1) l.take(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 1);
     assert.equal(l.size, 10_000);
   });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { REASON_CODES, type Gate, type TargetState } from '../../src/core/types.js';
 import { TokenChecker } from '../../src/http/auth.js';
+import type { OutboxSnapshot } from '../../src/views/snapshot.js';
 import { gateView, outboxView, targetView } from '../../src/views/views.js';
-import { tempStore } from '../helpers/temp-store.js';
 
 const gate: Gate = {
   state: 'halted',
@@ -116,22 +116,20 @@ describe('TokenChecker', () => {
 });
 
 describe('outboxView', () => {
+  const T = Date.UTC(2026, 10, 30, 8);
+  const outbox = (held: { count: number; oldestAt: number | null }): OutboxSnapshot => ({
+    stats: { pending: 1, oldestPendingAt: T - 60_000, failedSince24h: 0, expiredSince24h: 0 },
+    held,
+    pending: [],
+    givenUp: [],
+  });
+
   test('notifications only memory holds (the database refused them) count as pending, and are shown apart', () => {
-    const temp = tempStore('jaga-views-');
-    const { store } = temp;
-    try {
-      const T = Date.UTC(2026, 10, 30, 8);
-      store.outbox.enqueue([
-        { id: 'a', channel: 'email', recipient: 'a@dinas.test', recipientName: 'A', subject: 's', text: 't', html: 'h', messageId: '<a@jaga.test>', createdAt: T - 60_000 },
-      ]);
-      const view = outboxView(store, T, false, { count: 2, oldestAt: T - 120_000 });
-      assert.equal(view.pending, 3);
-      assert.equal(view.held_in_memory, 2);
-      assert.equal(view.oldest_pending_at, new Date(T - 120_000).toISOString());
-      const stored = outboxView(store, T, false, { count: 0, oldestAt: null });
-      assert.deepEqual([stored.pending, stored.held_in_memory, stored.oldest_pending_at], [1, 0, new Date(T - 60_000).toISOString()]);
-    } finally {
-      temp.remove();
-    }
+    const view = outboxView(outbox({ count: 2, oldestAt: T - 120_000 }), false);
+    assert.equal(view.pending, 3);
+    assert.equal(view.held_in_memory, 2);
+    assert.equal(view.oldest_pending_at, new Date(T - 120_000).toISOString());
+    const stored = outboxView(outbox({ count: 0, oldestAt: null }), false);
+    assert.deepEqual([stored.pending, stored.held_in_memory, stored.oldest_pending_at], [1, 0, new Date(T - 60_000).toISOString()]);
   });
 });

@@ -1,6 +1,7 @@
 // AlertmanagerPusher against hostile loopback servers: whatever the answer's size, jaga reads a few KiB
 // of it, keeps a short excerpt as the error, and closes the connection. Loopback network I/O.
 import assert from 'node:assert/strict';
+import { systemClock } from '../../src/runtime/clock.js';
 import { test } from 'node:test';
 import { AlertmanagerPusher } from '../../src/notifiers/alertmanager.js';
 import type { Alert } from '../../src/core/alerts/types.js';
@@ -27,7 +28,7 @@ async function pushTo(answer: EndlessAnswerOptions): Promise<{ results: string[]
   // A timeout long enough that reading the whole answer would end in it, not in a result from the status.
   const pusher = new AlertmanagerPusher(
     { url: server.url(), timeoutMs: 10_000, generatorUrl: 'http://jaga.example/', language: 'en' },
-    { clock: Date.now, logger, onResult: (result) => results.push(result) },
+    { clock: systemClock, logger, onResult: (result) => results.push(result) },
   );
   pusher.update([firing]);
   try {

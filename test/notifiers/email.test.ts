@@ -5,7 +5,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { isPlainAddress, parseFrom } from '../../src/core/alerts/address.js';
-import { classifySmtpError, createSmtpMailer, type Mailer, type OutgoingEmail, type SendOutcome } from '../../src/notifiers/email.js';
+import { classifySmtpError, createSmtpMailer, type Mailer, type OutgoingEmail } from '../../src/notifiers/email.js';
+import type { SendOutcome } from '../../src/outbox/notifier.js';
+import { systemClock } from '../../src/runtime/clock.js';
 import type { SmtpConfig } from '../../src/config/schema.js';
 import { createTestPki, type TestPki } from '../helpers/certs.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
@@ -46,7 +48,7 @@ afterEach(async () => {
   await server.close();
 });
 const open = (config: SmtpConfig, password: string | null = null): Mailer => {
-  mailer = createSmtpMailer(config, password);
+  mailer = createSmtpMailer(config, password, systemClock);
   return mailer;
 };
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { systemClock } from '../../src/runtime/clock.js';
 import { OutboxFallback } from '../../src/notifiers/outbox-fallback.js';
 import type { NewOutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
 import type { Store } from '../../src/store/sqlite.js';
@@ -19,14 +20,16 @@ let fallback: OutboxFallback;
 
 const message = (id: string, createdAt: number): NewOutboxMessage => ({
   id,
+  source: 'alerts',
   channel: 'email',
+  lane: null,
   recipient: `${id}@dinas.test`,
   recipientName: id,
   subject: id,
-  text: id,
-  html: id,
   messageId: `<${id}@jaga.test>`,
+  payload: '{}',
   createdAt,
+  expiresAt: createdAt + 86_400_000,
 });
 
 /** The real repository, whose updates throw SQLITE_FULL-like errors while `failing`. */
@@ -51,7 +54,7 @@ beforeEach(() => {
   fallback = new OutboxFallback(flaky(store.outbox), 3, {
     logger,
     failures: new WriteFailures('to the outbox', { logger, onFailure: () => (errors += 1) }),
-    clock: () => T,
+    clock: { ...systemClock, now: () => T },
   });
 });
 afterEach(() => temp.remove());
@@ -60,11 +63,11 @@ describe('OutboxFallback', () => {
   it('hands out held and stored messages together, oldest first', () => {
     store.outbox.enqueue([message('stored', T - 2)]);
     fallback.hold([message('held-old', T - 3), message('held-new', T - 1)]);
-    assert.equal(fallback.nextDue(T)?.id, 'held-old');
+    assert.equal(fallback.nextDue({ now: T })?.id, 'held-old');
     fallback.markSent('held-old', T);
-    assert.equal(fallback.nextDue(T)?.id, 'stored');
+    assert.equal(fallback.nextDue({ now: T })?.id, 'stored');
     store.outbox.markSent('stored', T);
-    assert.equal(fallback.nextDue(T)?.id, 'held-new');
+    assert.equal(fallback.nextDue({ now: T })?.id, 'held-new');
     assert.deepEqual(fallback.pending, { count: 1, oldestAt: T - 1 });
   });
 
@@ -74,8 +77,8 @@ describe('OutboxFallback', () => {
     fallback.markSent('a', T);
     fallback.markRetry('b', T + 1_000, '450 busy', T);
     assert.equal(errors, 2);
-    assert.equal(fallback.nextDue(T), null, 'a is sent, b waits for its retry');
-    assert.equal(fallback.nextDue(T + 1_000)?.attempts, 1, 'b is due again, with its attempt counted');
+    assert.equal(fallback.nextDue({ now: T }), null, 'a is sent, b waits for its retry');
+    assert.equal(fallback.nextDue({ now: T + 1_000 })?.attempts, 1, 'b is due again, with its attempt counted');
     failing = false;
     store.transaction(() => fallback.write());
     fallback.written();
@@ -106,7 +109,7 @@ describe('OutboxFallback', () => {
   it('treats a next attempt further ahead than any backoff as due (the clock stepped back)', () => {
     store.outbox.enqueue([message('a', T - 1)]);
     store.outbox.markRetry('a', T + 3_600_000, 'timeout', T);
-    assert.equal(fallback.nextDue(T, 60_000)?.id, 'a');
-    assert.equal(fallback.nextDue(T), null, 'without a bound it waits');
+    assert.equal(fallback.nextDue({ now: T, horizonMs: 60_000 })?.id, 'a');
+    assert.equal(fallback.nextDue({ now: T }), null, 'without a bound it waits');
   });
 });

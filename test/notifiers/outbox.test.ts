@@ -1,18 +1,26 @@
-// OutboxSender on a real SQLite outbox, the real mailer and a real SMTP server: order, backoff while it
+// The one OutboxSender with the email notifier on a real SQLite outbox, the real mailer and a real SMTP server: order, backoff while it
 // is down, 550/450, expiry, and restarts that lose nothing and resend only what was never marked sent.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { createSmtpMailer, type Mailer, type SendOutcome } from '../../src/notifiers/email.js';
+import { composeEmail, createEmailNotifier, createSmtpMailer, type Mailer } from '../../src/notifiers/email.js';
 import { retryDelayMs } from '../../src/core/backoff.js';
-import { OutboxSender, type OutboxOptions, type OutboxResult } from '../../src/notifiers/outbox.js';
-import type { NewOutboxMessage, OutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
+import type { OutboxResult, SendOutcome } from '../../src/outbox/notifier.js';
+import { OutboxSender } from '../../src/outbox/sender.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import type { DueQuery, NewOutboxMessage, OutboxMessage, OutboxRepository } from '../../src/store/outbox.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { waitFor } from '../helpers/wait.js';
 
-const FAST: OutboxOptions = { retryInitialMs: 100, retryMaxMs: 400, maxAgeMs: 60_000, pollMs: 50 };
+interface Timings {
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  readonly pollMs: number;
+}
+const FAST: Timings = { retryInitialMs: 100, retryMaxMs: 400, pollMs: 50 };
+const RENDER = { site: 'palangkaraya', timeZone: 'Asia/Jakarta', publicUrl: null, contacts: {} };
 
 interface Attempt {
   readonly id: string;
@@ -65,36 +73,43 @@ afterEach(async () => {
 });
 
 function newSender(
-  options: OutboxOptions = FAST,
+  options: Timings = FAST,
   deps: { random?: () => number; onResult?: (r: OutboxResult) => void; repo?: OutboxRepository } = {},
 ): OutboxSender {
   const mailer = recording(
-    createSmtpMailer({ host: server.host, port: server.port, tls: 'none', tls_verify: true, from: 'jaga@kantor.test', timeout: 1_000 }, null),
+    createSmtpMailer({ host: server.host, port: server.port, tls: 'none', tls_verify: true, from: 'jaga@kantor.test', timeout: 1_000 }, null, systemClock),
     attempts,
   );
   mailers.push(mailer);
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-  const sender = new OutboxSender(deps.repo ?? store.outbox, mailer, options, {
-    clock: Date.now,
-    random: deps.random ?? (() => 1),
+  const outbox = { retry_initial: options.retryInitialMs, retry_max: options.retryMaxMs, max_age: 60_000 };
+  const email = createEmailNotifier(mailer, { render: RENDER, outbox, timeoutMs: 1_000 });
+  const onResult = deps.onResult ?? ((r) => results.push(r));
+  const sender = new OutboxSender(deps.repo ?? store.outbox, { email }, {
+    clock: { ...systemClock, random: deps.random ?? (() => 1) },
     logger,
-    onResult: deps.onResult ?? ((r) => results.push(r)),
+    pollMs: options.pollMs,
+    onResult: (_channel, r) => onResult(r as OutboxResult),
   });
   senders.push(sender);
   return sender;
 }
 
-function message(id: string, createdAt: number): NewOutboxMessage {
+/** An email row as written before schema 6 (rendered when written): the sender cares only for the channel. */
+function message(id: string, createdAt: number, maxAgeMs = 60_000): NewOutboxMessage {
+  const rendered = { subject: `Alert ${id}`, text: `text ${id}`, html: `<p>${id}</p>` };
   return {
     id,
+    source: 'alerts',
     channel: 'email',
+    lane: null,
     recipient: `${id}@dinas.test`,
     recipientName: `Kabid ${id}`,
-    subject: `Alert ${id}`,
-    text: `text ${id}`,
-    html: `<p>${id}</p>`,
+    subject: rendered.subject,
     messageId: `<${id}.notif@jaga.test>`,
+    payload: JSON.stringify({ to: `${id}@dinas.test`, toName: `Kabid ${id}`, rendered }),
     createdAt,
+    expiresAt: createdAt + maxAgeMs,
   };
 }
 
@@ -119,9 +134,9 @@ describe('OutboxSender', () => {
     let looks = 0;
     const outbox = store.outbox;
     const repo = Object.assign(Object.create(outbox) as OutboxRepository, {
-      nextDue: (now: number) => {
+      nextDue: (q: DueQuery) => {
         looks += 1;
-        return outbox.nextDue(now);
+        return outbox.nextDue(q);
       },
     });
     const sender = newSender({ ...FAST, pollMs: 60_000 }, { repo });
@@ -169,7 +184,7 @@ describe('OutboxSender', () => {
     assert.deepEqual(results, ['sent', 'failed', 'sent']);
     assert.deepEqual([row('b')?.status, row('b')?.attempts], ['failed', 1]);
     assert.match(row('b')?.lastError ?? '', /550/);
-    assert.equal(store.outbox.nextDue(Date.now() + 3_600_000), null, 'nothing left that could be retried');
+    assert.equal(store.outbox.nextDue({ now: Date.now() + 3_600_000 }), null, 'nothing left that could be retried');
     assert.equal(attemptsOf('b'), 1);
     const logged = logs.find((l) => l.level === 50 && l.notification === 'b');
     assert.equal(logged?.recipient, 'b@dinas.test');
@@ -192,14 +207,14 @@ describe('OutboxSender', () => {
 
   it('expires a message older than max age instead of sending it', async () => {
     const t = Date.now();
-    store.outbox.enqueue([message('old', t - 10_000), message('fresh', t)]);
-    newSender({ ...FAST, maxAgeMs: 5_000 }).start();
+    store.outbox.enqueue([message('old', t - 10_000, 5_000), message('fresh', t)]);
+    newSender().start();
     await server.waitFor(() => server.received.length === 1, 5_000, 'the fresh message');
     await waitFor(() => results.length === 2, 2_000, 'two results');
     assert.deepEqual(receivedIds(), ['<fresh.notif@jaga.test>']);
     assert.deepEqual(results, ['expired', 'sent']);
     assert.deepEqual([row('old')?.status, row('old')?.attempts], ['expired', 0]);
-    assert.match(row('old')?.lastError ?? '', /not delivered within 5000 ms/);
+    assert.match(row('old')?.lastError ?? '', /not delivered within max_age \(5000 ms\)/);
     assert.equal(attemptsOf('old'), 0);
   });
 
@@ -250,16 +265,16 @@ describe('OutboxSender', () => {
   it('resends with the same Message-ID a message the server accepted but that was never marked sent', async () => {
     // The crash window: the server said 250, jaga died before markSent. Build that state directly.
     store.outbox.enqueue([message('crash', Date.now())]);
-    const pending = store.outbox.nextDue(Date.now());
+    const pending = store.outbox.nextDue({ now: Date.now() });
     assert.ok(pending);
-    const direct = createSmtpMailer({ host: server.host, port: server.port, tls: 'none', tls_verify: true, from: 'jaga@kantor.test', timeout: 1_000 }, null);
+    const direct = createSmtpMailer({ host: server.host, port: server.port, tls: 'none', tls_verify: true, from: 'jaga@kantor.test', timeout: 1_000 }, null, systemClock);
     mailers.push(direct);
     const outcome = await direct.send({
       to: pending.recipient,
       toName: pending.recipientName,
       subject: pending.subject,
-      text: pending.text,
-      html: pending.html,
+      text: 'text',
+      html: '<p>text</p>',
       messageId: pending.messageId,
       notificationId: pending.id,
     });
@@ -272,6 +287,29 @@ describe('OutboxSender', () => {
     await waitFor(() => row('crash')?.status === 'sent', 2_000, 'marked sent');
     await new Promise((resolve) => setTimeout(resolve, 200)); // a third copy would have gone by now
     assert.equal(server.received.length, 2);
+  });
+
+  it('renders an alert notification when it sends it, from the row the pipeline composed', async () => {
+    const now = Date.now();
+    const gate = { state: 'halted', since: now - 60_000, reasons: [], overridden: [], clearSince: null, decidedAt: now, validUntil: now + 45_000, override: null } as const;
+    const alert = {
+      key: 'RecordingHalted{}', name: 'RecordingHalted', severity: 'critical', labels: { alertname: 'RecordingHalted' },
+      state: 'firing', activeSince: now - 60_000, firingSince: now - 60_000, values: {},
+    } as const;
+    const notification = { id: `kabid@dinas.test#${now}#1`, recipient: 'kabid@dinas.test', kind: 'firing', firing: [alert], resolved: [], at: now } as const;
+    const recipient = { id: 'kabid@dinas.test', name: 'Bu Kabid', channel: 'email', address: 'kabid@dinas.test', role: 'department_head', minSeverity: 'critical', language: 'en', alertnames: null } as const;
+    const composed = composeEmail({ notification, recipient, gate, render: RENDER });
+    assert.equal(JSON.parse(composed.payload).rendered, undefined, 'the row holds the notification, not a rendered email');
+    store.outbox.enqueue([
+      { id: notification.id, source: 'alerts', channel: 'email', lane: null, recipient: recipient.id, recipientName: recipient.name, ...composed, createdAt: now, expiresAt: now + 60_000 },
+    ]);
+    newSender().start();
+    await server.waitFor(() => server.received.length === 1, 5_000, 'the rendered email');
+    const [mail] = server.received;
+    assert.equal(mail?.subject, composed.subject, 'the subject stored for people is the one sent');
+    assert.equal(mail?.messageId, composed.messageId);
+    assert.deepEqual(mail?.envelopeTo, ['kabid@dinas.test']);
+    assert.match(mail?.text ?? '', /Bu Kabid/);
   });
 
   it('stops promptly when idle and cannot be started again', async () => {

@@ -15,6 +15,7 @@ import { Metrics } from '../../src/runtime/metrics.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { WriteFailures } from '../../src/store/write-failures.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 const T = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -61,13 +62,14 @@ function pipelineWith(configSilences: readonly Silence[] = []): AlertPipeline {
     configSilences,
     render: { site: 'kua-test', timeZone: 'Asia/Jakarta', publicUrl: null, contacts: {} },
     outboxRetentionMs: 86_400_000,
+    outboxMaxAgeMs: 86_400_000,
   };
   return new AlertPipeline(options, {
     store,
     metrics: new Metrics({ version: 'test', targets: [], volumes: [], alertmanager: false, gateActionTypes: [] }),
     logger,
-    clock: () => T,
-    fallback: new OutboxFallback(store.outbox, 3, { logger, failures: writeFailures, clock: () => T }),
+    clock: new ManualClock(T),
+    fallback: new OutboxFallback(store.outbox, 3, { logger, failures: writeFailures, clock: new ManualClock(T) }),
     writeFailures,
     onEnqueued: () => undefined,
   });

@@ -1,4 +1,4 @@
-// The engine under many overrides, on a real SQLite file and a fake clock: the cap on active overrides,
+// The engine under many overrides, on a real SQLite file and a clock moved by hand: the cap on active overrides,
 // what a transition stores (override ids, not copies), bounded log lines, and the database's size.
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { openStore, type Store } from '../../src/store/sqlite.js';
 import { captureLogs, type LogLine } from '../helpers/gate-actions.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { mountTmpfs } from '../helpers/tmpfs.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8);
 const USAGE = { sizeBytes: 1e9, freeBytes: 5e8, availBytes: 5e8, usedBytes: 5e8, usedRatio: 0.5, filesTotal: 1000, filesFree: 900, filesUsedRatio: 0.1 };
@@ -30,12 +31,12 @@ let temp: TempStore;
 let store: Store;
 let engine: Engine;
 let logs: LogLine[];
-let now: number;
+let clock: ManualClock;
 
 /** An engine on `opened`, with one central target and one volume, both fine. */
 function openEngine(opened: Store): void {
   store = opened;
-  now = T0;
+  clock = new ManualClock(T0);
   const captured = captureLogs();
   logs = captured.lines;
   engine = new Engine(
@@ -47,8 +48,9 @@ function openEngine(opened: Store): void {
       sampleRetentionMs: 86_400_000,
       transitionRetentionMs: 30 * 86_400_000,
       snapshotEveryMs: 10_000,
+      decisionEveryMs: 1_000,
     },
-    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] }), logger: captured.logger, clock: () => now, monotonic: () => now - T0 },
+    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] }), logger: captured.logger, clock },
   );
   observe(true);
   engine.tick();
@@ -65,6 +67,7 @@ afterEach(() => {
 
 /** One round of results: the central target up or down, the volume fine. */
 function observe(centralUp: boolean): void {
+  const now = clock.now();
   engine.observeTarget('pusat', now, centralUp ? { ok: true, durationMs: 12, phases: {}, detail: '200' } : { ok: false, failure: 'refused', durationMs: 3, phases: {}, detail: '10.1.2.3:443 refused' });
   engine.observeVolume({ ok: true, durationMs: 1, deviceId: 7, ...USAGE, volume: 'rekaman', at: now });
 }
@@ -74,11 +77,11 @@ const REASON = 'pemeliharaan server pusat, tiket '.padEnd(500, 'x');
 /** `n` halt overrides, then `flips` changes of the central target (each one a transition while halted). */
 function churn(n: number, flips: number): void {
   for (let i = 0; i < n; i++) {
-    now += 1_000;
+    clock.pass(1_000);
     engine.createOverride({ action: 'halt', reason: REASON, expiresAt: null }, `operator-${i}`);
   }
   for (let i = 0; i < flips; i++) {
-    now += 1_000;
+    clock.pass(1_000);
     observe(i % 2 === 1);
     engine.tick();
   }
@@ -94,8 +97,8 @@ const active = (): number => engine.activeOverrides.length;
 describe('the engine under many overrides', () => {
   test(`at most ${MAX_ACTIVE_OVERRIDES} active at once: the next is refused and not stored; lifted or expired ones make room`, () => {
     churn(MAX_ACTIVE_OVERRIDES - 1, 0);
-    now += 1_000;
-    const expiring = engine.createOverride({ action: 'allow', reason: 'uji', expiresAt: now + 60_000 }, 'kabid');
+    clock.pass(1_000);
+    const expiring = engine.createOverride({ action: 'allow', reason: 'uji', expiresAt: clock.now() + 60_000 }, 'kabid');
     assert.equal(active(), MAX_ACTIVE_OVERRIDES);
     const stored = store.overrides.list().length;
     const audited = store.audit.list(1_000).length;
@@ -112,7 +115,7 @@ describe('the engine under many overrides', () => {
     engine.liftOverride(first.id, 'ops');
     engine.createOverride({ action: 'halt', reason: 'setelah dicabut', expiresAt: null }, 'ops');
     assert.throws(() => engine.createOverride({ action: 'halt', reason: 'lagi', expiresAt: null }, 'ops'), OverrideRefused);
-    now = expiring.expiresAt! ; // expiry is exclusive: at this instant the allow override is over
+    clock.pass(expiring.expiresAt! - clock.now()); // expiry is exclusive: at this instant the allow override is over
     engine.createOverride({ action: 'halt', reason: 'setelah berakhir', expiresAt: null }, 'ops');
     assert.equal(active(), MAX_ACTIVE_OVERRIDES);
   });
@@ -180,7 +183,7 @@ describe('an override on a full state disk', () => {
       // SQLite reuses free pages of the WAL: a few writes may still fit; a full disk refuses within a few.
       for (let i = 0; i < 50 && refusal === undefined; i++) {
         try {
-          now += 1_000;
+          clock.pass(1_000);
           engine.createOverride({ action: 'halt', reason: `penuh ${i}`, expiresAt: null }, 'ops');
         } catch (error) {
           refusal = error;
@@ -195,7 +198,7 @@ describe('an override on a full state disk', () => {
       assert.ok(logs.some((l) => l.level === 50 && /cannot write the state database/.test(l.msg)), 'logged like any store failure');
 
       for (const name of readdirSync(disk.dir)) if (name.startsWith('filler-')) rmSync(join(disk.dir, name));
-      now += 1_000;
+      clock.pass(1_000);
       const override = engine.createOverride({ action: 'halt', reason: 'ada ruang lagi', expiresAt: null }, 'ops');
       assert.equal(store.overrides.get(override.id)?.reason, 'ada ruang lagi');
     } finally {

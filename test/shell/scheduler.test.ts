@@ -1,8 +1,10 @@
-// The scheduler with real node-cron timers on a 1 s schedule: a first round at start, no overlapping
-// runs of the same job, other jobs unaffected, and a bounded stop that aborts what is still running.
+// The scheduler on the real clock and a 1 s schedule: a first round at start, no overlapping runs of
+// the same job, other jobs unaffected, and a bounded stop that aborts what is still running. On
+// virtual time: wall-clock steps, and overdue runs (scheduler-virtual.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cronIntervalMs } from '../../src/config/cron.js';
+import { systemClock } from '../../src/runtime/clock.js';
 import { Scheduler } from '../../src/shell/scheduler.js';
 
 async function until(check: () => boolean, deadlineMs: number, what: string): Promise<void> {
@@ -36,6 +38,7 @@ test('a first round at start within the jitter, a slow job is skipped rather tha
         jobs: [
           {
             key: 'slow',
+            timeoutMs: 60_000,
             run: (signal) =>
               new Promise<void>((resolve) => {
                 runs.slow += 1;
@@ -51,6 +54,7 @@ test('a first round at start within the jitter, a slow job is skipped rather tha
           },
           {
             key: 'fast',
+            timeoutMs: 1_000,
             run: async () => {
               runs.fast += 1;
             },
@@ -58,7 +62,8 @@ test('a first round at start within the jitter, a slow job is skipped rather tha
         ],
       },
     ],
-    { onSkipped: (key) => skipped.push(key), onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`) },
+    { onSkipped: (key) => skipped.push(key), onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`), onOverdue: () => undefined },
+    systemClock,
   );
   scheduler.start();
   await until(() => runs.slow === 1 && runs.fast >= 1, 50 + 500, 'the start-up round, within the 50 ms jitter');
@@ -96,6 +101,7 @@ test('a start-up round still running at the first tick is not counted as skipped
         jobs: [
           {
             key: 'probe',
+            timeoutMs: 60_000,
             run: (signal) =>
               new Promise<void>((resolve) => {
                 runs += 1;
@@ -112,7 +118,8 @@ test('a start-up round still running at the first tick is not counted as skipped
         ],
       },
     ],
-    { onSkipped: (key) => skipped.push(key), onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`) },
+    { onSkipped: (key) => skipped.push(key), onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`), onOverdue: () => undefined },
+    systemClock,
   );
   scheduler.start();
   try {
@@ -137,16 +144,18 @@ test('hundreds of jobs running at once listen for shutdown without a listener-le
   const running = new Set<string>();
   const jobs = Array.from({ length: 200 }, (_, index) => ({
     key: `job-${index}`,
+    timeoutMs: 60_000,
     run: (signal: AbortSignal) =>
       new Promise<void>((resolve) => {
         running.add(`job-${index}`);
         signal.addEventListener('abort', () => resolve(), { once: true });
       }),
   }));
-  const scheduler = new Scheduler([{ name: 'many', expression: '0 0 0 1 1 *', jitterMs: 0, jobs }], {
-    onSkipped: () => undefined,
-    onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`),
-  });
+  const scheduler = new Scheduler(
+    [{ name: 'many', expression: '0 0 0 1 1 *', jitterMs: 0, jobs }],
+    { onSkipped: () => undefined, onJobError: (key, error) => assert.fail(`${key}: ${String(error)}`), onOverdue: () => undefined },
+    systemClock,
+  );
   try {
     scheduler.start();
     await until(() => running.size === jobs.length, 5_000, 'every job to start');

@@ -1,7 +1,8 @@
-// The gate-action tables on a real SQLite file: a webhook queue per URL in order, finished rows never
-// reopened, pruning that spares pending rows; the state each action handled, across reopen.
+// Gate actions' rows on a real SQLite file: webhook rows in the outbox, one lane per URL in order,
+// finished rows never reopened, pruning that spares pending rows; the state each action handled, across reopen.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { NewOutboxMessage } from '../../src/store/outbox.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 
@@ -16,52 +17,80 @@ beforeEach(() => {
 });
 afterEach(() => temp.remove());
 
-const enqueue = (id: string, url: string, createdAt: number) => store.webhookDeliveries.enqueue({ id, url, body: `{"id":"${id}"}`, createdAt });
+/** A webhook row as actions/webhook.ts writes it: lane per URL, the transition id as message id. */
+function row(id: string, url: string, createdAt: number): NewOutboxMessage {
+  const lane = `webhook ${url}`;
+  return {
+    id: `${lane}#${id}`,
+    source: 'gate_actions',
+    channel: 'webhook',
+    lane,
+    recipient: url,
+    recipientName: url,
+    subject: 'allowed -> halted',
+    messageId: id,
+    payload: JSON.stringify({ url, body: `{"id":"${id}"}`, timeoutMs: 1_000 }),
+    createdAt,
+    expiresAt: createdAt + 60_000,
+  };
+}
+const enqueue = (id: string, url: string, createdAt: number) => store.outbox.enqueue([row(id, url, createdAt)]) === 1;
+/** Heads the sender may take at `now`, by message id and URL. */
+const heads = (now: number, busy: readonly string[] = []) => store.outbox.due({ now, busy }, 10).map((m) => `${m.messageId} ${m.recipient}`);
+const stored = (id: string, url: string) => store.outbox.list({ source: 'gate_actions', limit: 50 }).find((m) => m.id === `webhook ${url}#${id}`);
 
-describe('WebhookDeliveryRepository', () => {
-  it('queues per URL in creation order, the head due or not; the same (url, id) once', () => {
+describe('webhook rows in the outbox', () => {
+  it('a lane per URL in creation order: only its head may go, due or not; the same (url, id) once', () => {
     assert.equal(enqueue('t1', A, 100), true);
     assert.equal(enqueue('t1', B, 100), true, 'the same delivery id goes to every URL');
     assert.equal(enqueue('t2', A, 200), true);
     assert.equal(enqueue('t1', A, 300), false);
-    store.webhookDeliveries.markRetry(A, 't1', 150, 10_000, 'ECONNREFUSED');
-    const head = store.webhookDeliveries.head(A);
-    assert.deepEqual(head, {
-      id: 't1',
-      url: A,
-      body: '{"id":"t1"}',
-      createdAt: 100,
-      status: 'pending',
-      attempts: 1,
-      nextAttemptAt: 10_000,
-      lastAttemptAt: 150,
-      lastError: 'ECONNREFUSED',
-      finishedAt: null,
-    });
-    store.webhookDeliveries.markDelivered(A, 't1', 400);
-    assert.equal(store.webhookDeliveries.head(A)?.id, 't2');
-    assert.equal(store.webhookDeliveries.head(B)?.id, 't1', 'other URLs are not touched');
-    assert.deepEqual(store.webhookDeliveries.stats(), { pending: 2, oldestPendingAt: 100 });
+    assert.deepEqual(heads(1_000), [`t1 ${A}`, `t1 ${B}`]);
+    store.outbox.markRetry(`webhook ${A}#t1`, 10_000, 'ECONNREFUSED', 150);
+    assert.deepEqual(heads(1_000), [`t1 ${B}`], 'A waits for its head to be due again; t2 does not overtake it');
+    assert.deepEqual(heads(1_000, [`webhook ${B}`]), [], 'a lane with a send in flight gives nothing more');
+    assert.deepEqual(
+      [stored('t1', A)?.attempts, stored('t1', A)?.nextAttemptAt, stored('t1', A)?.lastError, stored('t1', A)?.lastAttemptAt],
+      [1, 10_000, 'ECONNREFUSED', 150],
+    );
+    store.outbox.markSent(`webhook ${A}#t1`, 400);
+    assert.deepEqual(heads(1_000), [`t1 ${B}`, `t2 ${A}`]);
+    assert.deepEqual(store.outbox.stats(0, 'gate_actions'), { pending: 2, oldestPendingAt: 100, failedSince24h: 0, expiredSince24h: 0 });
+    assert.equal(store.outbox.stats(0).pending, 0, 'webhook rows are not alert notifications');
+  });
+
+  it('two rows written in the same millisecond go in the order written', () => {
+    enqueue('palangkaraya:halted:2000', A, 100);
+    enqueue('palangkaraya:allowed:3000', A, 100);
+    assert.deepEqual(heads(1_000), [`palangkaraya:halted:2000 ${A}`]);
+  });
+
+  it('an expired head is taken even before its next attempt, so that it can be given up', () => {
+    enqueue('t1', A, 100);
+    store.outbox.markRetry(`webhook ${A}#t1`, 100_000, 'ECONNREFUSED', 150);
+    assert.deepEqual(heads(60_099), []);
+    assert.deepEqual(heads(60_100), [`t1 ${A}`]);
   });
 
   it('never reopens or rewrites a finished delivery', () => {
     enqueue('t1', A, 100);
-    store.webhookDeliveries.markExpired(A, 't1', 500, 'too old');
-    store.webhookDeliveries.markDelivered(A, 't1', 600);
-    store.webhookDeliveries.markRetry(A, 't1', 700, 800, 'x');
-    const [row] = store.webhookDeliveries.list(A, 10);
-    assert.deepEqual([row?.status, row?.attempts, row?.finishedAt, row?.lastError], ['expired', 0, 500, 'too old']);
-    assert.equal(store.webhookDeliveries.head(A), null);
+    store.outbox.markExpired(`webhook ${A}#t1`, 'too old', 500);
+    store.outbox.markSent(`webhook ${A}#t1`, 600);
+    store.outbox.markRetry(`webhook ${A}#t1`, 800, 'x', 700);
+    const r = stored('t1', A);
+    assert.deepEqual([r?.status, r?.attempts, r?.finishedAt, r?.lastError], ['expired', 0, 500, 'too old']);
+    assert.deepEqual(heads(1_000), []);
   });
 
-  it('prunes finished rows before a time, never pending ones', () => {
+  it('prunes finished rows of gate actions before a time, never pending ones nor alert notifications', () => {
     enqueue('old', A, 100);
     enqueue('new', A, 200);
     enqueue('waiting', A, 50);
-    store.webhookDeliveries.markDelivered(A, 'old', 1_000);
-    store.webhookDeliveries.markDelivered(A, 'new', 5_000);
-    assert.equal(store.webhookDeliveries.pruneFinishedBefore(10_000_000), 2);
-    assert.deepEqual(store.webhookDeliveries.list(null, 10).map((d) => d.id), ['waiting']);
+    store.outbox.markSent(`webhook ${A}#old`, 1_000);
+    store.outbox.markSent(`webhook ${A}#new`, 5_000);
+    assert.equal(store.outbox.pruneFinishedBefore(10_000_000, 'alerts'), 0);
+    assert.equal(store.outbox.pruneFinishedBefore(10_000_000, 'gate_actions'), 2);
+    assert.deepEqual(store.outbox.list({ source: 'gate_actions', limit: 10 }).map((d) => d.messageId), ['waiting']);
   });
 });
 

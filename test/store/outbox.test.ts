@@ -19,14 +19,16 @@ afterEach(() => temp.remove());
 function message(id: string, createdAt: number, subject = `subject ${id}`): NewOutboxMessage {
   return {
     id,
+    source: 'alerts',
     channel: 'email',
+    lane: null,
     recipient: `${id}@dinas.test`,
     recipientName: `Kabid ${id}`,
     subject,
-    text: `text ${id}`,
-    html: `<p>${id}</p>`,
     messageId: `<${id}@jaga.test>`,
+    payload: JSON.stringify({ to: `${id}@dinas.test`, toName: `Kabid ${id}` }),
     createdAt,
+    expiresAt: createdAt + DAY_MS,
   };
 }
 
@@ -35,7 +37,7 @@ const ids = (ms: readonly OutboxMessage[]): string[] => ms.map((m) => m.id);
 describe('OutboxRepository', () => {
   it('stores a new message as pending, due at its creation, with no attempts', () => {
     assert.equal(store.outbox.enqueue([message('a', 100)]), 1);
-    assert.deepEqual(store.outbox.nextDue(100), {
+    assert.deepEqual(store.outbox.nextDue({ now: 100 }), {
       ...message('a', 100),
       status: 'pending',
       attempts: 0,
@@ -59,7 +61,7 @@ describe('OutboxRepository', () => {
     store.outbox.enqueue([message('a', 100)]);
     store.outbox.markSent('a', 200);
     assert.equal(store.outbox.enqueue([message('a', 300)]), 0);
-    assert.equal(store.outbox.nextDue(1_000), null);
+    assert.equal(store.outbox.nextDue({ now: 1_000 }), null);
   });
 
   it('enqueues inside a store transaction and rolls back with it', () => {
@@ -74,16 +76,30 @@ describe('OutboxRepository', () => {
 
   it('hands out the oldest due message by created_at, then id, and skips those not yet due', () => {
     store.outbox.enqueue([message('b', 200), message('z', 100), message('a', 200), message('later', 900)]);
-    assert.equal(store.outbox.nextDue(99), null);
-    assert.equal(store.outbox.nextDue(100)?.id, 'z');
+    assert.equal(store.outbox.nextDue({ now: 99 }), null);
+    assert.equal(store.outbox.nextDue({ now: 100 })?.id, 'z');
     store.outbox.markRetry('z', 1_000, 'ECONNREFUSED', 150);
-    assert.equal(store.outbox.nextDue(300)?.id, 'a', 'z waits for its next attempt; a sorts before b');
+    assert.equal(store.outbox.nextDue({ now: 300 })?.id, 'a', 'z waits for its next attempt; a sorts before b');
     store.outbox.markSent('a', 300);
-    assert.equal(store.outbox.nextDue(300)?.id, 'b');
+    assert.equal(store.outbox.nextDue({ now: 300 })?.id, 'b');
     store.outbox.markFailed('b', '550 no such user', 300);
-    assert.equal(store.outbox.nextDue(899), null);
-    assert.equal(store.outbox.nextDue(999)?.id, 'later');
-    assert.equal(store.outbox.nextDue(1_000)?.id, 'z', 'due again exactly at next_attempt_at, and older than later');
+    assert.equal(store.outbox.nextDue({ now: 899 }), null);
+    assert.equal(store.outbox.nextDue({ now: 999 })?.id, 'later');
+    assert.equal(store.outbox.nextDue({ now: 1_000 })?.id, 'z', 'due again exactly at next_attempt_at, and older than later');
+  });
+
+  it('takes a row due from expiry on, a next attempt beyond the longest backoff, only the channels asked, none of a busy slot', () => {
+    store.outbox.enqueue([message('a', 100), { ...message('t', 100), channel: 'telegram' }]);
+    store.outbox.markRetry('a', 100_000, 'ECONNREFUSED', 200);
+    store.outbox.markRetry('t', 100_000, 'ECONNREFUSED', 200);
+    assert.equal(store.outbox.nextDue({ now: 300, horizonMs: 100_000 }), null);
+    // The wall clock stepped back after the retry was set: a next attempt further than any backoff is due.
+    assert.deepEqual(ids(store.outbox.due({ now: 300, horizonMs: 1_000 }, 10)), ['a', 't']);
+    assert.deepEqual(ids(store.outbox.due({ now: 300, horizonMs: 1_000, channels: ['email'] }, 10)), ['a']);
+    assert.deepEqual(ids(store.outbox.due({ now: 300, horizonMs: 1_000, busy: ['email'] }, 10)), ['t']);
+    store.outbox.markRetry('a', 3 * DAY_MS, 'ECONNREFUSED', 400);
+    assert.equal(store.outbox.nextDue({ now: 100 + DAY_MS - 1, channels: ['email'] }), null);
+    assert.equal(store.outbox.nextDue({ now: 100 + DAY_MS, channels: ['email'] })?.id, 'a', 'expired: taken to be given up');
   });
 
   it('counts attempts and records the last error and times', () => {
@@ -178,7 +194,7 @@ describe('OutboxRepository', () => {
     store.outbox.enqueue([message('a', 100)]);
     store.outbox.markRetry('a', 700, 'ECONNREFUSED', 200);
     store = temp.reopen();
-    assert.equal(store.outbox.nextDue(699), null);
-    assert.equal(store.outbox.nextDue(700)?.attempts, 1);
+    assert.equal(store.outbox.nextDue({ now: 699 }), null);
+    assert.equal(store.outbox.nextDue({ now: 700 })?.attempts, 1);
   });
 });

@@ -46,7 +46,6 @@ describe('openDatabase', () => {
       'target_samples',
       'transitions',
       'volume_samples',
-      'webhook_deliveries',
     ]);
     assert.equal(userVersion(file), SCHEMA_VERSION);
   });
@@ -70,6 +69,62 @@ describe('openDatabase', () => {
       assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       assert.deepEqual(store.audit.list(10).map((e) => e.action), ['kept']);
       assert.equal(store.outbox.stats(0).pending, 0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('carries the email outbox and the webhook queue of schema 5 into the one outbox, every row and its bookkeeping', () => {
+    const old = join(dir, 'v5.db');
+    const raw = new BetterSqlite3(old);
+    for (const sql of MIGRATIONS.slice(0, 5)) raw.exec(sql);
+    raw.pragma('user_version = 5');
+    const email = raw.prepare(
+      `INSERT INTO notifications (id, channel, recipient, recipient_name, subject, text, html, message_id, created_at, status, attempts,
+         next_attempt_at, last_attempt_at, last_error, sent_at, finished_at)
+       VALUES (?, 'email', ?, 'Kabid', ?, 'teks', '<p>teks</p>', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    email.run('kabid@x.test#100#1', 'kabid@x.test', 'HALT', '<a.jaga@x>', 100, 'pending', 2, 900, 500, 'ECONNREFUSED', null, null);
+    email.run('kabid@x.test#50#1', 'kabid@x.test', 'OLD', '<b.jaga@x>', 50, 'sent', 1, 50, 60, null, 60, 60);
+    const hook = raw.prepare(
+      `INSERT INTO webhook_deliveries (id, url, body, created_at, status, attempts, next_attempt_at, last_attempt_at, last_error, finished_at)
+       VALUES (?, 'http://r.test/h', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Written in this order at the same millisecond: the queue's order is the order written.
+    hook.run('x:halted:2', '{"n":2}', 300, 'pending', 1, 400, 310, 'HTTP 503', null);
+    hook.run('x:allowed:1', '{"n":1}', 300, 'pending', 0, 300, null, null, null);
+    hook.run('x:allowed:0', '{"n":0}', 200, 'delivered', 1, 200, 210, null, 210);
+    raw.close();
+
+    const store = openStore(old);
+    try {
+      const alerts = store.outbox.list({ limit: 10 });
+      assert.deepEqual(
+        alerts.map((m) => [m.id, m.channel, m.recipient, m.subject, m.messageId, m.status, m.attempts, m.nextAttemptAt, m.lastError, m.sentAt, m.expiresAt]),
+        [
+          ['kabid@x.test#100#1', 'email', 'kabid@x.test', 'HALT', '<a.jaga@x>', 'pending', 2, 900, 'ECONNREFUSED', null, 100 + 86_400_000],
+          ['kabid@x.test#50#1', 'email', 'kabid@x.test', 'OLD', '<b.jaga@x>', 'sent', 1, 50, null, 60, 50 + 86_400_000],
+        ],
+      );
+      assert.deepEqual(JSON.parse(alerts[0]?.payload ?? ''), {
+        to: 'kabid@x.test',
+        toName: 'Kabid',
+        rendered: { subject: 'HALT', text: 'teks', html: '<p>teks</p>' },
+      });
+      const hooks = store.outbox.list({ source: 'gate_actions', limit: 10 });
+      assert.deepEqual(
+        hooks.map((m) => [m.messageId, m.channel, m.lane, m.status, m.attempts, m.lastError, m.sentAt]).sort(),
+        [
+          ['x:allowed:0', 'webhook', 'webhook http://r.test/h', 'sent', 1, null, 210],
+          ['x:allowed:1', 'webhook', 'webhook http://r.test/h', 'pending', 0, null, null],
+          ['x:halted:2', 'webhook', 'webhook http://r.test/h', 'pending', 1, 'HTTP 503', null],
+        ],
+      );
+      assert.deepEqual(JSON.parse(hooks.find((m) => m.messageId === 'x:halted:2')?.payload ?? ''), { url: 'http://r.test/h', body: '{"n":2}', timeoutMs: 5_000 });
+      // The lane's head is the row written first, not the id that sorts first.
+      assert.deepEqual(store.outbox.due({ now: 1_000, channels: ['webhook'] }, 10).map((m) => m.messageId), ['x:halted:2']);
+      assert.equal(store.outbox.stats(1_000).pending, 1, 'the alert notifications alone');
+      assert.equal(store.outbox.stats(1_000, 'gate_actions').pending, 2);
     } finally {
       store.close();
     }

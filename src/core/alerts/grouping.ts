@@ -24,7 +24,7 @@ export function routeAlert(alert: Alert, recipient: Recipient): boolean {
 
 /**
  * One step of every recipient's group: which messages are due now, and the groups afterwards. Groups
- * are keyed by email; a recipient no longer configured loses its group; a group with nothing notified
+ * are keyed by recipient id; a recipient no longer configured loses its group; a group with nothing notified
  * and nothing waiting ends. At most one message per recipient per call, recipients in config order.
  */
 export function planNotifications(
@@ -41,11 +41,11 @@ export function planNotifications(
   const next: Record<string, GroupState> = {};
   const notifications: PlannedNotification[] = [];
   for (const recipient of recipients) {
-    const email = recipient.email;
-    if (Object.hasOwn(next, email)) continue; // the same address twice in config: its first entry rules
-    const group = Object.hasOwn(groups, email) ? (groups[email] as GroupState) : null;
+    const id = recipient.id;
+    if (Object.hasOwn(next, id)) continue; // the same recipient twice in config: its first entry rules
+    const group = Object.hasOwn(groups, id) ? (groups[id] as GroupState) : null;
     const step = stepGroup(group, recipient, firing, muted, timing, now);
-    if (step.group !== null) next[email] = step.group;
+    if (step.group !== null) next[id] = step.group;
     if (step.notification !== null) notifications.push(step.notification);
   }
   return { groups: next, notifications };
@@ -104,7 +104,7 @@ function stepGroup(
     const waitingSince = news ? (group?.waitingSince ?? now) : null;
     return {
       group: {
-        recipient: recipient.email,
+        recipient: recipient.id,
         notified: byKey(notified),
         waitingSince,
         lastSentAt,
@@ -118,8 +118,8 @@ function stepGroup(
   const notification: PlannedNotification = {
     // Send instant plus sequence: one message per recipient per instant, and instants only move on, so
     // an id never comes back, not even when a group ends and a new one starts (its sequence restarts).
-    id: `${recipient.email}#${now}#${sequence}`,
-    recipient: recipient.email,
+    id: `${recipient.id}#${now}#${sequence}`,
+    recipient: recipient.id,
     kind,
     firing: current,
     resolved: reportGone.map((a) => ({ ...a, resolvedAt: now })),
@@ -129,7 +129,7 @@ function stepGroup(
   const after = [...current, ...notified.filter((a) => mutedHere.has(a.key))];
   if (after.length === 0) return { group: null, notification };
   return {
-    group: { recipient: recipient.email, notified: byKey(after), waitingSince: null, lastSentAt: now, sequence },
+    group: { recipient: recipient.id, notified: byKey(after), waitingSince: null, lastSentAt: now, sequence },
     notification,
   };
 }

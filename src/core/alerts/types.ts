@@ -64,8 +64,15 @@ export interface RecurringSilence {
 export type Language = 'id' | 'en';
 
 export interface Recipient {
+  /**
+   * Stable identity: keys the recipient's notification group and starts each notification's id. From
+   * the config (shell/policy.ts): an email recipient's id is its address, the key groups had before.
+   */
+  readonly id: string;
   readonly name: string;
-  readonly email: string;
+  /** The notifier that reaches this recipient (notifiers/registry.ts), and the address it uses there. */
+  readonly channel: string;
+  readonly address: string;
   readonly role: 'department_head' | 'operator' | 'other';
   readonly minSeverity: Severity;
   readonly language: Language;
@@ -75,6 +82,7 @@ export interface Recipient {
 
 /** What the last message to a recipient said was firing, so the next one can say what resolved. */
 export interface GroupState {
+  /** The recipient's id. */
   readonly recipient: string;
   /** Alerts as last notified firing, by key. */
   readonly notified: Readonly<Record<string, Alert>>;
@@ -96,6 +104,7 @@ export interface Timing {
 export interface PlannedNotification {
   /** Deterministic: recipient, group start and sequence; the Message-ID derives from it. */
   readonly id: string;
+  /** The recipient's id. */
   readonly recipient: string;
   readonly kind: 'firing' | 'repeat' | 'resolved';
   readonly firing: readonly Alert[];

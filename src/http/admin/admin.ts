@@ -1,30 +1,43 @@
 // The operator page /admin: token login, the dashboard, and form actions through the same engine and
-// pipeline methods as the API. HTTP I/O (express); sessions, pages and forms live in admin-*.ts.
+// pipeline methods as the API. HTTP I/O (express); sessions, pages and forms live in session.ts,
+// views.ts (with sections.ts) and forms.ts.
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { RequestError } from '../../core/requests.js';
+import { catalogue, type Catalogue, type Language } from '../../i18n/catalogue.js';
+import type { Clock } from '../../runtime/clock.js';
 import { SilenceRefused, type AlertPipeline } from '../../shell/alert-pipeline.js';
 import { OverrideRefused, type Engine } from '../../shell/engine.js';
-import { catalogue, pickLanguage, type Catalogue, type Language } from '../../i18n/catalogue.js';
 import type { Store } from '../../store/sqlite.js';
+import type { TokenChecker } from '../auth.js';
+import { formBody } from '../body.js';
+import { REFUSED_STATUS } from '../errors.js';
+import { requestLanguage } from '../language.js';
+import type { StatusReader } from '../status-snapshot.js';
 import { overrideForm, overrideFromForm, formField, silenceForm, silenceFromForm } from './forms.js';
 import { ADMIN_CSS } from './html.js';
 import type { AdminView } from './sections.js';
-import { constantTimeEqual, LoginLimiter, sameOrigin, SessionStore, type AdminSession, type OriginHeaders } from './session.js';
+import { constantTimeEqual, sameOrigin, SessionStore, type AdminSession, type LoginLimiter, type OriginHeaders } from './session.js';
 import { dashboardPage, errorPage, loginPage, type DashboardData, type FormsState } from './views.js';
-import type { TokenChecker } from '../auth.js';
-import { formBody } from '../body.js';
-import { REFUSED_STATUS } from '../api/api.js';
-import { RequestError } from '../../core/requests.js';
+
+/** Rows of history and audit the dashboard shows. */
+const DASHBOARD_ROWS = 20;
 
 export interface AdminDeps {
-  readonly engine: Engine;
-  readonly alerting: AlertPipeline | null;
-  readonly store: Store;
+  readonly status: StatusReader;
+  /** The dashboard's history and audit. */
+  readonly store: Pick<Store, 'transitions' | 'audit'>;
+  readonly engine: Pick<Engine, 'createOverride' | 'liftOverride'>;
+  /** Null when the config has no `alerts` section. */
+  readonly alerting: Pick<AlertPipeline, 'createSilence' | 'expireSilence'> | null;
   readonly tokens: TokenChecker;
+  /** Failed logins per address; the app shares it with the JSON API's token checks. */
+  readonly limiter: LoginLimiter;
+  /** Session ages (monotonic) and the times forms start from (wall clock). */
+  readonly clock: Pick<Clock, 'now' | 'monotonic'>;
+  readonly logger: Logger;
   readonly timeZone: string;
   readonly resumeAfterMs: number;
-  readonly clock: () => number;
-  readonly logger: Logger;
 }
 
 export const SESSION_COOKIE = 'jaga_admin';
@@ -70,13 +83,13 @@ interface Ctx {
 }
 
 function ctxOf(req: Request): Ctx {
-  const language = pickLanguage(req.query.lang, req.headers['accept-language']);
+  const language = requestLanguage(req);
   const chosen = req.query.lang === 'en' || req.query.lang === 'id' ? req.query.lang : null;
   return { c: catalogue(language), language, langQuery: chosen ? `?lang=${chosen}` : '' };
 }
 
-/** `limiter` counts failed logins per address; the app shares it with the JSON API's token checks. */
-export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLimiter(deps.clock)): Router {
+export function adminRouter(deps: AdminDeps): Router {
+  const { limiter } = deps;
   const sessions = new SessionStore(deps.clock);
   const form = formBody;
   const admin = Router();
@@ -89,34 +102,20 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
     sendHtml(res, status, errorPage(c, language, langQuery, message(c)));
   };
 
-  const snapshot = (): DashboardData => {
-    const now = deps.clock();
-    const outbox = deps.store.outbox;
-    const givenUp = [...outbox.list({ status: 'failed', limit: 20 }), ...outbox.list({ status: 'expired', limit: 20 })];
-    return {
-      gate: deps.engine.gate,
-      resumeAfterMs: deps.resumeAfterMs,
-      targets: deps.engine.targetStates,
-      volumes: deps.engine.volumeStates,
-      overrides: deps.engine.activeOverrides,
-      alerts: deps.alerting ? deps.alerting.alerts : null,
-      silences: deps.alerting ? deps.alerting.silences : null,
-      outbox: {
-        stats: outbox.stats(now),
-        pending: outbox.list({ status: 'pending', limit: 20 }),
-        givenUp: givenUp.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0)).slice(0, 20),
-      },
-      history: deps.store.transitions.listWithoutEvidence({ limit: 20 }).items,
-      audit: deps.store.audit.list(20),
-    };
-  };
-
-  const renderDashboard = (req: Request, res: Response, session: AdminSession, status: number, extra: { forms?: FormsState; error?: string } = {}): void => {
+  const renderDashboard = (req: Request, res: Response, session: AdminSession, code: number, extra: { forms?: FormsState; error?: string } = {}): void => {
     const { c, language, langQuery } = ctxOf(req);
-    const view: AdminView = { c, language, timeZone: deps.timeZone, now: deps.clock(), langQuery, csrf: session.csrf };
+    const status = deps.status.status();
+    const data: DashboardData = {
+      status,
+      outbox: deps.status.outbox(status),
+      resumeAfterMs: deps.resumeAfterMs,
+      history: deps.store.transitions.listWithoutEvidence({ limit: DASHBOARD_ROWS }).items,
+      audit: deps.store.audit.list(DASHBOARD_ROWS),
+    };
+    const view: AdminView = { c, language, timeZone: deps.timeZone, now: status.at, langQuery, csrf: session.csrf };
     const flash = extra.error !== undefined ? { kind: 'error' as const, text: extra.error } : session.flash;
     session.flash = null;
-    sendHtml(res, status, dashboardPage({ view, who: session.who, data: snapshot(), flash, ...(extra.forms ? { forms: extra.forms } : {}) }));
+    sendHtml(res, code, dashboardPage({ view, who: session.who, data, flash, ...(extra.forms ? { forms: extra.forms } : {}) }));
   };
 
   const done = (req: Request, res: Response, session: AdminSession, text: string): void => {
@@ -208,7 +207,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
     if (!session) return;
     const values = overrideForm(req.body);
     try {
-      const override = deps.engine.createOverride(overrideFromForm(values, deps.clock()), session.who);
+      const override = deps.engine.createOverride(overrideFromForm(values, deps.clock.now()), session.who);
       done(req, res, session, ctxOf(req).c.admin.flash.overrideCreated(override.id));
     } catch (error) {
       if (error instanceof OverrideRefused) {
@@ -249,7 +248,7 @@ export function adminRouter(deps: AdminDeps, limiter: LoginLimiter = new LoginLi
     }
     const values = silenceForm(req.body);
     try {
-      const silence = deps.alerting.createSilence(silenceFromForm(values, deps.clock()), session.who);
+      const silence = deps.alerting.createSilence(silenceFromForm(values, deps.clock.now()), session.who);
       done(req, res, session, c.admin.flash.silenceCreated(silence.id));
     } catch (error) {
       if (error instanceof SilenceRefused) {

@@ -6,8 +6,8 @@ import type { FactValue, Gate, Override, Reason, TargetState, VolumeState } from
 import type { Catalogue, Language } from '../../i18n/catalogue.js';
 import { duration, shortDateTime } from '../../i18n/format.js';
 import type { StoredAuditEntry } from '../../store/audit.js';
-import type { OutboxMessage, OutboxStats } from '../../store/outbox.js';
 import type { StoredTransition } from '../../store/transitions.js';
+import type { OutboxSnapshot } from '../../views/snapshot.js';
 import { html, type Fragment, type Html } from './html.js';
 
 export interface AdminView {
@@ -18,12 +18,6 @@ export interface AdminView {
   /** `?lang=en` when the language was chosen in the URL (kept through forms and redirects), else ''. */
   readonly langQuery: string;
   readonly csrf: string;
-}
-
-export interface OutboxSnapshot {
-  readonly stats: OutboxStats;
-  readonly pending: readonly OutboxMessage[];
-  readonly givenUp: readonly OutboxMessage[];
 }
 
 type AlertRow = Alert & { readonly silencedBy: string | null };

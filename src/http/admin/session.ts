@@ -1,13 +1,22 @@
 // /admin's sessions (in memory, bound to a token's name, idle and absolute expiry, a CSRF token each), the
-// login rate limiter and the same-origin check. Pure but for crypto randomness; the clock is injected.
+// login rate limiter and the same-origin check. Pure but for crypto randomness (session ids and CSRF
+// tokens are secrets: node:crypto, never the Clock's random()); ages are read from the Clock passed in.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../runtime/clock.js';
 import { clientKey } from '../rate-limit.js';
+
+/**
+ * Sessions and failed logins age by the monotonic clock: how much time really passed, so that a
+ * wall-clock step (NTP, a person) neither ends every session at once nor lifts a lockout early.
+ */
+type Ages = Pick<Clock, 'monotonic'>;
 
 export interface AdminSession {
   /** The token's name: the audit's actor. The token itself is never kept. */
   readonly who: string;
   /** Sent back in every form; compared in constant time. */
   readonly csrf: string;
+  /** Monotonic milliseconds (Clock.monotonic), for expiry only. */
   readonly createdAt: number;
   lastSeenAt: number;
   /** One message for the next page view (after a redirect). */
@@ -37,7 +46,7 @@ export class SessionStore {
   private readonly sessions = new Map<string, AdminSession>();
 
   constructor(
-    private readonly clock: () => number,
+    private readonly clock: Ages,
     private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
     private readonly random: () => string = randomToken,
   ) {}
@@ -48,7 +57,7 @@ export class SessionStore {
 
   /** A new session with a fresh random id (never reused: no fixation); returns the id for the cookie. */
   create(who: string): { readonly id: string; readonly session: AdminSession } {
-    const now = this.clock();
+    const now = this.clock.monotonic();
     this.prune(now);
     while (this.sessions.size >= this.policy.maxSessions) {
       const oldest = this.sessions.keys().next().value;
@@ -67,7 +76,7 @@ export class SessionStore {
     const key = this.key(id);
     const session = this.sessions.get(key);
     if (!session) return null;
-    const now = this.clock();
+    const now = this.clock.monotonic();
     if (this.expired(session, now)) {
       this.sessions.delete(key);
       return null;
@@ -107,7 +116,7 @@ export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
-    private readonly clock: () => number,
+    private readonly clock: Ages,
     private readonly policy: LimiterPolicy = DEFAULT_LIMITER_POLICY,
   ) {}
 
@@ -117,11 +126,11 @@ export class LoginLimiter {
 
   /** True while `address` has used up its failures in the window: answer 429 without checking. */
   blocked(address: string): boolean {
-    return this.recent(clientKey(address), this.clock()).length >= this.policy.maxFailures;
+    return this.recent(clientKey(address), this.clock.monotonic()).length >= this.policy.maxFailures;
   }
 
   recordFailure(address: string): void {
-    const now = this.clock();
+    const now = this.clock.monotonic();
     // One budget per client as the public rate limits count them: an IPv6 host owns its whole /64.
     const key = clientKey(address);
     const recent = [...this.recent(key, now), now].slice(-this.policy.maxFailures);

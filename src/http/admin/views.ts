@@ -1,10 +1,9 @@
 // Whole pages of /admin: login, the dashboard with its forms, and refusals. Pure: a snapshot and the
 // viewer's context in, an HTML string out; every value is escaped.
-import type { Alert, RecurringSilence, Silence } from '../../core/alerts/types.js';
-import type { Gate, Override, TargetState, VolumeState } from '../../core/types.js';
 import type { Catalogue, Language } from '../../i18n/catalogue.js';
 import type { StoredAuditEntry } from '../../store/audit.js';
 import type { StoredTransition } from '../../store/transitions.js';
+import type { OutboxSnapshot, StatusSnapshot } from '../../views/snapshot.js';
 import type { OverrideForm, SilenceForm } from './forms.js';
 import { html, layout, type Fragment, type Html } from './html.js';
 import {
@@ -18,19 +17,13 @@ import {
   targetsSection,
   volumesSection,
   type AdminView,
-  type OutboxSnapshot,
 } from './sections.js';
 
+/** The status snapshot every audience reads, and what only operators see. */
 export interface DashboardData {
-  readonly gate: Gate;
-  readonly resumeAfterMs: number;
-  readonly targets: readonly TargetState[];
-  readonly volumes: readonly VolumeState[];
-  readonly overrides: readonly Override[];
-  /** Null when the config has no `alerts` section. */
-  readonly alerts: readonly (Alert & { readonly silencedBy: string | null })[] | null;
-  readonly silences: readonly (Silence | RecurringSilence)[] | null;
+  readonly status: StatusSnapshot;
   readonly outbox: OutboxSnapshot;
+  readonly resumeAfterMs: number;
   readonly history: readonly StoredTransition[];
   readonly audit: readonly StoredAuditEntry[];
 }
@@ -128,19 +121,21 @@ export interface DashboardPage {
 
 export function dashboardPage(page: DashboardPage): string {
   const { view: v, data } = page;
+  const { status } = data;
+  const silences = status.alerting?.silences ?? null;
   const forms = page.forms ?? {};
   return layout({
     language: v.language,
     title: v.c.admin.title,
     bar: topBar(v.c, page.who, v),
     body: html`${flashBox(page.flash)}
-${gateSection(v, data.gate, data.resumeAfterMs)}
-${overridesSection(v, data.overrides)}
-<div class="forms">${overrideFormSection(v, forms.override)}${data.silences === null ? null : silenceFormSection(v, forms.silence)}</div>
-${targetsSection(v, data.targets)}
-${volumesSection(v, data.volumes)}
-${alertsSection(v, data.alerts)}
-${silencesSection(v, data.silences)}
+${gateSection(v, status.gate, data.resumeAfterMs)}
+${overridesSection(v, status.overrides)}
+<div class="forms">${overrideFormSection(v, forms.override)}${silences === null ? null : silenceFormSection(v, forms.silence)}</div>
+${targetsSection(v, status.targets)}
+${volumesSection(v, status.volumes)}
+${alertsSection(v, status.alerting?.alerts ?? null)}
+${silencesSection(v, silences)}
 ${outboxSection(v, data.outbox)}
 ${historySection(v, data.history)}
 ${auditSection(v, data.audit)}`,

@@ -3,16 +3,18 @@
 // plain read, because express's router costs about three times the answer itself. HTTP I/O.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { Engine } from '../../shell/engine.js';
 import { pickLanguage, type Language } from '../../i18n/catalogue.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Engine } from '../../shell/engine.js';
 import { gateView } from '../../views/views.js';
 
 export const GATE_PATH = '/api/v1/gate';
 
+/** The engine's gate itself, not the status snapshot: a station's read must cost no more than this. */
 export interface GateReadDeps {
-  readonly engine: Engine;
+  readonly engine: Pick<Engine, 'gate' | 'gateVersion'>;
   readonly resumeAfterMs: number;
-  readonly clock: () => number;
+  readonly clock: Pick<Clock, 'now'>;
 }
 
 export type GateReader = (req: IncomingMessage, res: ServerResponse) => void;
@@ -33,7 +35,7 @@ export function gateReader(deps: GateReadDeps): GateReader {
     let body: string;
     if (query.format === 'plain') {
       // A shell script cannot compare valid_until; an answer past it is not an answer.
-      const allowed = gate.state === 'allowed' && gate.validUntil > deps.clock();
+      const allowed = gate.state === 'allowed' && gate.validUntil > deps.clock.now();
       status = allowed ? 200 : 423;
       type = 'text/plain; charset=utf-8';
       body = allowed ? 'ALLOWED\n' : 'HALTED\n';

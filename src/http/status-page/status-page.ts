@@ -1,26 +1,30 @@
 // The public status page at `/` (plain HTML, no JavaScript, refreshes itself), its stylesheet and the
 // Atom feed route. renderStatusPage is pure (gate, config, language, now -> HTML); the router reads the
-// engine's gate and the store's history and sets headers, nothing more.
+// status snapshot and the store's history and sets headers, nothing more.
 import { Router, type Request, type Response } from 'express';
 import type { StatusPageConfig } from '../../config/schema.js';
 import type { Gate } from '../../core/types.js';
-import type { Engine } from '../../shell/engine.js';
-import { catalogue, pickLanguage, type Language } from '../../i18n/catalogue.js';
+import { catalogue, type Language } from '../../i18n/catalogue.js';
 import { shortDateTime } from '../../i18n/format.js';
+import type { Clock } from '../../runtime/clock.js';
 import type { Store } from '../../store/sqlite.js';
 import type { StoredTransition } from '../../store/transitions.js';
 import { escapeMarkup as esc, noticesFor, publicGate, type PublicText } from '../../views/public-status.js';
+import { requestLanguage } from '../language.js';
+import type { StatusReader } from '../status-snapshot.js';
 import { STATUS_CSS } from './css.js';
 import { feedOrigin, renderFeed } from './feed.js';
 
 export interface StatusPageDeps {
-  readonly engine: Engine;
-  readonly store: Store;
+  readonly status: StatusReader;
+  /** The feed's gate state changes. */
+  readonly store: Pick<Store, 'transitions'>;
   readonly page: StatusPageConfig;
   readonly site: string;
   readonly timeZone: string;
   readonly resumeAfterMs: number;
-  readonly clock: () => number;
+  /** The feed's `updated` while it has no entry. */
+  readonly clock: Pick<Clock, 'now'>;
   /** The config's `public_url`, or null: the feed's links use it rather than the request's Host. */
   readonly publicUrl: string | null;
 }
@@ -113,7 +117,7 @@ export function renderStatusPage(input: StatusPageInput): string {
 }
 
 /** Gate state changes (not reason changes within a halt), newest first, reading at most a few pages. */
-function recentStateChanges(store: Store, wanted: number): StoredTransition[] {
+function recentStateChanges(store: Pick<Store, 'transitions'>, wanted: number): StoredTransition[] {
   const found: StoredTransition[] = [];
   let before: number | undefined;
   for (let page = 0; page < 10 && found.length < wanted; page += 1) {
@@ -142,20 +146,20 @@ function publicHeaders(res: Response): void {
 
 export function statusPageRouter(deps: StatusPageDeps): Router {
   const router = Router();
-  const language = (req: Request): Language => pickLanguage(req.query.lang, req.headers['accept-language']);
 
   router.get('/', (req, res) => {
+    const status = deps.status.status();
     publicHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.send(
       renderStatusPage({
-        gate: deps.engine.gate,
+        gate: status.gate,
         config: deps.page,
-        language: language(req),
+        language: requestLanguage(req),
         timeZone: deps.timeZone,
         resumeAfterMs: deps.resumeAfterMs,
-        now: deps.clock(),
+        now: status.at,
       }),
     );
   });
@@ -175,10 +179,10 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
         transitions: recentStateChanges(deps.store, FEED_ENTRIES),
         config: deps.page,
         site: deps.site,
-        language: language(req),
+        language: requestLanguage(req),
         timeZone: deps.timeZone,
         origin: feedOrigin(deps.publicUrl, originOf(req)),
-        now: deps.clock(),
+        now: deps.clock.now(),
       }),
     );
   });

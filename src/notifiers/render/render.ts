@@ -133,7 +133,7 @@ function footer(ctx: Omit<RenderContext, 'gate'>, t: EmailCatalogue): EmailModel
   };
 }
 
-function subjectLine(ctx: Omit<RenderContext, 'gate'>, word: string, headline: string, more: string, reminder: string): string {
+function subjectLine(ctx: Pick<RenderContext, 'site'>, word: string, headline: string, more: string, reminder: string): string {
   const prefix = `[jaga ${safeHeaderText(ctx.site, SITE_IN_SUBJECT_MAX)}]${reminder === '' ? '' : ` ${reminder}`} ${word}: `;
   const suffix = more === '' ? '' : ` ${more}`;
   // The "+N" must survive: the headline gives way first.
@@ -141,20 +141,29 @@ function subjectLine(ctx: Omit<RenderContext, 'gate'>, word: string, headline: s
   return safeHeaderText(`${prefix}${safeHeaderText(headline, room)}${suffix}`, SUBJECT_MAX);
 }
 
-export function renderNotification(n: PlannedNotification, recipientName: string, ctx: RenderContext): RenderedEmail {
+/** A notification's subject line: the outbox stores it for people to see what each row is. */
+export function notificationSubject(n: PlannedNotification, ctx: Pick<RenderContext, 'site' | 'language' | 'gate'>): string {
   const t = catalogue(ctx.language).email;
   const firing = [...n.firing].sort(byImportance);
   const resolved = [...n.resolved].sort(byImportance);
   const good = n.kind === 'resolved' || firing.length === 0;
   const head = good ? resolved[0] : firing[0];
   const count = good ? resolved.length : firing.length;
-  const subject = subjectLine(
+  return subjectLine(
     ctx,
     good ? t.resolvedWord : t.severityWord[head?.severity ?? 'info'],
     head === undefined ? t.gateHeadline[ctx.gate.state] : (good ? t.resolvedTitle : t.title)[head.name],
     count > 1 ? t.more(count - 1) : '',
     n.kind === 'repeat' ? t.reminder : '',
   );
+}
+
+export function renderNotification(n: PlannedNotification, recipientName: string, ctx: RenderContext): RenderedEmail {
+  const t = catalogue(ctx.language).email;
+  const firing = [...n.firing].sort(byImportance);
+  const resolved = [...n.resolved].sort(byImportance);
+  const good = n.kind === 'resolved' || firing.length === 0;
+  const subject = notificationSubject(n, ctx);
   const options: FactsOptions = { timeZone: ctx.timeZone, now: ctx.now, gate: ctx.gate, t };
   const sections = firing.map((alert): ModelSection => {
     const facts = factsOf(alert, options);

@@ -45,7 +45,7 @@ function alert(letter: string, at: number, state: Alert['state'] = 'firing'): Al
 }
 
 function recipient(name: string, minSeverity: Severity, alertnames: readonly AlertName[] | null = null): Recipient {
-  return { name, email: `${name}@kua.example`, role: name === 'kabid' ? 'department_head' : 'operator', minSeverity, language: 'id', alertnames };
+  return { id: `${name}@kua.example`, name, channel: 'email', address: `${name}@kua.example`, role: name === 'kabid' ? 'department_head' : 'operator', minSeverity, language: 'id', alertnames };
 }
 
 const OPS = recipient('ops', 'info');
