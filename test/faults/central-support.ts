@@ -1,7 +1,14 @@
-// What the central fault tests read from a running jaga (status, metrics, history) and how they count
-// a loss sequence (drops, flips, failure runs). Loopback HTTP reads; the counting is pure.
+// What the central fault tests read from a running jaga, a real process or the in-process world
+// (status, metrics, history), and how they count a loss sequence (drops, flips, failure runs).
+// Loopback HTTP reads; the counting is pure.
 import type { ConnectionRecord } from '../helpers/fault-proxy.js';
-import type { GateAnswer, JagaProcess } from '../helpers/jaga-process.js';
+import type { GateAnswer } from '../helpers/jaga-process.js';
+
+/** A running jaga to read from: JagaProcess or the test world (test/sim/world.ts). */
+export interface Jaga {
+  fetch(path: string): Promise<Response>;
+  adminFetch(path: string): Promise<Response>;
+}
 
 export interface TargetView {
   name: string;
@@ -16,7 +23,7 @@ export interface StatusView {
   outbox: { pending: number } | null;
 }
 
-export async function readStatus(jaga: JagaProcess): Promise<StatusView> {
+export async function readStatus(jaga: Jaga): Promise<StatusView> {
   const response = await jaga.adminFetch('/api/v1/status');
   if (response.status !== 200) throw new Error(`status answered ${response.status}`);
   return (await response.json()) as StatusView;
@@ -28,7 +35,7 @@ export function targetOf(status: StatusView, name: string): TargetView {
   return target;
 }
 
-export async function readMetrics(jaga: JagaProcess): Promise<string> {
+export async function readMetrics(jaga: Jaga): Promise<string> {
   const response = await jaga.fetch('/metrics');
   if (response.status !== 200) throw new Error(`metrics answered ${response.status}`);
   return response.text();
@@ -56,7 +63,7 @@ export interface StateChange {
 }
 
 /** Changes of the gate's state (allowed <-> halted) at or after `sinceMs`, oldest first. */
-export async function stateChanges(jaga: JagaProcess, sinceMs: number): Promise<StateChange[]> {
+export async function stateChanges(jaga: Jaga, sinceMs: number): Promise<StateChange[]> {
   const response = await jaga.fetch(`/api/v1/history?limit=1000&since=${new Date(sinceMs).toISOString()}`);
   const { items } = (await response.json()) as { items: { at: string; from: string | null; to: string }[] };
   return items
