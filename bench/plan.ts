@@ -1,8 +1,9 @@
-// What one benchmark run measures: the full run (about 20 minutes on 2 cores) and the smoke run
+// What one benchmark run measures: the full run (about 22 minutes on 2 cores) and the smoke run
 // (seconds, numbers meaningless, every figure still produced). Data only.
 import type { DetectionPlan } from './detection.js';
-import type { GateReadPlan } from './latency.js';
+import type { GateReadPlan } from './gate-reads.js';
 import type { WindowPlan } from './measure.js';
+import type { SoakPlan } from './soak.js';
 
 export type SubjectId = 'jaga-http' | 'blackbox-http' | 'floor-client' | 'floor-reset' | 'jaga-tcp' | 'blackbox-tcp' | 'floor-tcp'
   // Not in the table: other ways to make a new-connection HTTP probe, for `--subjects` experiments.
@@ -34,6 +35,7 @@ export interface BenchPlan {
   readonly scrapes: number;
   readonly gateReads: GateReadPlan;
   readonly detection: DetectionPlan;
+  readonly soak: SoakPlan;
 }
 
 /**
@@ -86,6 +88,8 @@ export const FULL_PLAN: BenchPlan = {
   scrapes: 200,
   gateReads: { intervals: 1, connections: 100 },
   detection: { trials: 5, intervalMs: 1_000, timeoutMs: 500, failureThreshold: 3, pollMs: 25 },
+  // 20 fault steps of 6 s: the cycle of faults over once and a half, the mail server away twice.
+  soak: { durationMs: 2 * 60_000, sampleEveryMs: 2_000, minReadRounds: 100 },
 };
 
 export const SMOKE_PLAN: BenchPlan = {
@@ -107,4 +111,5 @@ export const SMOKE_PLAN: BenchPlan = {
   scrapes: 10,
   gateReads: { intervals: 1, connections: 10 },
   detection: { trials: 1, intervalMs: 1_000, timeoutMs: 300, failureThreshold: 1, pollMs: 25 },
+  soak: { durationMs: 6_000, sampleEveryMs: 300, minReadRounds: 1 },
 };

@@ -1,18 +1,21 @@
 // `npm run bench`: jaga beside blackbox_exporter and a bare-Node floor on the same loopback targets
-// at the same rates, plus /metrics, gate reads, detection and decision-to-email; one markdown table
-// on stdout, JSON and the table under bench/results/. `--smoke` is the seconds-long version the tests
-// run. Process, file and loopback network I/O; every child stops by itself.
+// at the same rates, plus /metrics, gate reads beside a bare node:http floor, detection and
+// decision-to-email, and the soak; one markdown table on stdout, JSON and the table under
+// bench/results/. `--smoke` is the seconds-long version the tests run, `--soak` the soak alone.
+// Process, file and loopback network I/O; every child stops by itself.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFloor } from './build.js';
+import { buildFloors, type FloorScripts } from './build.js';
 import { measureDetection } from './detection.js';
-import { loadGate, timeScrapes, type GateReadFigures, type ScrapeFigures } from './latency.js';
+import { loadGate, type GateReadFigures } from './gate-reads.js';
+import { timeScrapes, type ScrapeFigures } from './latency.js';
 import { measureWindows } from './measure.js';
 import { FULL_PLAN, SMOKE_PLAN, type BenchPlan, type RateScenario, type SubjectId } from './plan.js';
 import { openFilesLimit } from './proc.js';
 import { buildRows, renderMachine, renderTable, type BenchResults, type RateResult, type Row } from './report.js';
+import { runSoak } from './soak.js';
 import { BENCH_DIR, startTsChild, type BenchChild } from './spawn.js';
 import { FloorSubject } from './subjects/bare-node.js';
 import { BlackboxSubject, blackboxVersion } from './subjects/blackbox.js';
@@ -25,6 +28,9 @@ export interface RunOptions {
   readonly scenarios?: readonly string[];
   readonly subjects?: readonly SubjectId[];
   readonly detection?: boolean;
+  readonly soak?: boolean;
+  /** The soak's length (default: the plan's). */
+  readonly soakMs?: number;
   /** Node flags for every jaga process, e.g. ['--cpu-prof', '--cpu-prof-dir=...']. */
   readonly jagaNodeFlags?: readonly string[];
   /** jaga's entry point (default: dist/src/cli/bin.js, built by `npm run build`). */
@@ -53,20 +59,22 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
   const jaga = { nodeFlags: options.jagaNodeFlags ?? [], bin: options.jagaBin ?? JAGA_BIN };
   if (!existsSync(jaga.bin)) throw new Error(`${jaga.bin} is missing: run npm run build first`);
   const blackbox = blackboxVersion();
-  const floorJs = buildFloor();
-  const largest = Math.max(...plan.scenarios.map((s) => s.targets));
+  const floors = buildFloors();
+  const largest = Math.max(0, ...plan.scenarios.map((s) => s.targets));
   const limit = openFilesLimit();
   log(`open-files limit here ${limit}; children raise theirs to 65536 (or the hard limit)`);
-  const targets = await startTargets(largest);
+  const targets = largest > 0 ? await startTargets(largest) : null;
   const rates: RateResult[] = [];
   let metrics: BenchResults['metrics'] = null;
   let gateReads: GateReadFigures | null = null;
   let detection: BenchResults['detection'] = null;
+  let soak: BenchResults['soak'] = null;
   try {
     for (const scenario of plan.scenarios) {
       const runOne = async (subjectId: SubjectId) => {
+        if (!targets) throw new Error('no targets for a rate scenario');
         const load = loadOf(scenario, subjectId, targets);
-        const subject = await startSubject(subjectId, load, floorJs, jaga);
+        const subject = await startSubject(subjectId, load, floors, jaga);
         try {
           const figures = await measureWindows(subject, load, scenario.windows);
           rates.push({ scenario: scenario.id, subject: subjectId, figures, ...(subject instanceof JagaSubject ? { v8: await v8Memory(subject) } : {}) });
@@ -81,8 +89,11 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
             const peerScrapes = await scrapePeer(scenario.targets, plan.scrapes);
             metrics = { targets: scenario.targets, jaga: jagaScrapes, peer: peerScrapes };
             log(`/metrics: jaga median ${jagaScrapes.medianMs.toFixed(1)} ms, p99 ${jagaScrapes.p99Ms.toFixed(1)} ms, ${jagaScrapes.bytes} B; bare prom-client median ${peerScrapes.medianMs.toFixed(1)} ms`);
-            gateReads = await loadGate(subject, load, plan.gateReads);
-            log(`gate reads: ${Math.round(gateReads.requestsPerSecond)}/s, p99 ${gateReads.p99Ms} ms, probes ${gateReads.probesDuring}/${gateReads.probesExpected}, skipped ${gateReads.skippedDuring}`);
+            gateReads = await loadGate(subject, load, plan.gateReads, floors.gateReads);
+            log(
+              `gate reads: ${Math.round(gateReads.requestsPerSecond)}/s, p99 ${gateReads.p99Ms} ms (floor ${Math.round(gateReads.floor.requestsPerSecond)}/s, p99 ${gateReads.floor.p99Ms} ms), ` +
+                `probes ${gateReads.probesDuring}/${gateReads.probesExpected}, skipped ${gateReads.skippedDuring}`,
+            );
           }
         } finally {
           await subject.stop();
@@ -95,8 +106,12 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
       detection = await measureDetection(plan.detection, jaga);
       log(`detection: ${detection.trials.map((t) => `${t.detectionMs} ms (email +${t.decisionToEmailMs} ms)`).join(', ')}; bound ${detection.boundMs} ms`);
     }
+    if (options.soak !== false) {
+      soak = await runSoak(plan.soak, jaga);
+      log(`soak: ${soak.flatness.report}; ${soak.emails} emails; ${soak.readRounds} read rounds`);
+    }
   } finally {
-    await targets.child.stop();
+    await targets?.child.stop();
   }
   const results: BenchResults = {
     mode: plan.mode,
@@ -116,6 +131,7 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
     metrics,
     gateReads,
     detection,
+    soak,
   };
   const rows = buildRows(plan, results);
   const table = `${renderTable(rows)}\n\n${renderMachine(results.machine, results)}\n`;
@@ -135,7 +151,7 @@ function narrow(plan: BenchPlan, options: RunOptions): BenchPlan {
     // --subjects replaces each scenario's list (so the floors can run at 100 targets too).
     .map((s): RateScenario => ({ ...s, subjects: options.subjects ?? s.subjects }))
     .filter((s) => s.subjects.length > 0);
-  return { ...plan, scenarios };
+  return { ...plan, scenarios, soak: { ...plan.soak, durationMs: options.soakMs ?? plan.soak.durationMs } };
 }
 
 async function startTargets(count: number): Promise<Targets> {
@@ -156,7 +172,7 @@ function loadOf(scenario: RateScenario, subject: SubjectId, targets: Targets): P
   };
 }
 
-function startSubject(id: SubjectId, load: ProbeLoad, floorJs: string, jaga: { nodeFlags: readonly string[]; bin: string }): Promise<Subject> {
+function startSubject(id: SubjectId, load: ProbeLoad, floors: FloorScripts, jaga: { nodeFlags: readonly string[]; bin: string }): Promise<Subject> {
   switch (id) {
     case 'jaga-http':
     case 'jaga-tcp':
@@ -165,15 +181,15 @@ function startSubject(id: SubjectId, load: ProbeLoad, floorJs: string, jaga: { n
     case 'blackbox-tcp':
       return BlackboxSubject.start(load, id);
     case 'floor-client':
-      return FloorSubject.start(floorJs, 'client', load, id);
+      return FloorSubject.start(floors.probes, 'client', load, id);
     case 'floor-reset':
-      return FloorSubject.start(floorJs, 'reset', load, id);
+      return FloorSubject.start(floors.probes, 'reset', load, id);
     case 'floor-tcp':
-      return FloorSubject.start(floorJs, 'tcp', load, id);
+      return FloorSubject.start(floors.probes, 'tcp', load, id);
     case 'floor-close':
-      return FloorSubject.start(floorJs, 'close', load, id);
+      return FloorSubject.start(floors.probes, 'close', load, id);
     case 'floor-node-http':
-      return FloorSubject.start(floorJs, 'node-http', load, id);
+      return FloorSubject.start(floors.probes, 'node-http', load, id);
   }
 }
 
@@ -200,6 +216,8 @@ function parseCli(argv: readonly string[]): { plan: BenchPlan; options: RunOptio
   let scenarios: string[] | undefined;
   let subjects: SubjectId[] | undefined;
   let detection = true;
+  let soak = true;
+  let soakMs: number | undefined;
   const jagaNodeFlags: string[] = [];
   let jagaBin: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
@@ -214,12 +232,24 @@ function parseCli(argv: readonly string[]): { plan: BenchPlan; options: RunOptio
     else if (arg === '--scenarios') scenarios = value().split(',');
     else if (arg === '--subjects') subjects = value().split(',') as SubjectId[];
     else if (arg === '--no-detection') detection = false;
+    else if (arg === '--no-soak') soak = false;
+    else if (arg === '--soak') {
+      // The soak alone: no rate scenario, no detection.
+      scenarios = [];
+      detection = false;
+    } else if (arg === '--soak-minutes') soakMs = minutes(value());
     else if (arg === '--jaga-bin') jagaBin = value();
     else if (arg === '--profile') jagaNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${value()}`);
     else if (arg === '--jaga-node-flag') jagaNodeFlags.push(value());
     else throw new Error(`unknown argument ${arg}; see bench/README.md`);
   }
-  return { plan, options: { outDir, detection, jagaNodeFlags, ...(jagaBin ? { jagaBin } : {}), ...(scenarios ? { scenarios } : {}), ...(subjects ? { subjects } : {}) } };
+  return { plan, options: { outDir, detection, soak, jagaNodeFlags, ...(soakMs ? { soakMs } : {}), ...(jagaBin ? { jagaBin } : {}), ...(scenarios ? { scenarios } : {}), ...(subjects ? { subjects } : {}) } };
+}
+
+function minutes(text: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new Error(`--soak-minutes needs a positive number, not ${text}`);
+  return value * 60_000;
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -19,5 +19,5 @@ fi
 npm ci --no-audit --no-fund
 npm run build
 
-mapfile -t test_files < <(find test -name '*.test.ts' | sort)
-node --import tsx --test --test-concurrency=2 --test-reporter=spec "${test_files[@]}"
+mapfile -t test_files < <(bash scripts/test-files.sh)
+node --import tsx --test --test-concurrency=3 --test-reporter=spec "${test_files[@]}"

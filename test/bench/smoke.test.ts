@@ -1,6 +1,7 @@
 // The benchmark's smoke version (bench/run.ts --smoke): five loopback targets, one short window per
-// subject, one detection trial. Asserts only that it still runs and produces every figure of the
-// table; its numbers mean nothing on a busy machine, so nothing here times anything.
+// subject, gate reads beside their floor, one detection trial, a six-second soak. Asserts only that it
+// still runs and produces every figure of the table; its numbers mean nothing on a busy machine, so
+// nothing here times anything.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +42,16 @@ test('the smoke benchmark runs every subject and prints every figure', { timeout
     /GET \/metrics, 5 targets: median ms/,
     /GET \/metrics, 5 targets: p99 ms/,
     /GET \/metrics, 5 targets: size/,
-    /gate reads per second/,
+    /gate reads per second .*peer: bare node:http/,
     /gate reads p99 latency/,
     /probe cadence during gate reads/,
     /detection: blackhole → gate halted/,
     /decision → SMTP accepted/,
+    /soak, .*: RSS/,
+    /soak, .*: open descriptors/,
+    /soak, .*: database pages in use/,
+    /soak, .*: WAL file/,
+    /soak, .*: work done/,
   ];
   for (const pattern of expected) {
     const row = rows.find((r) => pattern.test(r.figure));
@@ -53,12 +59,22 @@ test('the smoke benchmark runs every subject and prints every figure', { timeout
     assert.notEqual(row.jaga, 'n/a', `${row.figure}: no jaga figure`);
     assert.ok(table.includes(row.figure), `${row.figure} is not in the printed table`);
   }
-  // The peers' CPU and memory figures are there beside jaga's.
-  for (const row of rows.filter((r) => /CPU ms per probe|peak RSS|GET \/metrics/.test(r.figure))) {
+  // The peers' CPU and memory figures are there beside jaga's, and the gate reads' floor.
+  for (const row of rows.filter((r) => /CPU ms per probe|peak RSS|GET \/metrics|gate reads (per second|p99)/.test(r.figure))) {
     assert.notEqual(row.values.peer, null, `${row.figure}: no peer figure`);
   }
+  // Gate reads as a ratio to their floor (the p99 and CPU ratios may be 0/0 in seconds of smoke).
+  const reads = rows.find((r) => /gate reads per second/.test(r.figure));
+  assert.match(reads?.ratio ?? '', /^\d+\.\d\d×$/, 'gate reads per second: no ratio to the floor');
   assert.equal(results.detection?.trials.length, SMOKE_PLAN.detection.trials);
-  assert.ok(results.gateReads !== null && results.gateReads.requests > 0, 'no gate reads');
+  const gate = results.gateReads;
+  assert.ok(gate !== null && gate.requests > 0, 'no gate reads');
+  assert.ok(gate.floor.requests > 0 && gate.floor.errors === 0 && gate.floor.non2xx === 0, `the gate-read floor answered nothing or errors: ${JSON.stringify(gate.floor)}`);
+  assert.ok(gate.answer.bodyBytes > 0, 'no recorded gate answer');
+  assert.ok(gate.vsFloor.requestsPerSecond > 0, `no ratio to the floor: ${JSON.stringify(gate.vsFloor)}`);
+  const soak = results.soak;
+  assert.ok(soak !== null && soak.samples.length >= 9 && soak.readRounds > 0, 'no soak');
+  assert.ok(soak.samples.every((s) => s.rssBytes > 0 && s.fds > 0 && s.dbBytes > 0), 'a soak sample read nothing');
   assert.ok(results.metrics !== null && results.metrics.jaga.bytes > 0, 'no /metrics size');
 
   // The JSON on disk is the same run.

@@ -1,8 +1,5 @@
-// What a long run measures of a jaga process from outside: resident memory and open descriptors from
-// /proc/<pid>, its database's pages in use and file sizes; and what "flat after warm-up" means. File I/O.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+// The soak's judge: what "flat after warm-up" means for a long run's samples of a jaga process
+// (resident memory, open descriptors, database pages in use, WAL file). Pure.
 
 export interface ProcessSample {
   readonly at: number;
@@ -15,45 +12,38 @@ export interface ProcessSample {
   readonly walBytes: number;
 }
 
-const size = (file: string) => {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
+export interface FlatnessCheck {
+  readonly name: 'rss' | 'fds' | 'db' | 'wal';
+  readonly ok: boolean;
+  /** What was measured, e.g. "112.0 -> 113.1 MiB" (middle third -> last third). */
+  readonly measured: string;
+  /** What passes, e.g. "≤ +max(10 %, 8 MiB)". */
+  readonly rule: string;
+}
+
+export interface Flatness {
+  readonly ok: boolean;
+  readonly checks: readonly FlatnessCheck[];
+  readonly report: string;
+}
+
+/** How the report names each check. */
+export const LABELS: Readonly<Record<FlatnessCheck['name'], string>> = {
+  rss: 'RSS, middle third max -> last third median',
+  fds: 'open descriptors, middle third max -> last third max',
+  db: 'database pages in use, middle third max -> last third max',
+  wal: 'WAL file, largest',
 };
 
-export function sampleProcess(pid: number, dataDir: string): ProcessSample {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN);
-  const db = new BetterSqlite3(join(dataDir, 'jaga.db'), { fileMustExist: true, readonly: true });
-  let dbBytes: number;
-  try {
-    const pragma = (name: string) => db.pragma(name, { simple: true }) as number;
-    dbBytes = (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
-  } finally {
-    db.close();
-  }
-  const walBytes = size(join(dataDir, 'jaga.db-wal'));
-  return {
-    at: Date.now(),
-    rssBytes: rssKiB * 1024,
-    fds: readdirSync(`/proc/${pid}/fd`).length,
-    dbBytes,
-    fileBytes: size(join(dataDir, 'jaga.db')) + walBytes,
-    walBytes,
-  };
-}
+/** Fewer samples than this cannot be cut into a warm-up, a middle and a last third worth comparing. */
+export const MIN_SAMPLES = 9;
+
+const MiB = 1024 * 1024;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
-
-export interface Flatness {
-  readonly ok: boolean;
-  readonly report: string;
-}
 
 /**
  * The first third is warm-up (caches, JIT, the WAL reaching its working size, retention starting to
@@ -75,15 +65,16 @@ export function judgeFlatness(samples: readonly ProcessSample[]): Flatness {
   const fds = [Math.max(...middle.map((s) => s.fds)), Math.max(...last.map((s) => s.fds))] as const;
   const db = [Math.max(...middle.map((s) => s.dbBytes)), Math.max(...last.map((s) => s.dbBytes))] as const;
   const wal = Math.max(...samples.map((s) => s.walBytes));
-  const MiB = 1024 * 1024;
-  const checks = [
-    { name: 'rss', ok: rss[1] - rss[0] <= Math.max(0.1 * rss[0], 8 * MiB), text: `RSS max ${(rss[0] / MiB).toFixed(1)} -> median ${(rss[1] / MiB).toFixed(1)} MiB` },
-    { name: 'fds', ok: fds[1] <= fds[0] + 3, text: `open fds max ${fds[0]} -> ${fds[1]}` },
-    { name: 'db', ok: db[1] - db[0] <= Math.max(0.1 * db[0], 48 * 1024), text: `database in use max ${(db[0] / 1024).toFixed(0)} -> ${(db[1] / 1024).toFixed(0)} KiB` },
-    { name: 'wal', ok: wal <= 5 * MiB, text: `WAL file at most ${(wal / 1024).toFixed(0)} KiB` },
+  const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+  const checks: FlatnessCheck[] = [
+    { name: 'rss', ok: rss[1] - rss[0] <= Math.max(0.1 * rss[0], 8 * MiB), measured: `${(rss[0] / MiB).toFixed(1)} -> ${(rss[1] / MiB).toFixed(1)} MiB`, rule: '≤ +max(10 %, 8 MiB)' },
+    { name: 'fds', ok: fds[1] <= fds[0] + 3, measured: `${fds[0]} -> ${fds[1]}`, rule: '≤ +3' },
+    { name: 'db', ok: db[1] - db[0] <= Math.max(0.1 * db[0], 48 * 1024), measured: `${kib(db[0])} -> ${kib(db[1])} KiB`, rule: '≤ +max(10 %, 48 KiB)' },
+    { name: 'wal', ok: wal <= 5 * MiB, measured: `${kib(wal)} KiB`, rule: '≤ 5 MiB' },
   ];
   return {
-    ok: samples.length >= 9 && checks.every((c) => c.ok),
-    report: `${samples.length} samples; ${checks.map((c) => `${c.ok ? 'ok' : 'NOT FLAT'} ${c.text}`).join('; ')}`,
+    ok: samples.length >= MIN_SAMPLES && checks.every((c) => c.ok),
+    checks,
+    report: `${samples.length} samples; ${checks.map((c) => `${c.ok ? 'ok' : 'NOT FLAT'} ${LABELS[c.name]} ${c.measured}`).join('; ')}`,
   };
 }
