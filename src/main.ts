@@ -9,7 +9,7 @@ import { DEFAULT_TUNING, GateActions } from './actions/runner.js';
 import { createWebhookNotifier, WEBHOOK_CHANNEL } from './actions/webhook.js';
 import { AlertmanagerPusher } from './notifiers/alertmanager.js';
 import type { BuiltChannel } from './notifiers/channel.js';
-import { alertChannels } from './notifiers/registry.js';
+import { ALERT_CHANNEL_NAMES, alertChannels } from './notifiers/registry.js';
 import { OutboxFallback } from './notifiers/outbox-fallback.js';
 import type { Notifier } from './outbox/notifier.js';
 import { OutboxSender } from './outbox/sender.js';
@@ -84,6 +84,7 @@ async function serve(
     targets: allTargets.map((t) => t.config.name),
     volumes: config.storage.volumes.map((v) => v.name),
     alertmanager: config.alerts?.alertmanager !== undefined,
+    alertChannels: ALERT_CHANNEL_NAMES,
     gateActionTypes: [...new Set(config.gate_actions.map((a) => a.type))],
   });
   const policy = gatePolicy(config);
@@ -302,7 +303,7 @@ function buildOutbox(config: Config, alerting: Alerting | null, deps: { store: S
           pollMs: DEFAULT_TUNING.pollMs,
           // A webhook is a gate action: counted there, as before it shared the outbox.
           onResult: (channel, result) =>
-            channel === WEBHOOK_CHANNEL ? metrics.recordGateAction('webhook', result) : metrics.recordNotification(channel as 'email', result),
+            channel === WEBHOOK_CHANNEL ? metrics.recordGateAction('webhook', result) : metrics.recordNotification(channel, result),
         });
   return {
     kick: () => sender?.kick(),

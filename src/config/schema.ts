@@ -117,6 +117,8 @@ const recipient = z.strictObject({
   alertnames: z.array(z.enum(ALERT_NAMES)).min(1).optional(),
 });
 
+export type RecipientConfig = z.infer<typeof recipient>;
+
 const labelMatchers = z
   .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'label names are letters, digits and "_"' }), z.string().min(1))
   .refine((m) => Object.keys(m).length > 0, { error: 'must match at least one label' });

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { PlannedNotification, Recipient } from '../core/alerts/types.js';
 import type { Gate } from '../core/types.js';
-import type { AlertsConfig, Config } from '../config/schema.js';
+import type { AlertsConfig, Config, RecipientConfig } from '../config/schema.js';
 import type { Notifier } from '../outbox/notifier.js';
 import type { Clock } from '../runtime/clock.js';
 import type { NewOutboxMessage } from '../store/outbox.js';
@@ -38,6 +38,8 @@ export interface ChannelBuildDeps {
 }
 
 export interface AlertChannel {
+  /** The recipient's address on this channel (its key in `alerts.recipients[]`), or undefined when it has none. */
+  readonly addressOf: (recipient: RecipientConfig) => string | undefined;
   /** The outbox row's channel part for one notification. Pure. */
   readonly compose: (notice: AlertNotice) => ComposedMessage;
   /** The channel as the config sets it up, or null when it does not (its rows then wait in the outbox). */

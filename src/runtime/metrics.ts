@@ -12,6 +12,8 @@ export interface MetricsTopology {
   readonly targets: readonly string[];
   readonly volumes: readonly string[];
   readonly alertmanager: boolean;
+  /** The outbox's alert channels (notifiers/registry.ts): their series exist from the first scrape. */
+  readonly alertChannels: readonly string[];
   readonly gateActionTypes: readonly string[];
 }
 
@@ -107,7 +109,7 @@ export class Metrics implements MetricsExposition {
     for (const to of ['allowed', 'halted']) this.gateTransitions.inc({ to }, 0);
     this.storeErrors.inc(0);
     for (const [alertname, severity] of ALERT_SEVERITIES) this.alertsFiring.set({ alertname, severity }, 0);
-    for (const result of NOTIFICATION_RESULTS) this.notifications.inc({ channel: 'email', result }, 0);
+    for (const channel of topology.alertChannels) for (const result of NOTIFICATION_RESULTS) this.notifications.inc({ channel, result }, 0);
     if (topology.alertmanager) for (const result of ['sent', 'failed']) this.notifications.inc({ channel: 'alertmanager', result }, 0);
     this.outboxPending.set(0);
     this.outboxOldestAge.set(0);
@@ -133,7 +135,7 @@ export class Metrics implements MetricsExposition {
     }
   }
 
-  recordNotification(channel: 'email' | 'alertmanager', result: string): void {
+  recordNotification(channel: string, result: string): void {
     this.notifications.inc({ channel, result });
   }
 

@@ -2,6 +2,7 @@
 // apart from reading the cron expressions' next run times.
 import type { PipelineOptions } from './alert-pipeline.js';
 import type { AlertsConfig, Config } from '../config/schema.js';
+import { recipientAddresses } from '../notifiers/registry.js';
 import type { GatePolicy } from '../core/gate.js';
 import { cronIntervalMs } from '../config/cron.js';
 
@@ -56,18 +57,19 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
       jagaDegraded: { forMs: rules.jaga_degraded.for, outboxAgeMs: rules.jaga_degraded.outbox_age },
       volumes: config.storage.volumes.map((v) => ({ name: v.name, warnRatio: v.warn_ratio, haltRatio: v.halt_ratio })),
     },
-    recipients: alerts.recipients.map((r) => ({
-      // The address is the id: unique in a recipient list, and the key of groups saved by earlier versions.
-      id: r.email,
-      name: r.name,
-      channel: 'email',
-      address: r.email,
-      role: r.role,
-      // Department heads hear about what stops recording; everyone else about everything.
-      minSeverity: r.min_severity ?? (r.role === 'department_head' ? 'critical' : 'info'),
-      language: r.language ?? alerts.language,
-      alertnames: r.alertnames ?? null,
-    })),
+    recipients: alerts.recipients.flatMap((r) =>
+      recipientAddresses(r).map(({ id, channel, address }) => ({
+        id,
+        name: r.name,
+        channel,
+        address,
+        role: r.role,
+        // Department heads hear about what stops recording; everyone else about everything.
+        minSeverity: r.min_severity ?? (r.role === 'department_head' ? 'critical' : 'info'),
+        language: r.language ?? alerts.language,
+        alertnames: r.alertnames ?? null,
+      })),
+    ),
     timing: {
       groupWaitMs: alerts.group_wait,
       groupIntervalMs: alerts.group_interval,

@@ -10,7 +10,7 @@ import { labelPair, sampleValue } from '../../src/runtime/exposition.js';
 import { EVENT_LOOP_SAMPLE_MS, Metrics } from '../../src/runtime/metrics.js';
 import { waitFor } from '../helpers/wait.js';
 
-const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] };
+const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] };
 
 function probed(metrics: Metrics, obs: TargetObservation, state: Partial<TargetState> = {}): void {
   metrics.recordProbe({ ...initialTargetState(obs.target, 'http', 'central'), ...state }, obs);

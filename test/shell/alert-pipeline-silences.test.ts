@@ -66,7 +66,7 @@ function pipelineWith(configSilences: readonly Silence[] = []): AlertPipeline {
   };
   return new AlertPipeline(options, {
     store,
-    metrics: new Metrics({ version: 'test', targets: [], volumes: [], alertmanager: false, gateActionTypes: [] }),
+    metrics: new Metrics({ version: 'test', targets: [], volumes: [], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }),
     logger,
     clock: new ManualClock(T),
     fallback: new OutboxFallback(store.outbox, 3, { logger, failures: writeFailures, clock: new ManualClock(T) }),

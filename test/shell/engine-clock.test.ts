@@ -51,7 +51,7 @@ beforeEach(() => {
     },
     {
       store: temp.store,
-      metrics: new Metrics({ version: 'test', targets: ['pusat', 'cadangan'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] }),
+      metrics: new Metrics({ version: 'test', targets: ['pusat', 'cadangan'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }),
       logger: pino({ level: 'silent' }),
       clock,
       afterDecision: (view) => decisions.push(view),

@@ -50,7 +50,7 @@ function openEngine(opened: Store): void {
       snapshotEveryMs: 10_000,
       decisionEveryMs: 1_000,
     },
-    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, gateActionTypes: [] }), logger: captured.logger, clock },
+    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }), logger: captured.logger, clock },
   );
   observe(true);
   engine.tick();
