@@ -50,7 +50,7 @@ const DECISION_EVERY_MS = 1_000;
 const OUTBOX_HELD_MAX = 100;
 
 /**
- * Starts jaga on a config that passed config/preflight.ts, or throws with a message naming the config
+ * Starts jaga on a config that passed cli/preflight.ts, or throws with a message naming the config
  * key to change (data_dir, listen.port, ...), having released everything it opened: a failed start
  * leaves no handle, timer or queued delivery behind.
  */

@@ -169,7 +169,7 @@ function reasonKeys(reasons: readonly Reason[]): string {
 type GateStateFields = Pick<Gate, 'state' | 'since' | 'clearSince'>;
 
 /**
- * The gate's state machine (its table lives in test/domain/gate.test.ts). Halting is immediate; resuming
+ * The gate's state machine (its table lives in test/core/gate.test.ts). Halting is immediate; resuming
  * waits until no reason has held for `resumeAfterMs`, unless a person allowed it, or the only reason
  * was STARTING: resume_after damps flapping faults, and a first probe round is not one.
  */

@@ -1,6 +1,6 @@
 // Reads a period's transitions and central targets' hourly probe summaries from the store and builds
 // the report.
-// I/O (SQLite reads) around the pure domain/report.ts.
+// I/O (SQLite reads) around the pure core/report.ts.
 import { buildReport, utcOffsetMs, type Report } from '../core/report.js';
 import type { Store } from '../store/sqlite.js';
 import type { StoredTransition } from '../store/transitions.js';

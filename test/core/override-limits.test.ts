@@ -1,4 +1,4 @@
-// The override rules written once in domain/reasons.ts: what "active" means at its edges, and how a log
+// The override rules written once in core/reasons.ts: what "active" means at its edges, and how a log
 // line lists reasons (at most LOG_REASONS_MAX, then "and K more").
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,6 +1,6 @@
 // Who is told what, and when: Alertmanager-like grouping with one group per recipient (group_wait,
 // group_interval, repeat_interval, resolved messages). Pure: time is an argument, no I/O.
-// The state machine's table lives in test/alerting/grouping.test.ts.
+// The state machine's table lives in test/core/alerts/grouping.test.ts.
 import { compareAlerts } from './rules.js';
 import {
   SEVERITIES,
