@@ -122,7 +122,10 @@ export class Scheduler {
         this.launch(job);
         continue;
       }
-      void this.clock.sleep(delay, this.stopping.signal).then(() => {
+      // Not on the stopping signal: with a thousand jobs, a thousand waits listening on one
+      // AbortSignal make each removal walk the others. The wait is unref'd and ends in nothing once
+      // stopped.
+      void this.clock.sleep(delay, undefined, { unref: true }).then(() => {
         if (this.stopped) return;
         if (this.inFlight.has(job.key)) busy(job);
         else this.launch(job);
