@@ -3,10 +3,8 @@
 // then recovery in the same process. The whole matrix and the seeded flapping run on virtual time in
 // test/sim/central-matrix.test.ts and test/sim/flapping.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { tempVolume } from '../helpers/config.js';
 import { createTestPki, validFor, type KeyPair, type TestPki } from '../helpers/certs.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { FaultProxy, PASS } from '../helpers/fault-proxy.js';
@@ -51,7 +49,7 @@ describe('central faults, one real jaga process, 1 s schedule (smoke)', () => {
           { name: 'pusat-dns', type: 'dns', query: 'pusat.test', server: dns.address, expect: '10.20.30.40' },
         ],
       },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [tempVolume()] },
       gate: { resume_after: '2s' },
     });
     await jaga.start();

@@ -3,11 +3,11 @@
 // The others run on virtual time in test/sim/: outbox-backoff (server down for a while), mail-stalls
 // (never greets, stalls in DATA), mail-recipient-busy (450) and mail-header-safety (CR/LF, Bcc:).
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../helpers/smtp-server.js';
@@ -45,7 +45,7 @@ before(async () => {
   jaga = await JagaProcess.create({
     site: 'palangkaraya',
     central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, recovery_threshold: 2, targets: [{ name: 'pusat-api', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [tempVolume()] },
     gate: { resume_after: '1s' },
     alerts: {
       group_wait: '1s',

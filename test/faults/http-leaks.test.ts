@@ -10,7 +10,7 @@ import { crawl, findLeaks, type Secrets } from '../helpers/crawl.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 const HOST = 'jaga.kantor.test';
 const REASON = 'sandi-rahasia-Xy9!Q2 tiket#4471';
@@ -35,7 +35,7 @@ before(async () => {
       reference_targets: [{ name: 'router-kantor', type: 'tcp', host: '127.0.0.1', port: routerPort }],
     }),
     storage: fastStorage([
-      { name: 'rekaman', path: join(volumes, 'rekaman') },
+      { name: 'rekaman', path: join(volumes, 'rekaman'), ...NO_FILL_RATE_HALT },
       { name: 'arsip', path: join(volumes, 'arsip-hilang') },
     ]),
     alerts: {

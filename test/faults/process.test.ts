@@ -2,10 +2,8 @@
 // step by libfaketime. The crash loop and the full clock-step scenarios run on virtual time in
 // test/sim/restart.test.ts and test/sim/clock-steps.test.ts; the soak is in `npm run bench`.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../helpers/smtp-server.js';
@@ -29,7 +27,7 @@ async function startWorld(): Promise<World> {
   const smtp = await startSmtpServer();
   const jaga = await JagaProcess.create({
     central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, recovery_threshold: 2, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [tempVolume()] },
     gate: { resume_after: '1s' },
     alerts: {
       group_wait: '1s',

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openStore } from '../../src/store/sqlite.js';
+import { tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -71,7 +72,7 @@ before(async () => {
   jaga = await JagaProcess.create(
     {
       central: { schedule: '*/5 * * * * *', timeout: '1s', targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-      storage: { schedule: '*/5 * * * * *', timeout: '1s', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+      storage: { schedule: '*/5 * * * * *', timeout: '1s', volumes: [tempVolume()] },
       gate: { resume_after: '1s' },
     },
     dir,

@@ -24,9 +24,16 @@ export function httpTarget(url: string, name = 'pusat'): Keys {
   return { name, type: 'http', url };
 }
 
-/** Volume `rekaman` (unless named) on a new empty directory. */
+/**
+ * The fill-rate halt off, for a volume on the shared temporary filesystem: other tests running beside
+ * fill and empty it within seconds, so its fill rate says nothing about the test at hand (it once halted
+ * one with STORAGE_FILLING). Tests of the fill rate use a filesystem of their own (tmpfs or loop device).
+ */
+export const NO_FILL_RATE_HALT = { halt_eta: '0s' } as const;
+
+/** Volume `rekaman` (unless named) on a new empty directory of the shared temporary filesystem. */
 export function tempVolume(name = 'rekaman'): Keys {
-  return { name, path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) };
+  return { name, path: mkdtempSync(join(tmpdir(), 'jaga-vol-')), ...NO_FILL_RATE_HALT };
 }
 
 /**

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { NO_FILL_RATE_HALT } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -35,7 +36,7 @@ describe('central server faults, real process, 1s schedule', () => {
         recovery_threshold: RECOVERY_THRESHOLD,
         targets: [{ name: 'pusat-api', type: 'http', url: central.url, expect_json: { field: 'status', equals: 'ok' } }],
       },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
       gate: { resume_after: `${RESUME_AFTER_MS}ms` },
     });
     await jaga.start();

@@ -14,7 +14,7 @@ import { EndlessAnswer } from '../helpers/endless-answer.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { ADMIN_TOKEN, BIN, JagaProcess } from '../helpers/jaga-process.js';
 import { freePort } from '../helpers/servers.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 interface Run {
   code: number;
@@ -40,7 +40,7 @@ function writeConfig(name: string, centralUrl: string): string {
     file,
     stringify({
       central: fastCentral([httpTarget(centralUrl, 'pusat-api')]),
-      storage: { volumes: [{ name: 'rekaman', path: volumeDir }] },
+      storage: { volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
     }),
   );
   return file;
@@ -122,7 +122,7 @@ describe('status and override against a running jaga', () => {
   before(async () => {
     jaga = await JagaProcess.create({
       central: fastCentral([httpTarget(central.url, 'pusat-api')]),
-      storage: fastStorage([{ name: 'rekaman', path: volumeDir }]),
+      storage: fastStorage([{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }]),
       gate: { resume_after: '1s' },
     });
     await jaga.start();
@@ -196,7 +196,7 @@ describe('probe with many targets', () => {
   test('12 targets: one round, no MaxListenersExceededWarning on stderr', async () => {
     const file = join(dir, 'probe-12.yaml');
     const targets = Array.from({ length: 12 }, (_, i) => ({ name: `pusat-${i}`, type: 'http', url: central.url }));
-    writeFileSync(file, stringify({ central: { timeout: '2s', targets }, storage: { volumes: [{ name: 'rekaman', path: volumeDir }] } }));
+    writeFileSync(file, stringify({ central: { timeout: '2s', targets }, storage: { volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] } }));
     const run = await jagaCli(['probe', '--config', file]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal((run.stdout.match(/^pusat-\d+\s+http\s+ok/gm) ?? []).length, 12, run.stdout);

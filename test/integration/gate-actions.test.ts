@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { tempVolume } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 import { signatureValid, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver.js';
@@ -66,7 +67,7 @@ before(async () => {
       recovery_threshold: 2,
       targets: [{ name: 'pusat-api', type: 'http', url: central.url }],
     },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: mkdtempSync(join(tmpdir(), 'jaga-vol-')) }] },
+    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [tempVolume()] },
     gate: { resume_after: '1s' },
     gate_actions: [
       { type: 'halt_file', path: haltFile },

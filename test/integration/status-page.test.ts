@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { checkAtom } from '../helpers/atom.js';
 import { ARTIFACTS, launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, NO_FILL_RATE_HALT } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { hasReason, JagaProcess } from '../helpers/jaga-process.js';
 
@@ -35,7 +35,7 @@ before(async () => {
   jaga = await JagaProcess.create({
     site: 'kota-uji',
     central: fastCentral([httpTarget(central.url, TARGET)]),
-    storage: fastStorage([{ name: VOLUME, path: volumePath }]),
+    storage: fastStorage([{ name: VOLUME, path: volumePath, ...NO_FILL_RATE_HALT }]),
     gate: { resume_after: '1s' },
     status_page: {
       office_name: 'Disdukcapil Kota Uji',

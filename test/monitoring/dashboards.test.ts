@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { renderDashboards } from '../../scripts/dashboards/render.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, NO_FILL_RATE_HALT } from '../helpers/config.js';
 import { FakeCentral } from '../helpers/fake-central.js';
 import { JagaProcess } from '../helpers/jaga-process.js';
 import { allPanels, DASHBOARD_DIR, dashboardFiles, dashboardQueries, metricNames, readDashboard, ROOT, ruleQueries, variableQueries } from './promql.js';
@@ -115,7 +115,7 @@ describe('every metric the dashboards and alert rules name is on a live jaga\'s 
     volume = mkdtempSync(join(tmpdir(), 'jaga-vol-'));
     jaga = await JagaProcess.create({
       central: fastCentral([httpTarget(central.url)]),
-      storage: fastStorage([{ name: 'rekaman', path: volume }]),
+      storage: fastStorage([{ name: 'rekaman', path: volume, ...NO_FILL_RATE_HALT }]),
     });
     await jaga.start();
     // Volume gauges appear with the first measurement: wait until every probe has reported once.
