@@ -16,9 +16,8 @@ const targets = Number(option('targets', '1000'));
 const runs = Number(option('runs', '30'));
 
 const names = Array.from({ length: targets }, (_, i) => `http-${String(i).padStart(4, '0')}`);
-// Only what a probing jaga has; the cast keeps this tool compiling while the topology grows.
-const topology = { version: 'bench', targets: names, volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] };
-const metrics = new Metrics(topology as ConstructorParameters<typeof Metrics>[0]);
+// Only what a probing jaga has.
+const metrics = new Metrics({ version: 'bench', targets: names, volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [], backlogSources: [], heartbeats: [] });
 for (const name of names) {
   const obs = { target: name, at: Date.now(), ok: true, durationMs: 1.2, detail: 'HTTP 200', phases: { connect: 0.2, first_byte: 0.6, transfer: 0.1, total: 1.2 } } as const;
   const state = { ...initialTargetState(name, 'http', 'central'), status: 'up', consecutiveSuccesses: 1, last: obs, lastSuccessAt: obs.at } as const;

@@ -19,10 +19,12 @@ import type { AlertsConfig, Config, TargetConfig } from './config/schema.js';
 import { Engine, type DecisionView } from './shell/engine.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http/server.js';
+import { dataAtRiskSetup } from './http/status-snapshot.js';
 import { TokenChecker } from './http/auth.js';
 import { Metrics } from './runtime/metrics.js';
 import { runTargetProbe } from './probes/registry.js';
 import { probeVolume } from './probes/storage.js';
+import { readBacklogSource } from './probes/backlog/registry.js';
 import { listenFailureMessage } from './config/listen-failure.js';
 import { Scheduler, type Job } from './shell/scheduler.js';
 import { alertPipelineOptions, gatePolicy, probeJitterMs } from './shell/policy.js';
@@ -86,6 +88,8 @@ async function serve(
     alertmanager: config.alerts?.alertmanager !== undefined,
     alertChannels: ALERT_CHANNEL_NAMES,
     gateActionTypes: [...new Set(config.gate_actions.map((a) => a.type))],
+    backlogSources: config.backlog.sources.map((s) => s.name),
+    heartbeats: config.heartbeats.map((h) => h.name),
   });
   const policy = gatePolicy(config);
   const alerting = config.alerts ? buildAlerting(config, config.alerts, { store, metrics, logger, clock, onEnqueued: () => outbox.kick() }) : null;
@@ -104,6 +108,8 @@ async function serve(
     {
       targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
       volumes: config.storage.volumes.map((v) => ({ name: v.name, fillWindowMs: v.fill_window })),
+      backlogs: config.backlog.sources.map((s) => s.name),
+      heartbeats: config.heartbeats.map((h) => h.name),
       thresholds: { failureThreshold: config.central.failure_threshold, recoveryThreshold: config.central.recovery_threshold },
       policy,
       sampleRetentionMs: config.store.sample_retention,
@@ -141,10 +147,23 @@ async function serve(
       engine.observeVolume({ ...result, volume: volume.name, at });
     },
   }));
+  const backlogJobs: Job[] = config.backlog.sources.map((source) => {
+    const timeoutMs = source.timeout ?? config.backlog.timeout;
+    return {
+      key: `backlog:${source.name}`,
+      timeoutMs,
+      run: async (signal) => {
+        const at = clock.now();
+        const result = await readBacklogSource(source, { signal, timeoutMs });
+        engine.observeBacklog({ ...result, source: source.name, at });
+      },
+    };
+  });
   const scheduler = new Scheduler(
     [
       { name: 'central', expression: config.central.schedule, jobs: targetJobs, jitterMs: probeJitterMs(config.central.schedule, config.central.timeout) },
       { name: 'storage', expression: config.storage.schedule, jobs: volumeJobs, jitterMs: probeJitterMs(config.storage.schedule, config.storage.timeout) },
+      { name: 'backlog', expression: config.backlog.schedule, jobs: backlogJobs, jitterMs: probeJitterMs(config.backlog.schedule, config.backlog.timeout) },
     ],
     {
       onSkipped: (key) => {
@@ -172,6 +191,8 @@ async function serve(
     site: config.site,
     statusPage: config.status_page,
     publicUrl: config.public_url ?? null,
+    dataAtRisk: dataAtRiskSetup(config),
+    heartbeatTokens: config.heartbeatTokens,
   });
   let server: Server;
   try {

@@ -1,5 +1,6 @@
 // The fleet dashboard (uid jaga-fleet): every office at once, for the national operations centre:
-// which offices are halted and why, the fullest volumes, central availability per site. Pure.
+// which offices are halted and why, the fullest volumes, the recordings waiting for upload per site,
+// central availability per site. Pure.
 import {
   barGauge,
   dashboard,
@@ -12,10 +13,8 @@ import {
   timeSeries,
   type Json,
 } from './grafana.js';
-import { ETA_MAPPINGS, ETA_THRESHOLDS, etaCapped, GATE_MAPPINGS, SEL, STORAGE_THRESHOLDS, ZERO_IS_GOOD } from './jaga-common.js';
-
-/** Counts that must show 0, not "No data", when nothing matches. */
-const countOrZero = (expr: string): string => `count(${expr}) or vector(0)`;
+import { countOrZero, ETA_MAPPINGS, ETA_THRESHOLDS, etaCapped, GATE_MAPPINGS, SEL, STORAGE_THRESHOLDS, ZERO_IS_GOOD } from './jaga-common.js';
+import { fleetDataAtRisk } from './data-at-risk.js';
 
 const now = [
   stat({ title: 'Offices watched', width: 4, height: 4, queries: [{ expr: `count(jaga_recording_allowed{${SEL}})` }], thresholds: [{ color: 'blue', value: null }] }),
@@ -144,7 +143,7 @@ export function fleetDashboard(): Json {
   return dashboard({
     uid: 'jaga-fleet',
     title: 'jaga / Fleet',
-    description: 'Every office: which are halted and why, the fullest volumes, central availability per site.',
+    description: 'Every office: which are halted and why, the fullest volumes, the recordings waiting for upload, central availability per site.',
     time: 'now-24h',
     variables: [
       datasourceVariable,
@@ -155,6 +154,7 @@ export function fleetDashboard(): Json {
     panels: layout([
       { title: 'Now', panels: now },
       { title: 'Storage', panels: storage },
+      { title: 'Data at risk: recordings not yet uploaded', panels: fleetDataAtRisk },
       { title: 'Central server and alerts', panels: central },
     ]),
   });

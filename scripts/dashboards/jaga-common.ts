@@ -48,6 +48,28 @@ export const FIRING_MAPPINGS: readonly Mapping[] = [
   { value: 0, text: 'ok', color: 'transparent' },
 ];
 
+export const LATE_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'late', color: 'red' },
+  { value: 0, text: 'in time', color: 'green' },
+];
+export const READABLE_MAPPINGS: readonly Mapping[] = [
+  { value: 1, text: 'readable', color: 'green' },
+  { value: 0, text: 'unavailable', color: 'red' },
+];
+
+/**
+ * A recording waiting a day for upload is where alerts/jaga.rules.yml's JagaBacklogWarning warns (jaga
+ * does not export each source's warn_* limits); a week is long past any office's upload rhythm.
+ */
+export const BACKLOG_AGE_THRESHOLDS: readonly Threshold[] = [
+  { color: 'green', value: null },
+  { color: 'orange', value: 24 * 3600 },
+  { color: 'red', value: 7 * 24 * 3600 },
+];
+
+/** Counts that must show 0, not "No data", when nothing matches. */
+export const countOrZero = (expr: string): string => `count(${expr}) or vector(0)`;
+
 /** Red when a count of bad things is above zero. */
 export const ZERO_IS_GOOD: readonly Threshold[] = [
   { color: 'green', value: null },

@@ -1,5 +1,6 @@
 // The office dashboard (uid jaga-office): one jaga, its gate with reasons, the central server, the
-// recording volumes, its alerts and outbox, and jaga's own health. Pure: returns the dashboard JSON.
+// recording volumes, the recordings not yet uploaded and the uploads' heartbeats, its alerts and
+// outbox, and jaga's own health. Pure: returns the dashboard JSON.
 import {
   barGauge,
   dashboard,
@@ -26,6 +27,7 @@ import {
   UP_MAPPINGS,
   ZERO_IS_GOOD,
 } from './jaga-common.js';
+import { officeDataAtRisk } from './data-at-risk.js';
 
 const byName = (name: string, properties: Json[]): Json => ({ matcher: { id: 'byName', options: name }, properties });
 
@@ -276,7 +278,7 @@ export function officeDashboard(): Json {
   return dashboard({
     uid: 'jaga-office',
     title: 'jaga / Office',
-    description: 'One office: the recording gate and its reasons, the central server, the recording volumes, alerts.',
+    description: 'One office: the recording gate and its reasons, the central server, the recording volumes, the recordings not yet uploaded, alerts.',
     variables: [
       datasourceVariable,
       labelVariable('site', 'Site', 'jaga_build_info', false),
@@ -287,6 +289,7 @@ export function officeDashboard(): Json {
       { title: 'Recording gate', panels: gate },
       { title: 'Central server', panels: central },
       { title: 'Recording volumes', panels: storage },
+      { title: 'Data at risk: recordings not yet uploaded', panels: officeDataAtRisk },
       { title: 'Alerts and notifications', panels: alerts },
       { title: 'jaga itself', panels: self },
     ]),

@@ -6,7 +6,7 @@ import type { GateActionConfig } from '../config/schema.js';
 import type { Gate } from '../core/types.js';
 import type { GateMark } from '../store/gate-action-state.js';
 import { describeTransition, markOf, transitionEvent, transitionOf, type ActionDeps, type GateAction, type GateTransition } from './action.js';
-import { processBoundMs, startProcess, type ProcessOutcome, type RunningProcess } from './process.js';
+import { processBoundMs, startProcess, type ProcessOutcome, type RunningProcess } from '../runtime/process.js';
 import { Wakeable } from '../runtime/wakeable.js';
 
 type CommandConfig = Extract<GateActionConfig, { type: 'command' }>;

@@ -51,6 +51,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
       JAGA_ADMIN_TOKENS: env.JAGA_ADMIN_TOKENS,
       JAGA_SMTP_PASSWORD: env.JAGA_SMTP_PASSWORD,
       JAGA_WEBHOOK_SECRET: env.JAGA_WEBHOOK_SECRET,
+      JAGA_HEARTBEAT_TOKENS: env.JAGA_HEARTBEAT_TOKENS,
     });
   /** The config, also checked against this machine (preflight only reads: nothing is created yet). */
   const loadForThisMachine = async (): Promise<Config> => {

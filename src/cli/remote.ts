@@ -132,6 +132,9 @@ async function status(ctx: RemoteContext): Promise<number> {
     gate: GateJson;
     targets: { name: string; role: string; status: string; consecutive_failures: number; last_probe: { failure: string | null; duration_ms: number } | null }[];
     volumes: { name: string; available: boolean; failure: string | null; used_ratio: number | null; avail_bytes: number | null; full_eta_seconds: number | null }[];
+    /** Absent from a jaga older than the data-at-risk inputs. */
+    backlogs?: { name: string; available: boolean; failure: string | null; items: number | null; bytes: number | null; oldest_age_seconds: number | null }[];
+    heartbeats?: { name: string; grace: number; last_ping_at: string | null; late: boolean }[];
   };
   if (ctx.values.json) {
     ctx.io.out(JSON.stringify(body, null, 2));
@@ -146,6 +149,13 @@ async function status(ctx: RemoteContext): Promise<number> {
       const used = v.used_ratio === null ? '-' : `${(v.used_ratio * 100).toFixed(1)}%`;
       const eta = v.full_eta_seconds === null ? '' : ` eta ${Math.round(v.full_eta_seconds / 60)} min`;
       ctx.io.out(`${v.name.padEnd(20)} storage   ${(v.available ? 'ok' : v.failure ?? '?').padEnd(7)} ${used}${eta}`);
+    }
+    for (const b of body.backlogs ?? []) {
+      const reading = b.items === null ? '-' : ctx.text.cli.statusBacklog(b.items, b.bytes, b.oldest_age_seconds);
+      ctx.io.out(`${b.name.padEnd(20)} backlog   ${(b.available ? 'ok' : b.failure ?? '?').padEnd(7)} ${reading}`);
+    }
+    for (const h of body.heartbeats ?? []) {
+      ctx.io.out(`${h.name.padEnd(20)} heartbeat ${(h.late ? 'late' : 'ok').padEnd(7)} ${ctx.text.cli.statusHeartbeat(h.last_ping_at, h.grace)}`);
     }
   }
   return body.gate.state === 'allowed' ? EXIT_ALLOWED : EXIT_HALTED;
@@ -214,7 +224,19 @@ async function report(ctx: RemoteContext): Promise<number> {
     return EXIT_ALLOWED;
   }
   const body = (await call(ctx, 'GET', `/api/v1/report?${query.toString()}`)) as {
-    total: { start: string; end: string; halted_seconds: number; halted_percent: number; halts: number; reason_seconds: Record<string, number>; central_availability_percent: number | null };
+    total: {
+      start: string;
+      end: string;
+      halted_seconds: number;
+      halted_percent: number;
+      halts: number;
+      reason_seconds: Record<string, number>;
+      central_availability_percent: number | null;
+      /** Absent from a jaga older than the data-at-risk inputs. */
+      peak_backlog_items?: number | null;
+      peak_backlog_items_by_source?: Record<string, number | null>;
+      longest_without_upload_seconds_by_heartbeat?: Record<string, number | null>;
+    };
     longest_central_outage: { target: string; start: string; seconds: number } | null;
   };
   if (values.json) {
@@ -228,6 +250,12 @@ async function report(ctx: RemoteContext): Promise<number> {
   const longest = body.longest_central_outage;
   io.out(text.cli.reportLongestOutage(longest ? longest.seconds : null, longest?.start ?? null));
   io.out(text.cli.reportAvailability(t.central_availability_percent));
+  const sources = Object.entries(t.peak_backlog_items_by_source ?? {});
+  if (sources.length > 0) io.out(text.cli.reportPeakBacklog(t.peak_backlog_items ?? null));
+  for (const [source, items] of sources) io.out(text.cli.reportPeakBacklogSource(source, items));
+  for (const [heartbeat, seconds] of Object.entries(t.longest_without_upload_seconds_by_heartbeat ?? {})) {
+    io.out(text.cli.reportLongestWithoutUpload(heartbeat, seconds));
+  }
   return EXIT_ALLOWED;
 }
 

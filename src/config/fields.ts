@@ -76,6 +76,7 @@ const CREDENTIALS_INSTEAD = {
   webhook: 'receivers authenticate deliveries by their x-jaga-signature header (HMAC-SHA256 keyed with JAGA_WEBHOOK_SECRET)',
   alertmanager: 'an Alertmanager login is not supported: let jaga reach it without one (the office network, or a local proxy that adds it)',
   public: 'this address is printed in emails and on pages, so they would be published: give the address people open',
+  backlog: 'a backlog endpoint that needs a login cannot be read: use a command source, which may hold the credentials in its own config',
 } as const;
 
 /** Why `text` cannot be an http(s) URL used as `use`, or null when it can. Messages quote it masked. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { redactConfig, shownValue } from './redact.js';
-import { configSchema, type AdminToken, type Config, type FileConfig } from './schema.js';
+import { configSchema, type AdminToken, type Config, type FileConfig, type HeartbeatToken } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -21,6 +21,7 @@ export interface ConfigEnv {
   readonly JAGA_ADMIN_TOKENS?: string | undefined;
   readonly JAGA_SMTP_PASSWORD?: string | undefined;
   readonly JAGA_WEBHOOK_SECRET?: string | undefined;
+  readonly JAGA_HEARTBEAT_TOKENS?: string | undefined;
 }
 
 export function loadConfigFile(file: string, env: ConfigEnv): Config {
@@ -54,13 +55,17 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Config 
   if (parsed.success) problems.push(...unreadableCaFiles(parsed.data, doc, lines));
   const tokens = parseAdminTokens(env.JAGA_ADMIN_TOKENS);
   if (typeof tokens === 'string') problems.push(tokens);
-  if (problems.length > 0 || !parsed.success || typeof tokens === 'string') throw new ConfigError(file, problems);
+  const heartbeatTokens = parsed.success
+    ? parseHeartbeatTokens(env.JAGA_HEARTBEAT_TOKENS, parsed.data.heartbeats.map((h) => h.name), typeof tokens === 'string' ? [] : tokens)
+    : [];
+  if (typeof heartbeatTokens === 'string') problems.push(heartbeatTokens);
+  if (problems.length > 0 || !parsed.success || typeof tokens === 'string' || typeof heartbeatTokens === 'string') throw new ConfigError(file, problems);
   const secret = (value: string | undefined) => (value === undefined || value === '' ? null : value);
   const webhookSecret = secret(env.JAGA_WEBHOOK_SECRET);
   if (webhookSecret === null && parsed.data.gate_actions.some((a) => a.type === 'webhook')) {
     throw new ConfigError(file, ['JAGA_WEBHOOK_SECRET: is required when gate_actions has a webhook (its deliveries are signed)']);
   }
-  return deepFreeze({ ...parsed.data, adminTokens: tokens, smtpPassword: secret(env.JAGA_SMTP_PASSWORD), webhookSecret });
+  return deepFreeze({ ...parsed.data, adminTokens: tokens, heartbeatTokens, smtpPassword: secret(env.JAGA_SMTP_PASSWORD), webhookSecret });
 }
 
 /**
@@ -132,6 +137,32 @@ export function parseAdminTokens(value: string | undefined): AdminToken[] | stri
   return tokens;
 }
 
+/**
+ * JAGA_HEARTBEAT_TOKENS="upload=<secret>,sync=<secret>": a token that may ping (and read) the named
+ * heartbeat and nothing else, for the upload script on a station. Several tokens may share a heartbeat.
+ */
+export function parseHeartbeatTokens(value: string | undefined, heartbeats: readonly string[], admin: readonly AdminToken[]): HeartbeatToken[] | string {
+  if (value === undefined || value.trim() === '') return [];
+  const tokens: HeartbeatToken[] = [];
+  for (const entry of value.split(',')) {
+    const at = entry.indexOf('=');
+    const heartbeat = entry.slice(0, at).trim();
+    const token = entry.slice(at + 1).trim();
+    if (at <= 0) return 'JAGA_HEARTBEAT_TOKENS: each entry must be heartbeat=secret';
+    if (!heartbeats.includes(heartbeat)) {
+      const known = heartbeats.length === 0 ? 'the config lists no heartbeats' : `the config's heartbeats are ${heartbeats.join(', ')}`;
+      return `JAGA_HEARTBEAT_TOKENS: "${heartbeat}" is not a heartbeat in the config (${known})`;
+    }
+    if (token.length < 16) return `JAGA_HEARTBEAT_TOKENS: the token for "${heartbeat}" must be at least 16 characters`;
+    // An admin's token under a heartbeat would make a station script look like that person in the audit.
+    if (admin.some((t) => t.token === token) || tokens.some((t) => t.token === token)) {
+      return `JAGA_HEARTBEAT_TOKENS: the token for "${heartbeat}" is used elsewhere too: give each heartbeat token its own secret`;
+    }
+    tokens.push({ heartbeat, token });
+  }
+  return tokens;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, raw: unknown): string {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const where = locate(doc, lines, path);
@@ -143,8 +174,9 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     message = 'is required';
   } else if (issue.code === 'invalid_type') {
     const got = valueAt(raw, path);
-    // YAML's .inf and .nan are numbers that zod's number refuses: say why.
-    const expected = typeof got === 'number' ? 'finite number' : issue.expected;
+    // YAML's .inf and .nan are numbers that zod's number refuses: say why. zod says a fraction where a
+    // count belongs is not of type "int".
+    const expected = typeof got !== 'number' ? issue.expected : Number.isFinite(got) && issue.expected === 'int' ? 'whole number' : 'finite number';
     message = `must be ${expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`} (got ${shownValue(got)})`;
   } else if (issue.code !== 'custom') {
     const got = valueAt(raw, path);

@@ -9,6 +9,7 @@ import { ALERT_NAMES, SEVERITIES } from '../core/alerts/types.js';
 import { cronIntervalMs } from './cron.js';
 import { DAY_MS, duration, durationText, HOUR_MS, httpUrl, ipOrCidr, LONGEST, MINUTE_MS, size, TIMEOUT, WAIT } from './fields.js';
 import { formatDurationText } from '../core/units.js';
+import { compileGlob } from '../core/glob.js';
 
 const ratio = (fallback: number) =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, { error: 'must be between 0 and 1' })
@@ -105,6 +106,89 @@ const volume = z
     }
   });
 
+/** A count of items: a whole number from 0 up to what a double holds exactly. */
+const count = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' })
+  .max(Number.MAX_SAFE_INTEGER, { error: `must be at most ${Number.MAX_SAFE_INTEGER}` });
+
+/** A dotted path into a JSON answer: "backlog.items", "queue.0.count". */
+const jsonPath = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, { error: 'must be a dotted path such as "queue.items"' });
+
+/**
+ * What every backlog source shares: its limits (halting is opt-in, one limit at a time), the hysteresis
+ * of a halt and whether a source that cannot be read halts.
+ */
+const backlogCommon = {
+  name,
+  warn_items: count.optional(),
+  halt_items: count.optional(),
+  warn_bytes: size.optional(),
+  halt_bytes: size.optional(),
+  warn_oldest_age: durationText(LONGEST).optional(),
+  halt_oldest_age: durationText(LONGEST).optional(),
+  /** A halt by a limit clears only once the value is below this fraction of the limit. */
+  resume_fraction: z.number({ error: 'must be a number between 0 and 1' }).gt(0, { error: 'must be above 0 and below 1' })
+    .lt(1, { error: 'must be above 0 and below 1' }).default(0.8),
+  halt_when_unavailable: z.boolean().default(false),
+  /** Replaces backlog.timeout for this source. */
+  timeout: durationText(TIMEOUT).optional(),
+};
+
+/** Backlog sources, and heartbeats, one office may list: each is in every transition's evidence. */
+const MAX_DATA_AT_RISK = 50;
+
+/** Most entries (files and directories) a directory scan visits before it gives up (the source is then unavailable, never hung). */
+export const MAX_FILES_LIMIT = 100_000_000;
+
+const backlogSource = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      ...backlogCommon,
+      type: z.literal('directory'),
+      /** The spool: every regular file under it (recursive) is a recording waiting for upload. */
+      path: z.string().min(1),
+      /** A glob relative to `path` ("**\/*.zip"); the default is every regular file. */
+      pattern: z
+        .string()
+        .min(1)
+        .max(500)
+        .superRefine((pattern, ctx) => {
+          const compiled = compileGlob(pattern);
+          if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `must be a glob such as "**/*.zip": this one ${compiled.problem}` });
+        })
+        .optional(),
+      max_files: z.number().int().min(1).max(MAX_FILES_LIMIT, { error: `must be at most ${MAX_FILES_LIMIT}` }).default(1_000_000),
+    }),
+    z.strictObject({
+      ...backlogCommon,
+      type: z.literal('http_json'),
+      url: httpUrl('backlog'),
+      /** Dotted paths into the answer: a count of items, optionally bytes and the oldest item's time. */
+      items: jsonPath,
+      bytes: jsonPath.optional(),
+      oldest: jsonPath.optional(),
+      tls_verify: z.boolean().default(true),
+    }),
+    z.strictObject({
+      ...backlogCommon,
+      type: z.literal('command'),
+      /** Program and arguments, run without a shell; prints an integer or {"items", "bytes", "oldest"}. */
+      command: z.array(z.string().min(1)).min(1),
+      /** Added to jaga's environment for the command. */
+      env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'names are letters, digits and "_"' }), z.string()).default({}),
+    }),
+  ],
+  { error: 'must have type directory, http_json or command' },
+);
+
+const heartbeat = z.strictObject({
+  name,
+  /** Late when no ping came for this long since the last one (or since jaga started). */
+  grace: durationText(LONGEST),
+  /** A late heartbeat halts recording (UPLOAD_STALLED); otherwise it only alerts. */
+  halt: z.boolean().default(false),
+});
+
 const severity = z.enum(SEVERITIES);
 
 const recipient = z.strictObject({
@@ -175,6 +259,14 @@ const alerts = z
         storage_filling: z.strictObject({ for: duration('10m', WAIT), eta: duration('24h', { maxMs: 30 * DAY_MS, positive: true }) }).prefault({}),
         recording_halted: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
         jaga_degraded: z.strictObject({ for: duration('1m', WAIT), outbox_age: duration('15m', { maxMs: 7 * DAY_MS, positive: true }) }).prefault({}),
+        // A warn_* line a backlog touches between two uploads is not news; 5m rides that out.
+        backlog_warning: z.strictObject({ for: duration('5m', WAIT) }).prefault({}),
+        // The gate has already judged it (hysteresis included), like storage_critical.
+        backlog_critical: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
+        // The heartbeat's own grace is the wait: once late, no upload has succeeded for that long.
+        upload_stalled: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
+        // One read lost to a busy disk or a restarting sync application is not worth an email.
+        backlog_source_unavailable: z.strictObject({ for: duration('5m', WAIT) }).prefault({}),
       })
       .prefault({}),
     smtp: z
@@ -321,6 +413,15 @@ export const configSchema = z
       timeout: duration('5s', TIMEOUT),
       volumes: z.array(volume).min(1, { error: 'must list at least one volume' }).superRefine(uniqueNames('volume')),
     }),
+    /** What waits for upload in one copy only. */
+    backlog: z
+      .strictObject({
+        schedule: cronSchedule('*/30 * * * * *'),
+        timeout: duration('10s', TIMEOUT),
+        sources: z.array(backlogSource).max(MAX_DATA_AT_RISK, { error: `must list at most ${MAX_DATA_AT_RISK}` }).default([]).superRefine(uniqueNames('backlog source')),
+      })
+      .prefault({}),
+    heartbeats: z.array(heartbeat).max(MAX_DATA_AT_RISK, { error: `must list at most ${MAX_DATA_AT_RISK}` }).default([]).superRefine(uniqueNames('heartbeat')),
     gate: z
       .strictObject({
         on_central_down: z.enum(['halt', 'buffer']).default('halt'),
@@ -375,6 +476,30 @@ export const configSchema = z
         message: `must be shorter than the schedule's interval (${storageIntervalMs / 1000}s)`,
       });
     }
+    if (cron.validate(config.backlog.schedule)) {
+      const backlogIntervalMs = cronIntervalMs(config.backlog.schedule);
+      if (config.backlog.timeout >= backlogIntervalMs) {
+        ctx.addIssue({ code: 'custom', path: ['backlog', 'timeout'], message: `must be shorter than the schedule's interval (${backlogIntervalMs / 1000}s)` });
+      }
+      config.backlog.sources.forEach((source, index) => {
+        if (source.timeout !== undefined && source.timeout >= backlogIntervalMs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['backlog', 'sources', index, 'timeout'],
+            message: `must be shorter than backlog.schedule's interval (${backlogIntervalMs / 1000}s)`,
+          });
+        }
+      });
+    }
+    config.backlog.sources.forEach((source, index) => {
+      for (const limit of ['items', 'bytes', 'oldest_age'] as const) {
+        const warn = source[`warn_${limit}`];
+        const halt = source[`halt_${limit}`];
+        if (warn !== undefined && halt !== undefined && warn > halt) {
+          ctx.addIssue({ code: 'custom', path: ['backlog', 'sources', index, `warn_${limit}`], message: `must not be above halt_${limit}` });
+        }
+      }
+    });
     const central = new Set(config.central.targets.map((t) => t.name));
     config.central.reference_targets.forEach((t, index) => {
       if (central.has(t.name)) {
@@ -396,6 +521,17 @@ export type HttpTargetConfig = Extract<TargetConfig, { type: 'http' }>;
 export type TcpTargetConfig = Extract<TargetConfig, { type: 'tcp' }>;
 export type DnsTargetConfig = Extract<TargetConfig, { type: 'dns' }>;
 export type VolumeConfig = FileConfig['storage']['volumes'][number];
+export type BacklogSourceConfig = FileConfig['backlog']['sources'][number];
+export type DirectorySourceConfig = Extract<BacklogSourceConfig, { type: 'directory' }>;
+export type HttpJsonSourceConfig = Extract<BacklogSourceConfig, { type: 'http_json' }>;
+export type CommandSourceConfig = Extract<BacklogSourceConfig, { type: 'command' }>;
+export type HeartbeatConfig = FileConfig['heartbeats'][number];
+
+/** A heartbeat's own token, from JAGA_HEARTBEAT_TOKENS="name=token,...": it may ping that heartbeat only. */
+export interface HeartbeatToken {
+  readonly heartbeat: string;
+  readonly token: string;
+}
 
 /** A named admin token, from JAGA_ADMIN_TOKENS="kabid=<secret>,it=<secret>". */
 export interface AdminToken {
@@ -411,6 +547,8 @@ export type SmtpConfig = NonNullable<AlertsConfig['smtp']>;
 
 export interface Config extends FileConfig {
   readonly adminTokens: readonly AdminToken[];
+  /** JAGA_HEARTBEAT_TOKENS: per-heartbeat tokens, so an upload script holds no admin power. */
+  readonly heartbeatTokens: readonly HeartbeatToken[];
   /** JAGA_SMTP_PASSWORD, when the SMTP server needs a login. */
   readonly smtpPassword: string | null;
   /** JAGA_WEBHOOK_SECRET: the HMAC key of webhook gate actions' signatures. */

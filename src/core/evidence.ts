@@ -1,6 +1,6 @@
 // What a transition keeps of the observations behind it, compact, JSON-safe and at most a fixed number of
 // bytes however many targets and volumes there are: every stored transition row is bounded. Pure.
-import type { CentralCause, Override, TargetState, VolumeState } from './types.js';
+import type { BacklogState, CentralCause, HeartbeatState, Override, TargetState, VolumeState } from './types.js';
 
 /** A transition's evidence serialises to at most this many bytes (UTF-8). */
 export const EVIDENCE_MAX_BYTES = 32 * 1024;
@@ -43,6 +43,31 @@ function volumeEntry(v: VolumeState): Entry {
   };
 }
 
+/** The backlog sources and heartbeats as the decision saw them (the config holds few: at most 50 each). */
+export interface DataAtRiskEvidence {
+  readonly backlogs: readonly BacklogState[];
+  readonly heartbeats: readonly HeartbeatState[];
+}
+
+function dataAtRiskOf({ backlogs, heartbeats }: DataAtRiskEvidence): Record<string, unknown> {
+  const backlog = backlogs.map((b) => [
+    b.name,
+    {
+      items: b.lastReading?.items ?? null,
+      bytes: b.lastReading?.bytes ?? null,
+      oldestAt: b.lastReading?.oldestAt ?? null,
+      failure: b.last !== null && !b.last.ok ? b.last.failure : null,
+      lastAt: b.last?.at ?? null,
+    },
+  ]);
+  const pings = heartbeats.map((h) => [h.name, { lastPingAt: h.lastPingAt }]);
+  // Absent when the config has neither, so evidence of offices without them reads as before.
+  return {
+    ...(backlog.length > 0 ? { backlog: Object.fromEntries(backlog) } : {}),
+    ...(pings.length > 0 ? { heartbeats: Object.fromEntries(pings) } : {}),
+  };
+}
+
 const utf8 = new TextEncoder();
 const bytesOf = (value: unknown): number => utf8.encode(JSON.stringify(value)).length;
 
@@ -60,10 +85,15 @@ export function evidenceOf(
   central: CentralEvidence,
   override: Override | null,
   maxBytes = EVIDENCE_MAX_BYTES,
+  dataAtRisk: DataAtRiskEvidence = { backlogs: [], heartbeats: [] },
 ): Record<string, unknown> {
   const targetEntries = targets.map(targetEntry);
   const volumeEntries = volumes.map(volumeEntry);
-  const fixed = { central: { unreachable: central.unreachable, cause: central.cause, buffered: central.buffered }, override: override?.id ?? null };
+  const fixed = {
+    central: { unreachable: central.unreachable, cause: central.cause, buffered: central.buffered },
+    override: override?.id ?? null,
+    ...dataAtRiskOf(dataAtRisk),
+  };
   const whole = { targets: objectOf(targetEntries), volumes: objectOf(volumeEntries), ...fixed };
   if (bytesOf(whole) <= maxBytes) return whole;
 

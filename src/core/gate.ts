@@ -1,5 +1,6 @@
 // The halt-recording decision: state, overrides, policy and the time in; the gate and, when it changed,
 // a transition with its evidence out. Pure: same input, same output; no clock, no I/O.
+import { backlogReason, canHalt, isOverHaltLimit, uploadStalledReasons, type BacklogPolicy, type HeartbeatPolicy } from './data-at-risk.js';
 import { evidenceOf } from './evidence.js';
 import {
   centralCause,
@@ -17,9 +18,11 @@ import {
 import {
   FLOOR_REASONS,
   REASON_CODES,
+  type BacklogState,
   type CentralCause,
   type Gate,
   type GateStateName,
+  type HeartbeatState,
   type Override,
   type Reason,
   type TargetState,
@@ -47,6 +50,9 @@ export interface GatePolicy {
   readonly staleAfterMs: { readonly central: number; readonly storage: number };
   /** By name, same names as the VolumeStates. */
   readonly volumes: readonly VolumePolicy[];
+  /** By name, same names as the BacklogStates and HeartbeatStates. */
+  readonly backlogs: readonly BacklogPolicy[];
+  readonly heartbeats: readonly HeartbeatPolicy[];
 }
 
 export interface GateInput {
@@ -55,6 +61,8 @@ export interface GateInput {
   /** Role 'central' and role 'reference'. */
   readonly targets: readonly TargetState[];
   readonly volumes: readonly VolumeState[];
+  readonly backlogs: readonly BacklogState[];
+  readonly heartbeats: readonly HeartbeatState[];
   /** Any overrides; the decision keeps those active at `now`. */
   readonly overrides: readonly Override[];
   readonly now: number;
@@ -101,7 +109,7 @@ export function decideGate(input: GateInput, policy: GatePolicy): GateDecision {
         from: previous?.state ?? null,
         to: gate.state,
         reasons: gate.reasons,
-        evidence: evidenceOf(input.targets, input.volumes, central, override),
+        evidence: evidenceOf(input.targets, input.volumes, central, override, undefined, input),
       }
     : null;
   return { gate, transition };
@@ -117,8 +125,14 @@ interface CentralJudgement {
 
 function judgeCentral(input: GateInput, policy: GatePolicy): CentralJudgement {
   const unreachable = isCentralUnreachable(input.targets, policy.downWhen);
+  // Buffering piles recordings up in one copy: it ends where the disk or the backlog says enough.
+  const backlogs = policyOf(policy.backlogs, 'backlog source');
+  const backlogOver = input.backlogs.some((b) => isOverHaltLimit(b, backlogs(b.name), input.now));
   const buffered =
-    unreachable && policy.onCentralDown === 'buffer' && everyVolumeHasRoom(input.volumes, policy.bufferMinHours);
+    unreachable &&
+    policy.onCentralDown === 'buffer' &&
+    everyVolumeHasRoom(input.volumes, policy.bufferMinHours) &&
+    !backlogOver;
   const cause = unreachable ? centralCause(input.targets) : null;
   return { unreachable, cause, buffered, holds: unreachable && !buffered };
 }
@@ -130,20 +144,33 @@ function collectReasons(
   centralHolds: boolean,
 ): ReasonDraft[] {
   const drafts: ReasonDraft[] = [];
-  const starting = startingReason(input.targets, input.volumes);
+  const volumes = policyOf(policy.volumes, 'volume');
+  const backlogs = policyOf(policy.backlogs, 'backlog source');
+  // A source that may halt is waited for like a volume: a restart must not open the gate before it is read.
+  const unreadSources = input.backlogs.filter((b) => b.last === null && canHalt(backlogs(b.name))).map((b) => b.name);
+  const starting = startingReason(input.targets, input.volumes, unreadSources);
   if (starting !== null) drafts.push(starting);
   if (centralHolds) drafts.push(centralReason(input.targets));
-  const policies = new Map(policy.volumes.map((p) => [p.name, p]));
-  for (const volume of input.volumes) {
-    const volumePolicy = policies.get(volume.name);
-    // State and policy are built from one config; a mismatch is a wiring bug, not a condition to judge.
-    if (volumePolicy === undefined) throw new Error(`no policy for volume "${volume.name}"`);
-    drafts.push(...volumeReasons(volume, volumePolicy, input.previous));
+  for (const volume of input.volumes) drafts.push(...volumeReasons(volume, volumes(volume.name), input.previous));
+  for (const backlog of input.backlogs) {
+    const reason = backlogReason(backlog, backlogs(backlog.name), input.previous, input.now);
+    if (reason !== null) drafts.push(reason);
   }
+  drafts.push(...uploadStalledReasons(input.heartbeats, new Map(policy.heartbeats.map((p) => [p.name, p])), input.backlogs, input.now));
   const stale = staleReason(input.targets, input.volumes, input.now, policy.staleAfterMs);
   if (stale !== null) drafts.push(stale);
   drafts.push(...manualHaltReasons(active.halts));
   return drafts;
+}
+
+/** Looks a policy up by name. State and policy come from one config: a miss is a wiring bug, not a condition. */
+function policyOf<P extends { readonly name: string }>(policies: readonly P[], kind: string): (name: string) => P {
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  return (name) => {
+    const found = byName.get(name);
+    if (found === undefined) throw new Error(`no policy for ${kind} "${name}"`);
+    return found;
+  };
 }
 
 /** A reason keeps the `since` it had in the previous gate, whether it held the gate or was overridden. */

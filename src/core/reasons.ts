@@ -64,11 +64,19 @@ export function manualHaltReasons(halts: readonly Override[]): ReasonDraft[] {
   return halts.map((o) => ({ code: 'MANUAL_HALT', subject: o.id, facts: manualHaltFacts(o) }));
 }
 
-/** Until every central target and every volume has answered once, nobody knows whether recording is safe. */
-export function startingReason(targets: readonly TargetState[], volumes: readonly VolumeState[]): ReasonDraft | null {
+/**
+ * Until every central target, every volume and every backlog source that may halt (`unreadSources`,
+ * those not read yet) has answered once, nobody knows whether recording is safe.
+ */
+export function startingReason(
+  targets: readonly TargetState[],
+  volumes: readonly VolumeState[],
+  unreadSources: readonly string[] = [],
+): ReasonDraft | null {
   const waitingFor = [
     ...targets.filter((t) => t.role === 'central' && t.status === 'unknown').map((t) => t.name),
     ...volumes.filter((v) => v.last === null).map((v) => v.name),
+    ...unreadSources,
   ];
   if (waitingFor.length === 0) return null;
   return { code: 'STARTING', subject: 'startup', facts: { waitingFor: waitingFor.join(',') } };

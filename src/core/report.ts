@@ -1,7 +1,8 @@
 // The monthly report for leadership: per day and in total, how long recording was halted and why,
-// the longest central outage, and central availability. Pure: transitions and hourly probe summaries
-// in, rows out.
+// the longest central outage, central availability, the peak upload backlog and the longest time
+// without an upload. Pure: transitions, hourly probe summaries, backlog reads and pings in, rows out.
 import { outageRuns, type OutageRun, type ProbeBucket, type ProbeSample } from './probe-buckets.js';
+import { backlogPeaks, longestWithoutPingMs, pingTimes, type BacklogPeaks, type DataAtRiskInput } from './report-data-at-risk.js';
 import { REASON_CODES, type GateStateName, type ReasonCode } from './types.js';
 
 export interface ReportTransition {
@@ -26,6 +27,8 @@ export interface ReportInput {
   readonly central: Iterable<ProbeBucket>;
   /** Offset of the office's time zone from UTC; Indonesia has no daylight saving time. */
   readonly utcOffsetMs: number;
+  /** Backlog reads and heartbeat pings in the period, with the configured sources and heartbeats. */
+  readonly dataAtRisk: DataAtRiskInput;
 }
 
 export interface ReportRow {
@@ -42,6 +45,14 @@ export interface ReportRow {
   readonly longestCentralOutageSeconds: number;
   /** Successful central probes / all central probes; null without samples. */
   readonly centralAvailability: number | null;
+  /** The most recordings waiting at once, all sources together; null without a successful read. */
+  readonly backlogPeakItems: number | null;
+  /** Per configured source, the most recordings one read found; null for a source without a successful read. */
+  readonly backlogPeakItemsBySource: Readonly<Record<string, number | null>>;
+  /** The longest time without a successful upload of any heartbeat; null where jaga watched none. */
+  readonly longestWithoutUploadSeconds: number | null;
+  /** Per configured heartbeat, the longest time without a ping (report-data-at-risk.ts); null where jaga was not watching it. */
+  readonly longestWithoutUploadSecondsByHeartbeat: Readonly<Record<string, number | null>>;
 }
 
 export interface Report {
@@ -67,10 +78,32 @@ export function buildReport(input: ReportInput): Report {
     .filter((t, i) => t.to === 'halted' && (i === 0 ? input.atStart?.to : input.transitions[i - 1]?.to) !== 'halted')
     .map((t) => t.at);
   const periods = dayPeriods(input.since, input.until, input.utcOffsetMs);
-  const days = periods.map((p) => row(p.label, p.start, p.end, segments, haltStarts, outages, byDay.get(p.label)));
-  const total = row('TOTAL', input.since, input.until, segments, haltStarts, outages, allProbes);
+  const backlog = backlogPeaks(input.dataAtRisk, (at) => localDate(at, input.utcOffsetMs));
+  const pings = pingTimes(input.dataAtRisk);
+  const risk = (start: number, end: number, peaks: BacklogPeaks | undefined) => dataAtRiskColumns(input.dataAtRisk, pings, start, end, peaks);
+  const days = periods.map((p) => ({
+    ...row(p.label, p.start, p.end, segments, haltStarts, outages, byDay.get(p.label)),
+    ...risk(p.start, p.end, backlog.byPeriod.get(p.label)),
+  }));
+  const total = { ...row('TOTAL', input.since, input.until, segments, haltStarts, outages, allProbes), ...risk(input.since, input.until, backlog.total) };
   const longest = outages.reduce<(typeof outages)[number] | null>((best, o) => (best === null || o.end - o.start > best.end - best.start ? o : best), null);
   return { days, total, longestCentralOutage: longest };
+}
+
+type DataAtRiskColumns = Pick<ReportRow, 'backlogPeakItems' | 'backlogPeakItemsBySource' | 'longestWithoutUploadSeconds' | 'longestWithoutUploadSecondsByHeartbeat'>;
+
+function dataAtRiskColumns(input: DataAtRiskInput, pings: ReadonlyMap<string, readonly number[]>, start: number, end: number, peaks: BacklogPeaks | undefined): DataAtRiskColumns {
+  const byHeartbeat = input.heartbeats.map((h): [string, number | null] => {
+    const longest = longestWithoutPingMs(pings.get(h.name) ?? [], h.pingBefore, h.watchedSince, start, end);
+    return [h.name, longest === null ? null : longest / 1000];
+  });
+  const watched = byHeartbeat.flatMap(([, seconds]) => (seconds === null ? [] : [seconds]));
+  return {
+    backlogPeakItems: peaks?.total ?? null,
+    backlogPeakItemsBySource: Object.fromEntries(input.backlogSources.map((name) => [name, peaks?.bySource.get(name) ?? null])),
+    longestWithoutUploadSeconds: watched.length === 0 ? null : Math.max(...watched),
+    longestWithoutUploadSecondsByHeartbeat: Object.fromEntries(byHeartbeat),
+  };
 }
 
 function row(
@@ -81,7 +114,7 @@ function row(
   haltStarts: readonly number[],
   outages: readonly OutageRun[],
   counts: { ok: number; all: number } | undefined,
-): ReportRow {
+): Omit<ReportRow, keyof DataAtRiskColumns> {
   const reasonSeconds = Object.fromEntries(REASON_CODES.map((code) => [code, 0])) as Record<ReasonCode, number>;
   let haltedMs = 0;
   for (const s of segments) {
@@ -170,7 +203,7 @@ export function utcOffsetMs(timeZone: string, at: number): number {
   return asUtc - Math.floor(at / 1000) * 1000;
 }
 
-/** The columns, stable names for spreadsheets and scripts. */
+/** The columns every report has, stable names for spreadsheets and scripts. */
 export const REPORT_COLUMNS: readonly string[] = [
   'period',
   'halted_seconds',
@@ -179,11 +212,27 @@ export const REPORT_COLUMNS: readonly string[] = [
   ...REASON_CODES.map((code) => `seconds_${code}`),
   'longest_central_outage_seconds',
   'central_availability_percent',
+  'peak_backlog_items',
+  'longest_without_upload_seconds',
 ];
+
+/** REPORT_COLUMNS, then one column per configured backlog source and per heartbeat, named after it. */
+export function reportColumns(report: Report): string[] {
+  return [
+    ...REPORT_COLUMNS,
+    ...Object.keys(report.total.backlogPeakItemsBySource).map((source) => `peak_backlog_items_${source}`),
+    ...Object.keys(report.total.longestWithoutUploadSecondsByHeartbeat).map((heartbeat) => `longest_without_upload_seconds_${heartbeat}`),
+  ];
+}
+
+/** A whole number, or an empty cell for "no data". */
+const wholeOrEmpty = (value: number | null): string | number => (value === null ? '' : Math.round(value));
 
 /** CSV for a spreadsheet: one row per local day and a TOTAL row. */
 export function reportCsv(report: Report): string {
   const line = (cells: readonly (string | number)[]) => cells.map(csvCell).join(',');
+  const sources = Object.keys(report.total.backlogPeakItemsBySource);
+  const heartbeats = Object.keys(report.total.longestWithoutUploadSecondsByHeartbeat);
   const rows = [...report.days, report.total].map((r) =>
     line([
       r.period,
@@ -193,9 +242,13 @@ export function reportCsv(report: Report): string {
       ...REASON_CODES.map((code) => Math.round(r.reasonSeconds[code])),
       Math.round(r.longestCentralOutageSeconds),
       r.centralAvailability === null ? '' : (r.centralAvailability * 100).toFixed(2),
+      wholeOrEmpty(r.backlogPeakItems),
+      wholeOrEmpty(r.longestWithoutUploadSeconds),
+      ...sources.map((source) => wholeOrEmpty(r.backlogPeakItemsBySource[source] ?? null)),
+      ...heartbeats.map((heartbeat) => wholeOrEmpty(r.longestWithoutUploadSecondsByHeartbeat[heartbeat] ?? null)),
     ]),
   );
-  return `${[line(REPORT_COLUMNS), ...rows].join('\r\n')}\r\n`;
+  return `${[line(reportColumns(report)), ...rows].join('\r\n')}\r\n`;
 }
 
 function csvCell(value: string | number): string {

@@ -103,6 +103,48 @@ export interface VolumeState {
   readonly fullEtaSeconds: number | null;
 }
 
+/** Why a backlog source could not be read. Stable: API value and log field. */
+export const BACKLOG_FAILURES = ['timeout', 'unreadable', 'too_many_files', 'bad_output', 'failed'] as const;
+export type BacklogFailure = (typeof BACKLOG_FAILURES)[number];
+
+/**
+ * What waits for upload in one copy only, as a source reported it. `oldestAt` is the oldest item's
+ * time (its mtime, or what the application said); its age grows between reads, so it is judged
+ * against the decision's `now`, not the read's.
+ */
+export interface BacklogReading {
+  readonly items: number;
+  /** Null when the source does not say (an http_json or command source without `bytes`). */
+  readonly bytes: number | null;
+  /** Null when nothing waits or the source does not say. */
+  readonly oldestAt: number | null;
+}
+
+/** What a backlog source's reader returns. It never throws and never judges. */
+export type BacklogResult =
+  | ({ readonly ok: true; readonly durationMs: number } & BacklogReading)
+  | { readonly ok: false; readonly failure: BacklogFailure; readonly durationMs: number; readonly detail: string };
+
+export type BacklogObservation = BacklogResult & { readonly source: string; readonly at: number };
+
+export interface BacklogState {
+  readonly name: string;
+  readonly last: BacklogObservation | null;
+  /** The last successful reading and when it was taken, kept while the source cannot be read. */
+  readonly lastReading: (BacklogReading & { readonly at: number }) | null;
+}
+
+/** A heartbeat pushed by the upload client after each successful upload. */
+export interface HeartbeatState {
+  readonly name: string;
+  /** Null until the first ping ever (a restart keeps it). */
+  readonly lastPingAt: number | null;
+  /** `items_sent` of the last ping that said it. */
+  readonly lastItemsSent: number | null;
+  /** When this process began waiting for it: lateness counts from here until the first ping ever. */
+  readonly watchedSince: number;
+}
+
 export const REASON_CODES = [
   'STARTING',
   'CENTRAL_UNREACHABLE',
@@ -111,6 +153,8 @@ export const REASON_CODES = [
   'STORAGE_FILLING',
   'INODES_CRITICAL',
   'VOLUME_UNAVAILABLE',
+  'BACKLOG_CRITICAL',
+  'UPLOAD_STALLED',
   'PROBES_STALE',
   'MANUAL_HALT',
 ] as const;
@@ -125,7 +169,7 @@ export type FactValue = number | string | boolean | null;
 
 export interface Reason {
   readonly code: ReasonCode;
-  /** The volume or target group the reason is about ("central", a volume name, an override id). */
+  /** What the reason is about ("central", a volume, a backlog source or heartbeat name, an override id). */
   readonly subject: string;
   /** When this reason (same code and subject) became active. */
   readonly since: number;

@@ -4,18 +4,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { StatusPageConfig } from '../config/schema.js';
+import type { HeartbeatToken, StatusPageConfig } from '../config/schema.js';
 import type { Clock } from '../runtime/clock.js';
 import type { MetricsExposition } from '../runtime/metrics.js';
 import type { AlertPipeline } from '../shell/alert-pipeline.js';
 import type { Engine } from '../shell/engine.js';
 import type { Store } from '../store/sqlite.js';
+import type { DataAtRiskSetup } from '../views/snapshot.js';
 import { adminRouter } from './admin/admin.js';
 import { LoginLimiter } from './admin/session.js';
 import { apiAccess } from './api/access.js';
 import { apiRouter } from './api/api.js';
 import { gateReader, isPlainGateRead } from './api/gate-read.js';
-import type { TokenChecker } from './auth.js';
+import { TokenChecker } from './auth.js';
 import { jsonBody, MAX_BODY_BYTES, readBodies } from './body.js';
 import { HttpError, sendError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
@@ -52,6 +53,10 @@ export interface AppDeps {
   readonly statusPage: StatusPageConfig;
   /** The config's `public_url`, or null. */
   readonly publicUrl: string | null;
+  /** The backlog sources' and heartbeats' setup from the config (status-snapshot.ts dataAtRiskSetup). */
+  readonly dataAtRisk: DataAtRiskSetup;
+  /** JAGA_HEARTBEAT_TOKENS: each opens its own heartbeat's ping and read, nothing else. */
+  readonly heartbeatTokens: readonly HeartbeatToken[];
 }
 
 /** Answers a request without express when it can (true), for the server to call first. */
@@ -79,7 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   // One budget of token guesses per client address, shared by the admin login and the JSON API.
   const limiter = new LoginLimiter(clock);
   const readGate = gateReader({ engine, resumeAfterMs, clock });
-  const status = statusReader({ engine, alerting, store, clock });
+  const status = statusReader({ engine, alerting, store, clock, dataAtRisk: deps.dataAtRisk });
   fastPaths.set(app, (req, res) => {
     if (!isPlainGateRead(req)) return false;
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -95,7 +100,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(readBodies(MAX_BODY_BYTES, tooLarge));
   app.use(jsonBody);
 
-  const access = apiAccess(tokens, limiter, new RateLimiter(clock));
+  // Named by the heartbeat each opens, so the check says which one it is.
+  const heartbeatTokens = new TokenChecker(deps.heartbeatTokens.map((t) => ({ name: t.heartbeat, token: t.token })));
+  const access = apiAccess(tokens, limiter, new RateLimiter(clock), heartbeatTokens);
   app.use(apiRouter({ status, engine, alerting, store, metrics: deps.metrics, access, readGate, clock, timeZone, resumeAfterMs }));
   app.use(
     statusPageRouter({ status, store, page: deps.statusPage, site: deps.site, timeZone, resumeAfterMs, clock, publicUrl: deps.publicUrl }),

@@ -1,6 +1,7 @@
 // The shape every language catalogue fills, and how to pick one. Pure.
 import type { AlertName, Severity } from '../core/alerts/types.js';
-import type { CentralCause, GateStateName, Reason, ReasonCode, TargetFailure, TargetStatus, VolumeFailure } from '../core/types.js';
+import type { BacklogFailure, CentralCause, GateStateName, Reason, ReasonCode, TargetFailure, TargetStatus, VolumeFailure } from '../core/types.js';
+import type { BacklogLimit } from '../core/data-at-risk.js';
 import type { ProblemCode } from '../core/requests.js';
 import type { OutboxStatus } from '../core/alerts/types.js';
 import type { ClockStyle, DurationWords } from './format.js';
@@ -45,6 +46,16 @@ export interface Catalogue {
     readonly reportHalted: (seconds: number, percent: number, halts: number) => string;
     readonly reportLongestOutage: (seconds: number | null, start: string | null) => string;
     readonly reportAvailability: (percent: number | null) => string;
+    /** `jaga status`: what waits in a backlog source; bytes and the oldest age where the source says them. */
+    readonly statusBacklog: (items: number, bytes: number | null, oldestAgeSeconds: number | null) => string;
+    /** `jaga status`: a heartbeat's last ping (as the API wrote it), or none yet, and its grace. */
+    readonly statusHeartbeat: (lastPingAt: string | null, graceSeconds: number) => string;
+    /** The most recordings waiting at once over the period, all sources together; null without a read. */
+    readonly reportPeakBacklog: (items: number | null) => string;
+    /** One source's peak under the line above; null without a successful read. */
+    readonly reportPeakBacklogSource: (source: string, items: number | null) => string;
+    /** The longest time without a successful upload; null where jaga was not watching. */
+    readonly reportLongestWithoutUpload: (heartbeat: string, seconds: number | null) => string;
   };
   readonly email: EmailCatalogue;
   readonly page: PageCatalogue;
@@ -56,6 +67,9 @@ export type StorageProblem = 'STORAGE_CRITICAL' | 'STORAGE_FLOOR' | 'INODES_CRIT
 
 /** What JagaDegraded found wrong with jaga itself (rules.ts `problems`). */
 export type JagaProblem = 'store' | 'outbox' | 'delivery' | 'probes';
+
+/** A backlog limit as the config names it ("halt_items"). */
+export type BacklogLimitName = `${'warn' | 'halt'}_${BacklogLimit}`;
 
 /**
  * An alert's numbers as the renderer has already formatted them (sizes, percentages, spans, times in
@@ -90,18 +104,53 @@ export interface AlertFacts {
   readonly outboxAge?: string;
   readonly givenUp?: number;
   readonly overrideBy?: string;
+  /** A backlog source, or a heartbeat, by its configured name. */
+  readonly source?: string;
+  readonly heartbeat?: string;
+  /** Recordings waiting for upload, with the language's thousands separator ("12.345"). */
+  readonly items?: string;
+  /** Their size ("1.2 GiB"). */
+  readonly waitingSize?: string;
+  /** When the oldest waiting recording was made: "08.12 WIB" today, "Senin 08.12 WIB" this week, else the date. */
+  readonly oldest?: string;
+  /** How long the oldest has waited ("3 hari 2 jam"). */
+  readonly oldestAge?: string;
+  /** The limit crossed, its value formatted for its kind ("10.000", "50.0 GiB", "2 hari"). */
+  readonly backlogLimit?: { readonly name: BacklogLimitName; readonly value: string };
+  /**
+   * The last successful upload (a heartbeat's last ping): when, and how long ago (null without a moment
+   * to speak from, as in annotations). null: none since jaga began waiting.
+   */
+  readonly lastUpload?: { readonly at: string; readonly ago: string | null } | null;
+  /** A heartbeat's grace ("30 menit"). */
+  readonly grace?: string;
+  /** Whether this late heartbeat halts recording (UPLOAD_STALLED) or only alerts. */
+  readonly halts?: boolean;
+  /** Why a backlog source could not be read, and what the reader said. */
+  readonly backlogFailure?: BacklogFailure;
+  readonly detail?: string;
+  /** BacklogCritical holds because the source cannot be read (halt_when_unavailable), not by a limit. */
+  readonly unreadable?: boolean;
+  /** When the source was last read successfully. */
+  readonly lastRead?: string;
 }
 
 /** Whom a message tells people to call; `contact` is the configured text, null when none is set. */
 export interface ContactChoice {
   readonly role: 'central' | 'uplink' | 'dns' | 'local_it';
   readonly contact: string | null;
+  /** Whom to call next when the first one finds nothing wrong on their side (uploads: central). */
+  readonly escalation?: ContactChoice;
 }
 
 /** Everything an alert email says, as plain text (the renderer escapes it for HTML). */
 export interface EmailCatalogue {
   readonly clock: ClockStyle;
   readonly durationWords: DurationWords;
+  /** Counts are written with this locale's thousands separator. */
+  readonly numberLocale: 'id-ID' | 'en-GB';
+  /** Sunday first, as Date.getUTCDay() counts. */
+  readonly weekdays: readonly [string, string, string, string, string, string, string];
   readonly severityWord: Record<Severity, string>;
   readonly resolvedWord: string;
   readonly reminder: string;
@@ -121,6 +170,8 @@ export interface EmailCatalogue {
   readonly overriddenHeading: string;
   readonly moreReasons: (count: number) => string;
   readonly override: (o: { action: 'halt' | 'allow'; by: string; reason: string; until: string | null }) => string;
+  /** What happened in a department head's words, before the numbers; null where title and facts say it. */
+  readonly summary: (name: AlertName, facts: AlertFacts) => string | null;
   readonly facts: (name: AlertName, facts: AlertFacts) => readonly string[];
   readonly nextStepLabel: string;
   readonly nextStep: (name: AlertName, facts: AlertFacts, contact: ContactChoice) => string;
@@ -245,6 +296,25 @@ export interface AdminCatalogue {
   /** An override (or a lift) jaga did not take, by the engine's OverrideRefused code; nothing was changed. */
   readonly overrideRefused: Record<'too_many_overrides' | 'store_unavailable', string>;
   readonly silenceRefused: string;
+  /** Backlog sources and upload heartbeats: what waits in one copy only, and whether uploads still succeed. */
+  readonly dataAtRisk: {
+    readonly backlogHeading: string;
+    readonly heartbeatsHeading: string;
+    readonly columns: Record<'type' | 'items' | 'bytes' | 'oldest' | 'lastRead' | 'halts' | 'lastPing' | 'grace' | 'itemsSent', string>;
+    /** A count with the language's thousands separator. */
+    readonly count: (n: number) => string;
+    /** "3 jam 5 menit lalu" */
+    readonly ago: (span: string) => string;
+    readonly readable: string;
+    readonly notRead: string;
+    readonly late: string;
+    readonly onTime: string;
+    readonly neverPinged: string;
+    /** The source or heartbeat may halt recording. */
+    readonly halts: string;
+    /** It raises alerts only. */
+    readonly alertOnly: string;
+  };
 }
 
 const catalogues: Record<Language, Catalogue> = { id, en };

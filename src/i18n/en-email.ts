@@ -1,7 +1,7 @@
 // English for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
-import type { AlertFacts, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
+import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
 import type { AlertName } from '../core/alerts/types.js';
-import type { CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
+import type { BacklogFailure, CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
   central: 'the central server does not answer; our office network is fine',
@@ -29,8 +29,12 @@ const whom: Record<ContactChoice['role'], string> = {
   local_it: 'local IT',
 };
 
-const call = (c: ContactChoice) =>
-  c.contact === null ? `Call ${whom[c.role]} (no contact set in jaga's configuration).` : `Call ${whom[c.role]}: ${c.contact}.`;
+const call = (c: ContactChoice): string => {
+  const first = c.contact === null ? `Call ${whom[c.role]} (no contact set in jaga's configuration).` : `Call ${whom[c.role]}: ${c.contact}.`;
+  const next = c.escalation;
+  if (next === undefined) return first;
+  return `${first} If the application runs but uploads still fail, call ${whom[next.role]}${next.contact === null ? '' : `: ${next.contact}`}.`;
+};
 
 const freeUp = 'move or archive records already uploaded to central';
 
@@ -54,6 +58,54 @@ const jagaProblemText: Record<JagaProblem, string> = {
   delivery: 'some emails could not be delivered',
   probes: 'checks are late, data is not fresh',
 };
+
+const backlogFailureText: Record<BacklogFailure, string> = {
+  timeout: 'no answer within the time limit',
+  unreadable: 'cannot be read (folder missing, no permission, or the application does not answer)',
+  too_many_files: 'too many files to count (max_files)',
+  bad_output: 'its answer cannot be understood',
+  failed: 'failed to run',
+};
+
+const limitText = (l: { readonly name: BacklogLimitName; readonly value: string }): string => {
+  const kind = l.name.startsWith('warn_') ? 'Warning limit' : 'Halt limit';
+  if (l.name.endsWith('_items')) return `${kind}: ${l.value} recordings`;
+  if (l.name.endsWith('_bytes')) return `${kind}: ${l.value}`;
+  return `${kind}: oldest recording waiting ${l.value}`;
+};
+
+/** Keep what exists: the recordings waiting are the only copy there is. */
+const keep = 'Keep every recording; do not delete recordings or the upload queue (spool) folder: some have no copy at the central server yet.';
+
+const uploadText = (u: AlertFacts['lastUpload']): string =>
+  u === null || u === undefined ? 'no successful upload recorded yet' : `last successful upload ${u.ago === null ? u.at : `${u.ago} ago`}`;
+
+/** "12,345 recordings not yet sent to the central server, the oldest since Monday 08:12 WIB" */
+const waiting = (f: AlertFacts): string =>
+  `${f.items ?? 'Some'} recordings not yet sent to the central server${f.oldest === undefined ? '' : `, the oldest since ${f.oldest}`}`;
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function summary(name: AlertName, f: AlertFacts): string | null {
+  switch (name) {
+    case 'BacklogWarning':
+    case 'BacklogCritical': {
+      if (f.unreadable === true) {
+        const known = f.items === undefined ? '' : `; last read: ${f.items} recordings`;
+        return `jaga cannot read how many recordings are not yet sent to the central server, and this office is set to stop recording when that happens${known}.`;
+      }
+      return `${waiting(f)}${f.lastUpload === undefined ? '' : `; ${uploadText(f.lastUpload)}`}.`;
+    }
+    case 'UploadStalled':
+      return f.items === undefined ? `${capitalize(uploadText(f.lastUpload))}.` : `${waiting(f)}; ${uploadText(f.lastUpload)}.`;
+    case 'BacklogSourceUnavailable': {
+      const known = f.items === undefined ? '' : `; last read: ${f.items} recordings${f.lastRead === undefined ? '' : ` (${f.lastRead})`}`;
+      return `jaga cannot read the upload queue, so it does not know how many recordings are not yet sent to the central server${known}.`;
+    }
+    default:
+      return null;
+  }
+}
 
 const jagaProblem = (p: string) => (Object.hasOwn(jagaProblemText, p) ? jagaProblemText[p as JagaProblem] : p);
 
@@ -80,6 +132,15 @@ function facts(_name: AlertName, f: AlertFacts): string[] {
   add(f.outboxAge, () => `Oldest email in the queue: ${f.outboxAge}`);
   add(f.givenUp, () => `Emails not delivered (last 24 h): ${f.givenUp}`);
   add(f.overrideBy, () => `Halted by hand by ${f.overrideBy}`);
+  add(f.source, () => `Upload queue: ${f.source}`);
+  add(f.heartbeat, () => `Upload heartbeat: ${f.heartbeat}`);
+  add(f.backlogFailure, () => `Problem: ${backlogFailureText[f.backlogFailure ?? 'failed']}`);
+  add(f.detail, () => `Detail: ${f.detail}`);
+  add(f.waitingSize, () => `Size waiting: ${f.waitingSize}`);
+  add(f.oldestAge, () => `Oldest recording waiting: ${f.oldestAge}`);
+  add(f.backlogLimit, () => limitText(f.backlogLimit ?? { name: 'halt_items', value: '?' }));
+  add(f.grace, () => `Grace: ${f.grace} without a successful upload`);
+  add(f.halts, () => (f.halts === true ? 'Stalled uploads halt recording at this office.' : 'Stalled uploads do not halt recording at this office; a warning only.'));
   return lines;
 }
 
@@ -107,12 +168,24 @@ function nextStep(name: AlertName, f: AlertFacts, contact: ContactChoice): strin
       return `Plan to free space today: ${freeUp}. ${call(contact)}`;
     case 'JagaDegraded':
       return `Check jaga itself (service, data disk, email delivery): status and alerts may be late. ${call(contact)}`;
+    case 'BacklogWarning':
+      return `Today, check the upload application and the sync service: are they running and sending to central? ${keep} ${call(contact)}`;
+    case 'BacklogCritical':
+      return f.unreadable === true
+        ? `Check the queue jaga reads on the local server (the spool folder, the sync application, or its command). ${keep} ${call(contact)}`
+        : `Check the upload application and the sync service now: are they running and able to send to central? ${keep} ${call(contact)}`;
+    case 'UploadStalled':
+      return `Check the upload application on the recording computers and the sync service: are they running, and what error do they show? ${keep} ${call(contact)}`;
+    case 'BacklogSourceUnavailable':
+      return `Check what jaga reads for this queue on the local server (the spool folder, the sync application, or its command). Do not delete the queue folder. ${call(contact)}`;
   }
 }
 
 export const enEmail: EmailCatalogue = {
   clock: { months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'], separator: ':' },
   durationWords: { d: 'd', h: 'h', m: 'min', s: 's' },
+  numberLocale: 'en-GB',
+  weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   severityWord: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
   resolvedWord: 'RESOLVED',
   reminder: '(reminder)',
@@ -124,6 +197,10 @@ export const enEmail: EmailCatalogue = {
     StorageWarning: 'Storage getting full',
     StorageCritical: 'Storage almost full',
     StorageFillingUp: 'Storage filling fast',
+    BacklogWarning: 'Recordings piling up unsent',
+    BacklogCritical: 'Too many recordings unsent',
+    UploadStalled: 'Uploads to central stalled',
+    BacklogSourceUnavailable: 'Upload queue unreadable',
     JagaDegraded: 'jaga monitor degraded',
   },
   resolvedTitle: {
@@ -133,6 +210,10 @@ export const enEmail: EmailCatalogue = {
     StorageWarning: 'Storage back to normal',
     StorageCritical: 'Storage no longer critical',
     StorageFillingUp: 'Storage no longer filling fast',
+    BacklogWarning: 'Upload queue back to normal',
+    BacklogCritical: 'Upload queue no longer critical',
+    UploadStalled: 'Uploads to central working again',
+    BacklogSourceUnavailable: 'Upload queue readable again',
     JagaDegraded: 'jaga monitor healthy again',
   },
   greeting: (name) => `Dear ${name},`,
@@ -150,6 +231,7 @@ export const enEmail: EmailCatalogue = {
     o.action === 'halt'
       ? `Halted by hand by ${o.by}: "${o.reason}"${o.until === null ? '' : ` (until ${o.until})`}`
       : `Allowed by hand by ${o.by} until ${o.until ?? '?'}: "${o.reason}". The storage safety floor still applies.`,
+  summary,
   facts,
   nextStepLabel: 'What to do:',
   nextStep,

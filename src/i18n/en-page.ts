@@ -18,6 +18,8 @@ export const enPage: PageCatalogue = {
     STORAGE_FILLING: "the server's storage is full",
     INODES_CRITICAL: "the server's storage is full",
     VOLUME_UNAVAILABLE: 'a problem with the storage server',
+    BACKLOG_CRITICAL: 'recorded data has not yet been sent to the central server',
+    UPLOAD_STALLED: 'sending data to the central server has stopped',
     PROBES_STALE: 'system checks are delayed',
     MANUAL_HALT: 'paused by staff',
   },

@@ -3,7 +3,7 @@ import type { Catalogue } from './catalogue.js';
 import { enEmail } from './en-email.js';
 import { enPage } from './en-page.js';
 import { enAdmin } from './en-admin.js';
-import { bytes, percent, span, text } from './format.js';
+import { bytes, count, duration, percent, span, text } from './format.js';
 
 const units = { d: 'd', h: 'h', m: 'm', s: 's' };
 
@@ -30,6 +30,19 @@ export const en: Catalogue = {
         // Public views leave the detail (a path) out: the sentence then ends without it, not in "?".
         const untrusted = `Volume ${r.subject} cannot be trusted (${text(f.failure)})`;
         return f.detail === undefined ? untrusted : `${untrusted}: ${text(f.detail)}`;
+      }
+      case 'BACKLOG_CRITICAL': {
+        if (f.unavailable === true) {
+          const unread = `Upload backlog ${r.subject} cannot be read (${text(f.failure)})`;
+          return f.detail === undefined ? unread : `${unread}: ${text(f.detail)}`;
+        }
+        const oldest = typeof f.oldestAgeSeconds === 'number' ? `, the oldest waiting ${duration(f.oldestAgeSeconds, enEmail.durationWords)}` : '';
+        return `${count(f.items, 'en-GB')} recordings in ${r.subject} not yet sent to the central server${oldest} (limit ${text(f.limit)})`;
+      }
+      case 'UPLOAD_STALLED': {
+        const waiting = typeof f.itemsWaiting === 'number' ? `; ${count(f.itemsWaiting, 'en-GB')} recordings waiting` : '';
+        const last = typeof f.lastPingAt === 'number' ? 'no successful upload' : 'no successful upload yet';
+        return `Uploads stalled (${r.subject}): ${last} for more than ${typeof f.graceSeconds === 'number' ? duration(f.graceSeconds, enEmail.durationWords) : '?'}${waiting}`;
       }
       case 'PROBES_STALE':
         return `Probes are late, no fresh data from: ${text(f.stale)}`;
@@ -82,6 +95,13 @@ export const en: Catalogue = {
     reportLongestOutage: (seconds, start) =>
       seconds === null ? 'No central server outage.' : `Longest central server outage: ${Math.round(seconds / 60)} min, from ${start}`,
     reportAvailability: (percent) => `Central server availability: ${percent === null ? 'no data' : `${percent}%`}`,
+    statusBacklog: (items, size, oldestAgeSeconds) =>
+      [`${count(items, 'en-GB')} recordings`, ...(size === null ? [] : [bytes(size)]), ...(oldestAgeSeconds === null ? [] : [`oldest waiting ${span(oldestAgeSeconds, units)}`])].join(', '),
+    statusHeartbeat: (lastPingAt, graceSeconds) => `${lastPingAt === null ? 'no ping yet' : `last ping ${lastPingAt}`}, grace ${span(graceSeconds, units)}`,
+    reportPeakBacklog: (items) => `Most recordings waiting for upload at once: ${items === null ? 'no data' : count(items, 'en-GB')}`,
+    reportPeakBacklogSource: (source, items) => `  - ${source}: ${items === null ? 'no data' : count(items, 'en-GB')}`,
+    reportLongestWithoutUpload: (heartbeat, seconds) =>
+      `Longest time without a successful upload (${heartbeat}): ${seconds === null ? 'no data' : span(seconds, units)}`,
     started: (url) => `jaga listening on ${url}`,
     stopping: 'jaga stopping...',
   },

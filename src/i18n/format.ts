@@ -26,6 +26,11 @@ export function span(seconds: FactValue | undefined, units: { d: string; h: stri
   return parts.slice(0, 2).join(' ');
 }
 
+/** A whole count with the language's thousands separator ("12.345" in Indonesian, "12,345" in English). */
+export function count(value: FactValue | undefined, locale: 'id-ID' | 'en-GB'): string {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value).toLocaleString(locale) : '?';
+}
+
 export function text(value: FactValue | undefined): string {
   return value === undefined || value === null ? '?' : String(value);
 }

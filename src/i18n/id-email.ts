@@ -1,7 +1,7 @@
 // Bahasa Indonesia for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
-import type { AlertFacts, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
+import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
 import type { AlertName } from '../core/alerts/types.js';
-import type { CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
+import type { BacklogFailure, CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
   central: 'server pusat tidak menjawab; jaringan kantor normal',
@@ -29,8 +29,12 @@ const whom: Record<ContactChoice['role'], string> = {
   local_it: 'TI setempat',
 };
 
-const call = (c: ContactChoice) =>
-  c.contact === null ? `Hubungi ${whom[c.role]} (kontak belum diatur di konfigurasi jaga).` : `Hubungi ${whom[c.role]}: ${c.contact}.`;
+const call = (c: ContactChoice): string => {
+  const first = c.contact === null ? `Hubungi ${whom[c.role]} (kontak belum diatur di konfigurasi jaga).` : `Hubungi ${whom[c.role]}: ${c.contact}.`;
+  const next = c.escalation;
+  if (next === undefined) return first;
+  return `${first} Bila aplikasinya berjalan tetapi kiriman tetap gagal, hubungi ${whom[next.role]}${next.contact === null ? '' : `: ${next.contact}`}.`;
+};
 
 const freeUp = 'pindahkan atau arsipkan rekaman yang sudah terkirim ke pusat';
 
@@ -54,6 +58,54 @@ const jagaProblemText: Record<JagaProblem, string> = {
   delivery: 'ada email yang gagal terkirim',
   probes: 'pemeriksaan terlambat, data tidak baru',
 };
+
+const backlogFailureText: Record<BacklogFailure, string> = {
+  timeout: 'tidak menjawab dalam batas waktu',
+  unreadable: 'tidak dapat dibaca (folder hilang, tanpa izin, atau aplikasi tidak menjawab)',
+  too_many_files: 'terlalu banyak berkas untuk dihitung (max_files)',
+  bad_output: 'jawabannya tidak dapat dipahami',
+  failed: 'gagal dijalankan',
+};
+
+const limitText = (l: { readonly name: BacklogLimitName; readonly value: string }): string => {
+  const kind = l.name.startsWith('warn_') ? 'Batas peringatan' : 'Batas henti';
+  if (l.name.endsWith('_items')) return `${kind}: ${l.value} rekaman`;
+  if (l.name.endsWith('_bytes')) return `${kind}: ${l.value}`;
+  return `${kind}: rekaman tertua menunggu ${l.value}`;
+};
+
+/** Keep what exists: the recordings waiting are the only copy there is. */
+const keep = 'Simpan semua rekaman; jangan hapus rekaman maupun folder antrean (spool): sebagian belum ada salinannya di pusat.';
+
+const uploadText = (u: AlertFacts['lastUpload']): string =>
+  u === null || u === undefined ? 'belum ada unggahan berhasil yang tercatat' : `unggahan terakhir berhasil ${u.ago === null ? u.at : `${u.ago} lalu`}`;
+
+/** "12.345 rekaman belum terkirim ke pusat, yang tertua sejak Senin 08.12 WIB" */
+const waiting = (f: AlertFacts): string =>
+  `${f.items ?? 'Sejumlah'} rekaman belum terkirim ke pusat${f.oldest === undefined ? '' : `, yang tertua sejak ${f.oldest}`}`;
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function summary(name: AlertName, f: AlertFacts): string | null {
+  switch (name) {
+    case 'BacklogWarning':
+    case 'BacklogCritical': {
+      if (f.unreadable === true) {
+        const known = f.items === undefined ? '' : `; terakhir terbaca ${f.items} rekaman`;
+        return `jaga tidak dapat membaca berapa rekaman yang belum terkirim ke pusat, dan kantor ini diatur untuk berhenti merekam bila begitu${known}.`;
+      }
+      return `${waiting(f)}${f.lastUpload === undefined ? '' : `; ${uploadText(f.lastUpload)}`}.`;
+    }
+    case 'UploadStalled':
+      return f.items === undefined ? `${capitalize(uploadText(f.lastUpload))}.` : `${waiting(f)}; ${uploadText(f.lastUpload)}.`;
+    case 'BacklogSourceUnavailable': {
+      const known = f.items === undefined ? '' : `; terakhir terbaca ${f.items} rekaman${f.lastRead === undefined ? '' : ` (${f.lastRead})`}`;
+      return `jaga tidak dapat membaca antrean unggah, jadi tidak tahu berapa rekaman yang belum terkirim ke pusat${known}.`;
+    }
+    default:
+      return null;
+  }
+}
 
 const jagaProblem = (p: string) => (Object.hasOwn(jagaProblemText, p) ? jagaProblemText[p as JagaProblem] : p);
 
@@ -80,6 +132,15 @@ function facts(_name: AlertName, f: AlertFacts): string[] {
   add(f.outboxAge, () => `Email tertua di antrean: ${f.outboxAge}`);
   add(f.givenUp, () => `Email gagal terkirim (24 jam terakhir): ${f.givenUp}`);
   add(f.overrideBy, () => `Dihentikan manual oleh ${f.overrideBy}`);
+  add(f.source, () => `Antrean unggah: ${f.source}`);
+  add(f.heartbeat, () => `Sinyal unggah (heartbeat): ${f.heartbeat}`);
+  add(f.backlogFailure, () => `Masalah: ${backlogFailureText[f.backlogFailure ?? 'failed']}`);
+  add(f.detail, () => `Keterangan: ${f.detail}`);
+  add(f.waitingSize, () => `Ukuran yang menunggu: ${f.waitingSize}`);
+  add(f.oldestAge, () => `Rekaman tertua menunggu: ${f.oldestAge}`);
+  add(f.backlogLimit, () => limitText(f.backlogLimit ?? { name: 'halt_items', value: '?' }));
+  add(f.grace, () => `Tenggang: ${f.grace} tanpa unggahan berhasil`);
+  add(f.halts, () => (f.halts === true ? 'Unggahan macet menghentikan perekaman di kantor ini.' : 'Unggahan macet tidak menghentikan perekaman di kantor ini; hanya peringatan.'));
   return lines;
 }
 
@@ -107,12 +168,24 @@ function nextStep(name: AlertName, f: AlertFacts, contact: ContactChoice): strin
       return `Rencanakan pengosongan ruang hari ini: ${freeUp}. ${call(contact)}`;
     case 'JagaDegraded':
       return `Periksa jaga sendiri (layanan, disk data, pengiriman email): status dan peringatan bisa terlambat. ${call(contact)}`;
+    case 'BacklogWarning':
+      return `Hari ini, periksa aplikasi pengunggah dan layanan sinkronisasi: apakah berjalan dan mengirim ke pusat. ${keep} ${call(contact)}`;
+    case 'BacklogCritical':
+      return f.unreadable === true
+        ? `Periksa sumber antrean di server lokal (folder spool, aplikasi sinkronisasi, atau perintah yang dibaca jaga). ${keep} ${call(contact)}`
+        : `Periksa sekarang aplikasi pengunggah dan layanan sinkronisasi: apakah berjalan dan dapat mengirim ke pusat. ${keep} ${call(contact)}`;
+    case 'UploadStalled':
+      return `Periksa aplikasi pengunggah di komputer perekaman dan layanan sinkronisasi: apakah berjalan, dan apa pesan galatnya. ${keep} ${call(contact)}`;
+    case 'BacklogSourceUnavailable':
+      return `Periksa yang dibaca jaga untuk antrean ini di server lokal (folder spool, aplikasi sinkronisasi, atau perintahnya). Jangan hapus folder antrean. ${call(contact)}`;
   }
 }
 
 export const idEmail: EmailCatalogue = {
   clock: { months: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'], separator: '.' },
   durationWords: { d: 'hari', h: 'jam', m: 'menit', s: 'detik' },
+  numberLocale: 'id-ID',
+  weekdays: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
   severityWord: { critical: 'KRITIS', warning: 'PERINGATAN', info: 'INFO' },
   resolvedWord: 'PULIH',
   reminder: '(pengingat)',
@@ -124,6 +197,10 @@ export const idEmail: EmailCatalogue = {
     StorageWarning: 'Penyimpanan mulai penuh',
     StorageCritical: 'Penyimpanan hampir penuh',
     StorageFillingUp: 'Penyimpanan cepat terisi',
+    BacklogWarning: 'Rekaman menumpuk belum terkirim',
+    BacklogCritical: 'Terlalu banyak rekaman belum terkirim',
+    UploadStalled: 'Unggahan ke pusat macet',
+    BacklogSourceUnavailable: 'Antrean unggah tidak terbaca',
     JagaDegraded: 'Pemantau jaga bermasalah',
   },
   resolvedTitle: {
@@ -133,6 +210,10 @@ export const idEmail: EmailCatalogue = {
     StorageWarning: 'Penyimpanan kembali lega',
     StorageCritical: 'Penyimpanan tidak lagi kritis',
     StorageFillingUp: 'Pengisian penyimpanan kembali normal',
+    BacklogWarning: 'Antrean rekaman kembali normal',
+    BacklogCritical: 'Antrean rekaman tidak lagi kritis',
+    UploadStalled: 'Unggahan ke pusat berjalan lagi',
+    BacklogSourceUnavailable: 'Antrean unggah terbaca kembali',
     JagaDegraded: 'Pemantau jaga normal kembali',
   },
   greeting: (name) => `Yth. ${name},`,
@@ -150,6 +231,7 @@ export const idEmail: EmailCatalogue = {
     o.action === 'halt'
       ? `Dihentikan manual oleh ${o.by}: "${o.reason}"${o.until === null ? '' : ` (sampai ${o.until})`}`
       : `Dibuka manual oleh ${o.by} sampai ${o.until ?? '?'}: "${o.reason}". Batas aman penyimpanan tetap berlaku.`,
+  summary,
   facts,
   nextStepLabel: 'Yang harus dilakukan:',
   nextStep,

@@ -18,6 +18,8 @@ export const idPage: PageCatalogue = {
     STORAGE_FILLING: 'kapasitas penyimpanan server penuh',
     INODES_CRITICAL: 'kapasitas penyimpanan server penuh',
     VOLUME_UNAVAILABLE: 'gangguan pada server penyimpanan',
+    BACKLOG_CRITICAL: 'data rekaman belum terkirim ke server pusat',
+    UPLOAD_STALLED: 'pengiriman data ke server pusat terhenti',
     PROBES_STALE: 'pemeriksaan sistem tertunda',
     MANUAL_HALT: 'dihentikan sementara oleh petugas',
   },

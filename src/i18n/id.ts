@@ -3,7 +3,7 @@ import type { Catalogue } from './catalogue.js';
 import { idEmail } from './id-email.js';
 import { idPage } from './id-page.js';
 import { idAdmin } from './id-admin.js';
-import { bytes, percent, span, text } from './format.js';
+import { bytes, count, duration, percent, span, text } from './format.js';
 
 const units = { d: 'h', h: 'j', m: 'm', s: 'd' };
 
@@ -30,6 +30,19 @@ export const id: Catalogue = {
         // Public views leave the detail (a path) out: the sentence then ends without it, not in "?".
         const untrusted = `Penyimpanan ${r.subject} tidak dapat dipercaya (${text(f.failure)})`;
         return f.detail === undefined ? untrusted : `${untrusted}: ${text(f.detail)}`;
+      }
+      case 'BACKLOG_CRITICAL': {
+        if (f.unavailable === true) {
+          const unread = `Antrean unggah ${r.subject} tidak dapat dibaca (${text(f.failure)})`;
+          return f.detail === undefined ? unread : `${unread}: ${text(f.detail)}`;
+        }
+        const oldest = typeof f.oldestAgeSeconds === 'number' ? `, yang tertua menunggu ${duration(f.oldestAgeSeconds, idEmail.durationWords)}` : '';
+        return `${count(f.items, 'id-ID')} rekaman di ${r.subject} belum terkirim ke pusat${oldest} (batas ${text(f.limit)})`;
+      }
+      case 'UPLOAD_STALLED': {
+        const waiting = typeof f.itemsWaiting === 'number' ? `; ${count(f.itemsWaiting, 'id-ID')} rekaman menunggu` : '';
+        const last = typeof f.lastPingAt === 'number' ? 'tidak ada unggahan berhasil' : 'belum pernah ada unggahan berhasil';
+        return `Unggahan macet (${r.subject}): ${last} selama lebih dari ${typeof f.graceSeconds === 'number' ? duration(f.graceSeconds, idEmail.durationWords) : '?'}${waiting}`;
       }
       case 'PROBES_STALE':
         return `Pemeriksaan terlambat, tidak ada data baru dari: ${text(f.stale)}`;
@@ -83,6 +96,13 @@ export const id: Catalogue = {
     reportLongestOutage: (seconds, start) =>
       seconds === null ? 'Tidak ada gangguan server pusat.' : `Gangguan server pusat terlama: ${Math.round(seconds / 60)} menit, mulai ${start}`,
     reportAvailability: (percent) => `Ketersediaan server pusat: ${percent === null ? 'tidak ada data' : `${percent}%`}`,
+    statusBacklog: (items, size, oldestAgeSeconds) =>
+      [`${count(items, 'id-ID')} rekaman`, ...(size === null ? [] : [bytes(size)]), ...(oldestAgeSeconds === null ? [] : [`yang tertua menunggu ${span(oldestAgeSeconds, units)}`])].join(', '),
+    statusHeartbeat: (lastPingAt, graceSeconds) => `${lastPingAt === null ? 'belum pernah ada ping' : `ping terakhir ${lastPingAt}`}, tenggang ${span(graceSeconds, units)}`,
+    reportPeakBacklog: (items) => `Rekaman terbanyak yang menunggu unggah sekaligus: ${items === null ? 'tidak ada data' : count(items, 'id-ID')}`,
+    reportPeakBacklogSource: (source, items) => `  - ${source}: ${items === null ? 'tidak ada data' : count(items, 'id-ID')}`,
+    reportLongestWithoutUpload: (heartbeat, seconds) =>
+      `Jeda terlama tanpa unggahan berhasil (${heartbeat}): ${seconds === null ? 'tidak ada data' : span(seconds, units)}`,
     started: (url) => `jaga berjalan di ${url}`,
     stopping: 'jaga berhenti...',
   },

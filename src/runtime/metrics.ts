@@ -4,7 +4,7 @@
 import client from 'prom-client';
 import { ALERT_SEVERITY } from '../core/alerts/rules.js';
 import type { Alert, AlertName, Severity } from '../core/alerts/types.js';
-import { PHASES, REASON_CODES, TARGET_FAILURES, type Gate, type TargetObservation, type TargetState, type VolumeState } from '../core/types.js';
+import { PHASES, REASON_CODES, TARGET_FAILURES, type BacklogReading, type Gate, type TargetObservation, type TargetState, type VolumeState } from '../core/types.js';
 import { ChunkedText, familyHeader, labelPair, sampleValue, type Family } from './exposition.js';
 
 export interface MetricsTopology {
@@ -15,6 +15,8 @@ export interface MetricsTopology {
   /** The outbox's alert channels (notifiers/registry.ts): their series exist from the first scrape. */
   readonly alertChannels: readonly string[];
   readonly gateActionTypes: readonly string[];
+  readonly backlogSources: readonly string[];
+  readonly heartbeats: readonly string[];
 }
 
 /** Each built-in alert with its severity, so every series exists from the first scrape. */
@@ -62,6 +64,12 @@ export class Metrics implements MetricsExposition {
   private readonly volumeFilesUsedRatio = this.gauge('jaga_volume_files_used_ratio', 'Used fraction of the volume\'s inodes (0 when the filesystem has no inode limit).', ['volume']);
   private readonly volumeFullEta = this.gauge('jaga_volume_full_eta_seconds', 'Predicted seconds until the volume is full at its current fill rate; +Inf when not filling.', ['volume']);
   private readonly volumeAvailable = this.gauge('jaga_volume_available', 'Whether the volume can be trusted (1): statfs answers, it is the configured mount, and it is writable.', ['volume']);
+  private readonly backlogItems = this.gauge('jaga_backlog_items', 'Recordings waiting for upload (in one copy only) by the source\'s last successful read; NaN before the first.', ['source']);
+  private readonly backlogBytes = this.gauge('jaga_backlog_bytes', 'Bytes waiting for upload by the source\'s last successful read; NaN before the first or when the source does not say.', ['source']);
+  private readonly backlogOldestAge = this.gauge('jaga_backlog_oldest_age_seconds', 'How long the oldest waiting recording has waited (0 when none waits; NaN when unknown).', ['source']);
+  private readonly backlogAvailable = this.gauge('jaga_backlog_available', 'Whether the backlog source\'s last read succeeded (1) or not (0).', ['source']);
+  private readonly heartbeatLast = this.gauge('jaga_heartbeat_last_timestamp_seconds', 'When the upload client last pinged the heartbeat (Unix time); 0 before the first ping ever.', ['heartbeat']);
+  private readonly heartbeatLate = this.gauge('jaga_heartbeat_late', 'Whether the heartbeat is late (1): no ping for longer than its grace.', ['heartbeat']);
   private readonly recordingAllowed = this.gauge('jaga_recording_allowed', 'The gate: 1 when recording is allowed, 0 when halted.', []);
   private readonly haltReason = this.gauge('jaga_recording_halt_reason', 'Reasons holding the gate halted now (1 active, 0 not).', ['reason']);
   private readonly gateTransitions = new client.Counter({
@@ -103,6 +111,8 @@ export class Metrics implements MetricsExposition {
       this.volumeAvailable.set({ volume }, 0);
       this.volumeFullEta.set({ volume }, Number.POSITIVE_INFINITY);
     }
+    for (const source of topology.backlogSources) this.recordBacklog(source, null, null, false);
+    for (const heartbeat of topology.heartbeats) this.recordHeartbeat(heartbeat, null, false);
     this.centralReachable.set(0);
     this.recordingAllowed.set(0);
     for (const reason of REASON_CODES) this.haltReason.set({ reason }, 0);
@@ -169,6 +179,20 @@ export class Metrics implements MetricsExposition {
       this.volumeFilesUsedRatio.set({ volume }, usage.filesUsedRatio);
     }
     this.volumeFullEta.set({ volume }, state.fullEtaSeconds ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** A source's last successful reading (kept while it cannot be read), its oldest item's age now, and whether the last read succeeded. */
+  recordBacklog(source: string, reading: BacklogReading | null, oldestAgeMs: number | null, available: boolean): void {
+    this.backlogAvailable.set({ source }, available ? 1 : 0);
+    this.backlogItems.set({ source }, reading?.items ?? Number.NaN);
+    this.backlogBytes.set({ source }, reading?.bytes ?? Number.NaN);
+    const age = reading === null ? Number.NaN : oldestAgeMs !== null ? oldestAgeMs / 1000 : reading.items === 0 ? 0 : Number.NaN;
+    this.backlogOldestAge.set({ source }, age);
+  }
+
+  recordHeartbeat(heartbeat: string, lastPingAt: number | null, late: boolean): void {
+    this.heartbeatLast.set({ heartbeat }, lastPingAt === null ? 0 : lastPingAt / 1000);
+    this.heartbeatLate.set({ heartbeat }, late ? 1 : 0);
   }
 
   recordGate(gate: Gate, centralReachable: boolean, stateChanged: boolean): void {

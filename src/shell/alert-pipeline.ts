@@ -5,7 +5,7 @@
 import type { NewSilence } from '../core/requests.js';
 import { cronSchedule } from '../config/cron.js';
 import type { Logger } from 'pino';
-import type { Gate, TargetState, VolumeState } from '../core/types.js';
+import type { BacklogState, Gate, HeartbeatState, TargetState, VolumeState } from '../core/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Metrics } from '../runtime/metrics.js';
 import type { Store } from '../store/sqlite.js';
@@ -60,6 +60,8 @@ export interface PipelineDeps {
 export interface WorldView {
   readonly targets: readonly TargetState[];
   readonly volumes: readonly VolumeState[];
+  readonly backlogs: readonly BacklogState[];
+  readonly heartbeats: readonly HeartbeatState[];
   readonly gate: Gate;
   /** How far the wall clock stepped since the previous update (0 or absent: it did not). */
   readonly clockStepMs?: number;

@@ -4,10 +4,14 @@
 import type { NewOverride } from '../core/requests.js';
 import type { Logger } from 'pino';
 import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from '../core/assess.js';
+import { assessBacklog, canHalt, initialBacklogState, isHeartbeatLate, oldestAgeMs } from '../core/data-at-risk.js';
 import { decideGate, type GatePolicy } from '../core/gate.js';
 import { describeReasons, isCentralUnreachable, isOverrideActive, LOG_REASONS_MAX, MAX_ACTIVE_OVERRIDES } from '../core/reasons.js';
 import type {
+  BacklogObservation,
+  BacklogState,
   Gate,
+  HeartbeatState,
   Override,
   ProbeResult,
   TargetObservation,
@@ -33,6 +37,9 @@ export interface EngineTarget {
 export interface EngineOptions {
   readonly targets: readonly EngineTarget[];
   readonly volumes: readonly { readonly name: string; readonly fillWindowMs: number }[];
+  /** Backlog sources and heartbeats by name; their limits and grace are in `policy`. */
+  readonly backlogs: readonly string[];
+  readonly heartbeats: readonly string[];
   readonly thresholds: { readonly failureThreshold: number; readonly recoveryThreshold: number };
   readonly policy: GatePolicy;
   readonly sampleRetentionMs: number;
@@ -56,6 +63,8 @@ export interface EngineDeps {
 export interface DecisionView {
   readonly targets: readonly TargetState[];
   readonly volumes: readonly VolumeState[];
+  readonly backlogs: readonly BacklogState[];
+  readonly heartbeats: readonly HeartbeatState[];
   readonly gate: Gate;
   /** Since when writes to the state database fail (null while they succeed). */
   readonly storeFailingSince: number | null;
@@ -85,6 +94,11 @@ export class Engine {
   private readonly targets = new Map<string, TargetState>();
   private readonly volumes = new Map<string, VolumeState>();
   private readonly fillWindows = new Map<string, number>();
+  private readonly backlogs = new Map<string, BacklogState>();
+  private readonly heartbeats = new Map<string, HeartbeatState>();
+  /** Sources that may halt the gate: the gate waits for their first read like for a volume's. */
+  private readonly haltingSources: ReadonlySet<string>;
+  private readonly observedBacklogs = new Set<string>();
   private readonly observedTargets = new Set<string>();
   private readonly observedVolumes = new Set<string>();
   private readonly previousDeviceIds = new Map<string, number | null>();
@@ -94,6 +108,7 @@ export class Engine {
   private readonly startedAt: number;
   private pendingTargetSamples: TargetObservation[] = [];
   private pendingVolumeSamples: VolumeObservation[] = [];
+  private pendingBacklogSamples: BacklogObservation[] = [];
   private pendingTransitions: Transition[] = [];
   private decisionScheduled = false;
   private stopped = false;
@@ -117,6 +132,9 @@ export class Engine {
       this.volumes.set(v.name, initialVolumeState(v.name));
       this.fillWindows.set(v.name, v.fillWindowMs);
     }
+    for (const name of options.backlogs) this.backlogs.set(name, initialBacklogState(name));
+    for (const name of options.heartbeats) this.heartbeats.set(name, { name, lastPingAt: null, lastItemsSent: null, watchedSince: this.startedAt });
+    this.haltingSources = new Set(options.policy.backlogs.filter(canHalt).map((p) => p.name));
     this.restore();
     // Before the first full round, the gate is what was stored (a restart while halted stays halted),
     // or, on a first start, the decision over empty state: halted, STARTING.
@@ -145,7 +163,11 @@ export class Engine {
 
   /** True once every target and volume has been observed since this process started. */
   get ready(): boolean {
-    return this.observedTargets.size === this.targets.size && this.observedVolumes.size === this.volumes.size;
+    return (
+      this.observedTargets.size === this.targets.size &&
+      this.observedVolumes.size === this.volumes.size &&
+      [...this.haltingSources].every((name) => this.observedBacklogs.has(name))
+    );
   }
 
   get targetStates(): readonly TargetState[] {
@@ -154,6 +176,14 @@ export class Engine {
 
   get volumeStates(): readonly VolumeState[] {
     return [...this.volumes.values()];
+  }
+
+  get backlogStates(): readonly BacklogState[] {
+    return [...this.backlogs.values()];
+  }
+
+  get heartbeatStates(): readonly HeartbeatState[] {
+    return [...this.heartbeats.values()];
   }
 
   get activeOverrides(): readonly Override[] {
@@ -208,6 +238,57 @@ export class Engine {
     this.scheduleDecision();
   }
 
+  observeBacklog(obs: BacklogObservation): void {
+    const previous = this.backlogs.get(obs.source);
+    if (!previous) return;
+    const next = assessBacklog(previous, obs);
+    this.backlogs.set(obs.source, next);
+    this.observedBacklogs.add(obs.source);
+    if (!obs.ok && (previous.last === null || previous.last.ok)) {
+      this.deps.logger.warn({ source: obs.source, failure: obs.failure, detail: obs.detail }, 'backlog source cannot be read');
+    }
+    this.pendingBacklogSamples.push(obs);
+    this.recordDataAtRisk(obs.at);
+    this.scheduleDecision();
+  }
+
+  /**
+   * A ping from the upload client: stored before it counts (a restart keeps it), then decided on, so a
+   * stalled upload that resumes reopens the gate without waiting for a probe. Null for an unknown name.
+   * A database that refuses the write does not refuse the ping: the gate judges from memory, as for probes.
+   */
+  recordHeartbeat(name: string, itemsSent: number | null): HeartbeatState | null {
+    const previous = this.heartbeats.get(name);
+    if (previous === undefined) return null;
+    const now = this.deps.clock.now();
+    try {
+      this.deps.store.dataAtRisk.ping(name, now, itemsSent);
+      this.writeFailures.succeeded(now);
+    } catch (error) {
+      this.writeFailures.failed(error, now);
+    }
+    const next: HeartbeatState = { ...previous, lastPingAt: now, lastItemsSent: itemsSent ?? previous.lastItemsSent };
+    this.heartbeats.set(name, next);
+    this.recordDataAtRisk(now);
+    this.scheduleDecision();
+    return next;
+  }
+
+  /** Whether the heartbeat is late now, by its grace. */
+  isLate(heartbeat: HeartbeatState, now: number): boolean {
+    const policy = this.options.policy.heartbeats.find((h) => h.name === heartbeat.name);
+    return policy !== undefined && isHeartbeatLate(heartbeat, policy, now);
+  }
+
+  /** The backlog and heartbeat series: the oldest item's age and lateness move with time, not only with reads. */
+  private recordDataAtRisk(now: number): void {
+    for (const b of this.backlogs.values()) {
+      const reading = b.lastReading;
+      this.deps.metrics.recordBacklog(b.name, reading, reading === null ? null : oldestAgeMs(reading, now), b.last?.ok === true);
+    }
+    for (const h of this.heartbeats.values()) this.deps.metrics.recordHeartbeat(h.name, h.lastPingAt, this.isLate(h, now));
+  }
+
   /**
    * Decides every `decisionEveryMs` until stop(), so that staleness, resume_after and override expiry
    * take effect without new probe results, and samples are written in batches.
@@ -240,9 +321,12 @@ export class Engine {
     this.overrides = this.overrides.filter((o) => isOverrideActive(o, now));
     const clockStepMs = this.clockStep(now);
     this.gateNow = this.decide(now, { persist: true });
+    this.recordDataAtRisk(now);
     this.deps.afterDecision?.({
       targets: this.targetStates,
       volumes: this.volumeStates,
+      backlogs: this.backlogStates,
+      heartbeats: this.heartbeatStates,
       gate: this.gateNow,
       storeFailingSince: this.writeFailures.since,
       clockStepMs,
@@ -331,17 +415,20 @@ export class Engine {
     const now = this.deps.clock.now();
     const targetSamples = this.pendingTargetSamples;
     const volumeSamples = this.pendingVolumeSamples;
+    const backlogSamples = this.pendingBacklogSamples;
     const transitions = this.pendingTransitions;
     this.pendingTargetSamples = [];
     this.pendingVolumeSamples = [];
+    this.pendingBacklogSamples = [];
     const snapshotDue = now - this.lastSnapshotAt >= this.options.snapshotEveryMs || transitions.length > 0;
     const pruneDue = isChoreDue(now, this.lastPruneAt, pruneEveryMs(this.options.sampleRetentionMs, this.options.transitionRetentionMs));
-    if (targetSamples.length + volumeSamples.length === 0 && !snapshotDue && !pruneDue) return;
+    if (targetSamples.length + volumeSamples.length + backlogSamples.length === 0 && !snapshotDue && !pruneDue) return;
     try {
       this.deps.store.transaction(() => {
         const { store } = this.deps;
         store.samples.appendTargets(targetSamples);
         store.samples.appendVolumes(volumeSamples);
+        store.dataAtRisk.appendBacklogs(backlogSamples);
         for (const transition of transitions) store.transitions.append(transition);
         if (snapshotDue) {
           store.snapshot.saveGate(this.gateNow);
@@ -350,6 +437,7 @@ export class Engine {
         }
         if (pruneDue) {
           store.samples.pruneOlderThan(now - this.options.sampleRetentionMs);
+          store.dataAtRisk.pruneOlderThan(now - this.options.sampleRetentionMs);
           store.transitions.pruneOlderThan(now - this.options.transitionRetentionMs);
         }
       });
@@ -378,7 +466,15 @@ export class Engine {
     const previous = persist ? this.gateNow : null;
     const { gate, transition } = decideGate(
       // Judged by how old each result really is: a step of the wall clock makes nothing stale or fresh.
-      { previous, targets: this.clockSteps.aged('target', this.targetStates, now), volumes: this.clockSteps.aged('volume', this.volumeStates, now), overrides: this.overrides, now },
+      {
+        previous,
+        targets: this.clockSteps.aged('target', this.targetStates, now),
+        volumes: this.clockSteps.aged('volume', this.volumeStates, now),
+        backlogs: this.backlogStates,
+        heartbeats: this.heartbeatStates,
+        overrides: this.overrides,
+        now,
+      },
       this.options.policy,
     );
     this.version += 1;
@@ -406,6 +502,10 @@ export class Engine {
     if (stepMs === 0) return 0;
     this.deps.logger.warn({ stepMs: Math.round(stepMs) }, `the wall clock stepped ${stepMs > 0 ? 'forward' : 'back'}; timers keep their real length`);
     this.gateNow = shiftGateTimers(this.gateNow, stepMs);
+    // A heartbeat is late after `grace` of real time: its times move with the step like the gate's timers.
+    for (const h of this.heartbeats.values()) {
+      this.heartbeats.set(h.name, { ...h, lastPingAt: h.lastPingAt === null ? null : h.lastPingAt + stepMs, watchedSince: h.watchedSince + stepMs });
+    }
     return stepMs;
   }
 
@@ -435,6 +535,12 @@ export class Engine {
         }),
       );
     }
+    for (const saved of store.dataAtRisk.heartbeats()) {
+      const known = this.heartbeats.get(saved.name);
+      if (known !== undefined) this.heartbeats.set(saved.name, { ...known, lastPingAt: saved.lastPingAt, lastItemsSent: saved.itemsSent });
+    }
+    // Numbers to show until the first read; `last` stays null, so the gate waits for a fresh one.
+    for (const name of this.backlogs.keys()) this.backlogs.set(name, { name, last: null, lastReading: store.dataAtRisk.lastReading(name) });
     this.overrides = store.overrides.list({ activeAt: now });
     for (const t of this.targets.values()) this.deps.metrics.recordTargetStatus(t);
     for (const v of this.volumes.values()) this.deps.metrics.recordVolume(v);

@@ -4,6 +4,7 @@ import type { PipelineOptions } from './alert-pipeline.js';
 import type { AlertsConfig, Config } from '../config/schema.js';
 import { recipientAddresses } from '../notifiers/registry.js';
 import type { GatePolicy } from '../core/gate.js';
+import type { BacklogPolicy, HeartbeatPolicy } from '../core/data-at-risk.js';
 import { cronIntervalMs } from '../config/cron.js';
 
 export function gatePolicy(config: Config): GatePolicy {
@@ -30,7 +31,24 @@ export function gatePolicy(config: Config): GatePolicy {
       minFreeBytes: v.min_free_bytes ?? null,
       haltEtaMs: v.halt_eta,
     })),
+    backlogs: backlogPolicies(config),
+    heartbeats: heartbeatPolicies(config),
   };
+}
+
+/** Each backlog source's limits (ages in ms, unset ones null), as the gate and the alert rules judge them. */
+export function backlogPolicies(config: Config): BacklogPolicy[] {
+  return config.backlog.sources.map((s) => ({
+    name: s.name,
+    warn: { items: s.warn_items ?? null, bytes: s.warn_bytes ?? null, oldest_age: s.warn_oldest_age ?? null },
+    halt: { items: s.halt_items ?? null, bytes: s.halt_bytes ?? null, oldest_age: s.halt_oldest_age ?? null },
+    resumeFraction: s.resume_fraction,
+    haltWhenUnavailable: s.halt_when_unavailable,
+  }));
+}
+
+export function heartbeatPolicies(config: Config): HeartbeatPolicy[] {
+  return config.heartbeats.map((h) => ({ name: h.name, graceMs: h.grace, halt: h.halt }));
 }
 
 /**
@@ -55,7 +73,13 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
       storageFilling: { forMs: rules.storage_filling.for, etaMs: rules.storage_filling.eta },
       recordingHaltedForMs: rules.recording_halted.for,
       jagaDegraded: { forMs: rules.jaga_degraded.for, outboxAgeMs: rules.jaga_degraded.outbox_age },
+      backlogWarningForMs: rules.backlog_warning.for,
+      backlogCriticalForMs: rules.backlog_critical.for,
+      uploadStalledForMs: rules.upload_stalled.for,
+      backlogSourceUnavailableForMs: rules.backlog_source_unavailable.for,
       volumes: config.storage.volumes.map((v) => ({ name: v.name, warnRatio: v.warn_ratio, haltRatio: v.halt_ratio })),
+      backlogs: backlogPolicies(config),
+      heartbeats: heartbeatPolicies(config),
     },
     recipients: alerts.recipients.flatMap((r) =>
       recipientAddresses(r).map(({ id, channel, address }) => ({

@@ -13,6 +13,7 @@ import { SampleRepository } from './samples.js';
 import { SilenceRepository } from './silences.js';
 import { SnapshotRepository } from './snapshot.js';
 import { TransitionRepository } from './transitions.js';
+import { DataAtRiskRepository } from './data-at-risk.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -226,6 +227,35 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notifications_finished ON notifications (finished_at) WHERE finished_at IS NOT NULL;
   CREATE INDEX notifications_status_created ON notifications (source, status, created_at);
   `,
+  `
+  -- The data at risk (store/data-at-risk.ts). Each read of a backlog source; failed reads keep no numbers.
+  CREATE TABLE backlog_samples (
+    at        INTEGER NOT NULL,
+    source    TEXT NOT NULL,
+    ok        INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    failure   TEXT NULL,
+    items     INTEGER NULL,
+    bytes     INTEGER NULL,
+    oldest_at INTEGER NULL
+  ) STRICT;
+  CREATE INDEX backlog_samples_at ON backlog_samples (at);
+  CREATE INDEX backlog_samples_source_ok_at ON backlog_samples (source, ok, at);
+  -- Each heartbeat's last ping, written before the ping is answered: a restart does not forget it.
+  CREATE TABLE heartbeats (
+    name         TEXT PRIMARY KEY,
+    last_ping_at INTEGER NOT NULL,
+    items_sent   INTEGER NULL,
+    pings        INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  -- Pings over time for the report (the longest time without an upload per day), at most one row per
+  -- heartbeat per 10 s: a client pinging in a loop cannot fill the disk.
+  CREATE TABLE heartbeat_pings (
+    at         INTEGER NOT NULL,
+    name       TEXT NOT NULL,
+    items_sent INTEGER NULL
+  ) STRICT;
+  CREATE INDEX heartbeat_pings_at ON heartbeat_pings (at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -301,6 +331,7 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly silences: SilenceRepository;
   readonly gateActionState: GateActionStateRepository;
+  readonly dataAtRisk: DataAtRiskRepository;
   /** Runs `fn` in one transaction (nested calls become savepoints). `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -320,6 +351,7 @@ export function openStore(file: string, now: () => number = Date.now): Store {
     outbox: new OutboxRepository(db),
     silences: new SilenceRepository(db),
     gateActionState: new GateActionStateRepository(db),
+    dataAtRisk: new DataAtRiskRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (!db.open) return;

@@ -3,10 +3,11 @@
 import { cronSchedule } from '../config/cron.js';
 import type { Alert, RecurringSilence, Silence } from '../core/alerts/types.js';
 import { isRecurringActive } from '../core/alerts/silences.js';
+import { oldestAgeMs } from '../core/data-at-risk.js';
 import type { Gate, Override, Reason, TargetState, Transition, VolumeState } from '../core/types.js';
 import type { Report, ReportRow } from '../core/report.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
-import type { OutboxSnapshot } from './snapshot.js';
+import type { BacklogSnapshot, HeartbeatSnapshot, OutboxSnapshot } from './snapshot.js';
 
 export interface ViewOptions {
   readonly language: Language;
@@ -108,6 +109,42 @@ export function volumeView(volume: VolumeState, internal: boolean): Record<strin
   };
 }
 
+/**
+ * A backlog source: the numbers of its last successful read (kept while it cannot be read, as a volume
+ * keeps its usage, so `last_read_at` says how old they are) and, when the last read failed, why. The
+ * oldest item's age is judged at `now`: it grows between reads. `detail` (paths, URLs, error text) is internal.
+ */
+export function backlogView(backlog: BacklogSnapshot, now: number, internal: boolean): Record<string, unknown> {
+  const last = backlog.last;
+  const reading = backlog.lastReading;
+  const age = reading === null ? null : oldestAgeMs(reading, now);
+  return {
+    name: backlog.name,
+    type: backlog.type,
+    available: last?.ok ?? false,
+    items: reading?.items ?? null,
+    bytes: reading?.bytes ?? null,
+    oldest_at: iso(reading?.oldestAt),
+    oldest_age_seconds: age === null ? null : age / 1000,
+    last_read_at: iso(reading?.at),
+    failure: last && !last.ok ? last.failure : null,
+    ...(internal && last && !last.ok ? { detail: last.detail } : {}),
+    halting: backlog.halting,
+  };
+}
+
+/** A heartbeat: nothing in it is internal. `grace` in seconds, as the heartbeat's own GET answers it. */
+export function heartbeatView(heartbeat: HeartbeatSnapshot): Record<string, unknown> {
+  return {
+    name: heartbeat.name,
+    grace: heartbeat.graceMs / 1000,
+    halt: heartbeat.halt,
+    last_ping_at: iso(heartbeat.lastPingAt),
+    late: heartbeat.late,
+    last_items_sent: heartbeat.lastItemsSent,
+  };
+}
+
 export function transitionView(transition: Transition & { readonly id: number }, options: ViewOptions): Record<string, unknown> {
   return {
     id: transition.id,
@@ -180,6 +217,8 @@ export function outboxView(outbox: OutboxSnapshot, internal: boolean): Record<st
   };
 }
 
+const wholeSeconds = (seconds: number | null): number | null => (seconds === null ? null : Math.round(seconds));
+
 function reportRowView(row: ReportRow): Record<string, unknown> {
   return {
     period: row.period,
@@ -191,6 +230,12 @@ function reportRowView(row: ReportRow): Record<string, unknown> {
     reason_seconds: Object.fromEntries(Object.entries(row.reasonSeconds).map(([code, seconds]) => [code, Math.round(seconds)])),
     longest_central_outage_seconds: Math.round(row.longestCentralOutageSeconds),
     central_availability_percent: row.centralAvailability === null ? null : Math.round(row.centralAvailability * 10_000) / 100,
+    peak_backlog_items: row.backlogPeakItems,
+    peak_backlog_items_by_source: row.backlogPeakItemsBySource,
+    longest_without_upload_seconds: wholeSeconds(row.longestWithoutUploadSeconds),
+    longest_without_upload_seconds_by_heartbeat: Object.fromEntries(
+      Object.entries(row.longestWithoutUploadSecondsByHeartbeat).map(([name, seconds]) => [name, wholeSeconds(seconds)]),
+    ),
   };
 }
 

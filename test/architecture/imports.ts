@@ -202,11 +202,6 @@ export const CLOCK_WORDS: readonly { readonly word: string; readonly pattern: Re
  */
 export const REAL_TIMERS: readonly { readonly path: string; readonly uses: Readonly<Record<string, number>>; readonly why: string }[] = [
   {
-    path: 'src/actions/process.ts',
-    uses: { setTimeout: 4, 'performance.now': 4 },
-    why: "a command's child process: its timeout kill, the SIGKILL grace and reaping, stderr lingering, and its measured duration",
-  },
-  {
     path: 'src/main.ts',
     uses: { setTimeout: 1 },
     why: 'shutdown closes the HTTP listener: after 2 s the sockets still open are closed, whatever the clock',

@@ -34,6 +34,34 @@ test('the bundled example is valid and gets its defaults and units', () => {
   assert.ok(Object.isFrozen(config.central.targets), 'config is immutable');
 });
 
+/** The yaml blocks of one README section, from its "## " heading to the next. */
+function readmeYaml(heading: string): string {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `README has no section ${heading}`);
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).join('');
+}
+
+test('the data at risk: the example\'s commented block and the README\'s examples are valid', () => {
+  const commented = example.slice(example.indexOf('# backlog:'));
+  assert.ok(commented.startsWith('# backlog:') && commented.includes('# heartbeats:'), 'the example keeps its commented block');
+  const uncommented = commented.replace(/^# ?/gm, '');
+  const env = { JAGA_HEARTBEAT_TOKENS: 'unggah=0123456789abcdef' };
+  const config = parseConfig(example + uncommented, 'jaga.example.yaml', env);
+  const source = config.backlog.sources[0];
+  assert.equal(source?.type, 'directory');
+  assert.deepEqual([source.max_files, source.halt_items, source.halt_oldest_age, source.resume_fraction, source.halt_when_unavailable], [1_000_000, 10_000, 3 * 86_400_000, 0.8, false]);
+  assert.deepEqual(config.heartbeats, [{ name: 'unggah', grace: 7_200_000, halt: true }]);
+  assert.deepEqual(config.heartbeatTokens, [{ heartbeat: 'unggah', token: '0123456789abcdef' }]);
+
+  const documented = parseConfig(example + readmeYaml('Data at risk'), 'README.md', env);
+  assert.deepEqual(documented.backlog.sources.map((s) => s.type), ['directory', 'http_json', 'command']);
+  assert.equal(documented.backlog.timeout, 10_000);
+  assert.deepEqual(documented.heartbeats.map((h) => h.name), ['unggah']);
+});
+
 test('defaults fill a minimal file', () => {
   const config = parseConfig(
     'central:\n  targets: [{ name: a, type: tcp, host: 127.0.0.1, port: 1 }]\nstorage:\n  volumes: [{ name: v, path: /srv }]\n',
@@ -264,8 +292,10 @@ describe('listen.trusted_proxies', () => {
 describe('an SMTP login without TLS', () => {
   const withSmtp = (extra: string) => `${example}alerts:\n  smtp:\n    host: mail.test\n    tls: none\n    user: jaga\n    from: jaga@kantor.test\n${extra}`;
   test('is refused, naming alerts.smtp.allow_plaintext_auth', () => {
+    // `user` is the fifth line after the example's last.
+    const userLine = example.split('\n').length - 1 + 5;
     assert.deepEqual(problemsOf(withSmtp('')), [
-      'line 56: alerts.smtp.user: with tls: none the password would cross the network as plain text: use tls: starttls or implicit, or set alerts.smtp.allow_plaintext_auth: true if the path to the server is trusted',
+      `line ${userLine}: alerts.smtp.user: with tls: none the password would cross the network as plain text: use tls: starttls or implicit, or set alerts.smtp.allow_plaintext_auth: true if the path to the server is trusted`,
     ]);
   });
   test('is allowed when said so, and jaga warns at start', () => {

@@ -160,6 +160,8 @@ const POLICY: GatePolicy = {
   validForMs: 45 * SEC,
   staleAfterMs: { central: 45 * SEC, storage: 90 * SEC },
   volumes: ['rekaman', 'arsip', 'alpha', 'zeta'].map((name) => volumePolicy(name)),
+  backlogs: [],
+  heartbeats: [],
 };
 
 /** One decision in a healthy world (one central target up, one volume half full) with changes applied. */
@@ -169,6 +171,8 @@ function decide(input: Partial<GateInput> = {}, policy: Partial<GatePolicy> = {}
       previous: null,
       targets: [target('pusat-api', 'up')],
       volumes: [volume('rekaman')],
+      backlogs: [],
+      heartbeats: [],
       overrides: [],
       now: NOW,
       ...input,

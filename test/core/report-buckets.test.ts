@@ -96,7 +96,15 @@ test('a report from buckets says what one from every sample says (random months,
     const samples = randomSamples(seed, 8);
     const since = DAY1;
     const until = DAY1 + 8 * 24 * H;
-    const input: ReportInput = { since, until, atStart: null, transitions: [], central: bucketSamples(samples), utcOffsetMs: WIB };
+    const input: ReportInput = {
+      since,
+      until,
+      atStart: null,
+      transitions: [],
+      central: bucketSamples(samples),
+      utcOffsetMs: WIB,
+      dataAtRisk: { backlogSources: [], backlogSamples: [], heartbeats: [], pings: [] },
+    };
     const report = buildReport(input);
     const oracle = fromSamples(samples, since, until, WIB);
     assert.deepEqual(report.longestCentralOutage, oracle.longest, `seed ${seed}: longest outage`);

@@ -10,8 +10,10 @@ const WIB = 7 * H;
 /** 2026-11-01 00:00 WIB */
 const DAY1 = Date.UTC(2026, 10, 1) - WIB;
 
+const NOTHING_WATCHED: ReportInput['dataAtRisk'] = { backlogSources: [], backlogSamples: [], heartbeats: [], pings: [] };
+
 function input(partial: Partial<ReportInput>): ReportInput {
-  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], central: [], utcOffsetMs: WIB, ...partial };
+  return { since: DAY1, until: DAY1 + 48 * H, atStart: null, transitions: [], central: [], utcOffsetMs: WIB, dataAtRisk: NOTHING_WATCHED, ...partial };
 }
 
 /** Samples of `target` every hour from `from`, ok unless the hour is listed as failing. */
@@ -115,8 +117,9 @@ test('CSV: a header, one row per day and a TOTAL row, CRLF, numbers only', () =>
   const csv = reportCsv(buildReport(input({ transitions: [{ at: DAY1 + H, to: 'halted', reasons: ['CENTRAL_UNREACHABLE'] }, { at: DAY1 + 2 * H, to: 'allowed', reasons: [] }] })));
   const lines = csv.trimEnd().split('\r\n');
   assert.equal(lines.length, 4);
-  assert.match(lines[0] ?? '', /^period,halted_seconds,halted_percent,halts,seconds_STARTING,.*,longest_central_outage_seconds,central_availability_percent$/);
+  assert.match(lines[0] ?? '', /^period,halted_seconds,halted_percent,halts,seconds_STARTING,.*,longest_central_outage_seconds,central_availability_percent,peak_backlog_items,longest_without_upload_seconds$/);
   assert.match(lines[1] ?? '', /^2026-11-01,3600,4\.17,1,0,3600,/);
   assert.match(lines[3] ?? '', /^TOTAL,3600,2\.08,1,/);
+  assert.match(lines[3] ?? '', /,,$/, 'nothing watched: the backlog and upload cells are empty, not 0');
   assert.ok(csv.endsWith('\r\n'));
 });

@@ -291,6 +291,16 @@ describe('rendering escapes everything people typed', () => {
         gate,
         targets: [],
         volumes: [],
+        backlogs: [
+          {
+            name: `spool${EVIL}`,
+            type: 'command',
+            halting: true,
+            last: { ok: false, failure: 'bad_output', durationMs: 1, detail: EVIL, source: `spool${EVIL}`, at: 0 },
+            lastReading: null,
+          },
+        ],
+        heartbeats: [{ name: `unggah${EVIL}`, lastPingAt: 0, lastItemsSent: null, watchedSince: 0, graceMs: 60_000, halt: true, late: true }],
         overrides: [override],
         alerting: {
           alerts: [],

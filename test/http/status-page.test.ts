@@ -52,6 +52,8 @@ const PUBLIC_TEXT: Record<ReasonCode, { id: string; en: string }> = {
   STORAGE_FILLING: { id: 'kapasitas penyimpanan server penuh', en: 'the server&#39;s storage is full' },
   INODES_CRITICAL: { id: 'kapasitas penyimpanan server penuh', en: 'the server&#39;s storage is full' },
   VOLUME_UNAVAILABLE: { id: 'gangguan pada server penyimpanan', en: 'a problem with the storage server' },
+  BACKLOG_CRITICAL: { id: 'data rekaman belum terkirim ke server pusat', en: 'recorded data has not yet been sent to the central server' },
+  UPLOAD_STALLED: { id: 'pengiriman data ke server pusat terhenti', en: 'sending data to the central server has stopped' },
   PROBES_STALE: { id: 'pemeriksaan sistem tertunda', en: 'system checks are delayed' },
   MANUAL_HALT: { id: 'dihentikan sementara oleh petugas', en: 'paused by staff' },
 };
@@ -217,4 +219,44 @@ describe('feed', () => {
     assert.ok(xml.includes('&lt;p&gt;&amp;lt;script&amp;gt;x&amp;lt;/script&amp;gt; &amp;amp; y&lt;/p&gt;'));
     assert.ok(!xml.includes('<script'));
   });
+});
+
+describe('status page and feed: the data at risk in safe words only', () => {
+  // As the engine fills them: a source name, counts, ages, the limit, a path, a URL and error text.
+  const dataAtRisk: Reason[] = [
+    {
+      code: 'BACKLOG_CRITICAL',
+      subject: 'spool-kecamatan-7',
+      since: T0,
+      facts: { items: 12_345, bytes: 9_876_543_210, oldestAt: T0 - 86_400_000, oldestAgeSeconds: 86_400, limit: 'halt_items', limitValue: 5_000, resumeFraction: 0.8 },
+    },
+    {
+      code: 'BACKLOG_CRITICAL',
+      subject: 'aplikasi-sinkron',
+      since: T0,
+      facts: { items: 4_321, unavailable: true, failure: 'bad_output', detail: 'GET http://10.9.8.7:8443/antrean answered "<html>" for /srv/spool-rahasia' },
+    },
+    { code: 'UPLOAD_STALLED', subject: 'unggah-pusat', since: T0, facts: { lastPingAt: T0 - 3 * 86_400_000, watchedSince: T0, graceSeconds: 900, itemsWaiting: 16_666 } },
+  ];
+  const leaks = ['spool-kecamatan-7', 'aplikasi-sinkron', 'unggah-pusat', '12.345', '12,345', '12345', '4321', '16666', '16.666', '5000', 'halt_items', 'bad_output', '10.9.8.7', 'http://10', '/srv/', 'antrean', '900'];
+
+  for (const language of ['id', 'en'] as const) {
+    test(`the page and the feed say what stopped, never which source, how many files or why it failed (${language})`, () => {
+      const html = page(gate({ reasons: dataAtRisk }), { language });
+      assert.ok(html.includes(`<li>${PUBLIC_TEXT.BACKLOG_CRITICAL[language]}</li>`), html);
+      assert.ok(html.includes(`<li>${PUBLIC_TEXT.UPLOAD_STALLED[language]}</li>`), html);
+      assert.equal(html.split(PUBLIC_TEXT.BACKLOG_CRITICAL[language]).length - 1, 1, 'two sources, one phrase');
+      const xml = renderFeed({
+        transitions: [{ id: 7, at: T0, from: 'allowed', to: 'halted', reasons: dataAtRisk }],
+        config,
+        site: 'kota-contoh',
+        language,
+        timeZone: 'Asia/Jakarta',
+        origin: null,
+        now: NOW,
+      });
+      assert.ok(xml.includes(PUBLIC_TEXT.UPLOAD_STALLED[language]), xml);
+      for (const text of [html, xml]) for (const leak of leaks) assert.ok(!text.includes(leak), `leaked ${leak}`);
+    });
+  }
 });

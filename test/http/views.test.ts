@@ -45,8 +45,13 @@ describe('gateView', () => {
       waitingFor: 'pusat-api', downTargets: 'pusat-api', lastSuccessAt: 0, failure: 'refused', usedRatio: 0.93, availBytes: 1e9,
       haltRatio: 0.9, floorRatio: 0.95, etaSeconds: 7_200, filesUsedRatio: 0.97, detail: 'ENOENT /srv/rekaman', stale: 'pusat-api',
       oldestAgeSeconds: 90, by: 'kabid', reason: 'sandi-rahasia', expiresAt: null,
+      items: 12_345, bytes: 1e9, oldestAt: 0, limit: 'halt_items', limitValue: 5_000, resumeFraction: 0.8,
+      lastPingAt: 0, watchedSince: 0, graceSeconds: 900, itemsWaiting: 12_345,
     };
-    for (const code of REASON_CODES) {
+    // A backlog source that cannot be read says so in its own sentence, its detail internal.
+    const unreadable = { ...facts, unavailable: true, failure: 'bad_output' };
+    const cases = [...REASON_CODES.map((code) => ({ code, facts })), { code: 'BACKLOG_CRITICAL' as const, facts: unreadable }];
+    for (const { code, facts } of cases) {
       for (const language of ['id', 'en'] as const) {
         const reasons = [{ code, subject: 'rekaman', since: 0, facts }];
         const view = gateView({ ...gate, reasons }, { language, internal: false, resumeAfterMs: 0 });

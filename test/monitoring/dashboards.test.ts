@@ -116,6 +116,9 @@ describe('every metric the dashboards and alert rules name is on a live jaga\'s 
     jaga = await JagaProcess.create({
       central: fastCentral([httpTarget(central.url)]),
       storage: fastStorage([{ name: 'rekaman', path: volume, ...NO_FILL_RATE_HALT }]),
+      // The backlog and heartbeat series exist from the first scrape, for each one configured.
+      backlog: { sources: [{ name: 'spool', type: 'directory', path: volume }] },
+      heartbeats: [{ name: 'unggah', grace: '1h' }],
     });
     await jaga.start();
     // Volume gauges appear with the first measurement: wait until every probe has reported once.

@@ -10,7 +10,7 @@ import { labelPair, sampleValue } from '../../src/runtime/exposition.js';
 import { EVENT_LOOP_SAMPLE_MS, Metrics } from '../../src/runtime/metrics.js';
 import { waitFor } from '../helpers/wait.js';
 
-const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] };
+const topology = { version: 'test', targets: ['pusat-api', 'pusat-vpn'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [], backlogSources: ['spool'], heartbeats: ['upload'] };
 
 function probed(metrics: Metrics, obs: TargetObservation, state: Partial<TargetState> = {}): void {
   metrics.recordProbe({ ...initialTargetState(obs.target, 'http', 'central'), ...state }, obs);
@@ -41,6 +41,33 @@ describe('/metrics text', () => {
     assert.equal(run.status, 0, said);
     assert.equal(said, '', 'no lint remark at all');
     assert.ok(text.endsWith('\n'));
+  });
+
+  test('the backlog and heartbeat series exist from the first scrape: unknown numbers NaN, not available, never pinged, not late', async () => {
+    const text = await scrape(new Metrics(topology));
+    for (const family of ['jaga_backlog_items', 'jaga_backlog_bytes', 'jaga_backlog_oldest_age_seconds']) {
+      assert.ok(Number.isNaN(value(text, `${family}{source="spool"}`)), `${family} is NaN before the first read`);
+    }
+    assert.equal(value(text, 'jaga_backlog_available{source="spool"}'), 0);
+    assert.equal(value(text, 'jaga_heartbeat_last_timestamp_seconds{heartbeat="upload"}'), 0);
+    assert.equal(value(text, 'jaga_heartbeat_late{heartbeat="upload"}'), 0);
+  });
+
+  test('a backlog reading: items, bytes and the age; an empty spool with no oldest item is 0 s old', async () => {
+    const metrics = new Metrics(topology);
+    metrics.recordBacklog('spool', { items: 12_345, bytes: 9_000_000, oldestAt: 1_000 }, 86_400_000, true);
+    metrics.recordHeartbeat('upload', 1_765_000_000_000, true);
+    let text = await scrape(metrics);
+    assert.equal(value(text, 'jaga_backlog_items{source="spool"}'), 12_345);
+    assert.equal(value(text, 'jaga_backlog_bytes{source="spool"}'), 9_000_000);
+    assert.equal(value(text, 'jaga_backlog_oldest_age_seconds{source="spool"}'), 86_400);
+    assert.equal(value(text, 'jaga_backlog_available{source="spool"}'), 1);
+    assert.equal(value(text, 'jaga_heartbeat_last_timestamp_seconds{heartbeat="upload"}'), 1_765_000_000);
+    assert.equal(value(text, 'jaga_heartbeat_late{heartbeat="upload"}'), 1);
+    metrics.recordBacklog('spool', { items: 0, bytes: null, oldestAt: null }, null, true);
+    text = await scrape(metrics);
+    assert.equal(value(text, 'jaga_backlog_oldest_age_seconds{source="spool"}'), 0);
+    assert.ok(Number.isNaN(value(text, 'jaga_backlog_bytes{source="spool"}')), 'a source that does not say its bytes');
   });
 
   test('the per-type active handles, requests and resources stay; their _total gauges are gone', async () => {

@@ -1,5 +1,7 @@
-// A real Prometheus (Debian's) on 127.0.0.1 scrapes a real jaga that watches a tmpfs volume and a local
-// central server, while the test drives a storage warning and then a halt. Then every PromQL expression
+// A real Prometheus (Debian's) on 127.0.0.1 scrapes a real jaga that watches a tmpfs volume, a local
+// central server, a spool of recordings waiting for upload (one of them two days old), a spool that
+// does not exist and an upload heartbeat nobody pings, while the test drives a storage warning, the
+// data-at-risk alerts, a halt, and a halt on the backlog. Then every PromQL expression
 // in dashboards/*.json and alerts/*.yml goes through Prometheus's /api/v1/query: each must parse, and
 // each dashboard query must return data; the alerts must fire in /api/v1/alerts, carrying `site`.
 //
@@ -7,7 +9,8 @@
 // seconds rather than after minutes; the `for:` durations themselves are pinned by promtool's unit
 // tests (alerts/jaga.rules.test.yml). Needs root for the tmpfs mount, like the other storage tests.
 import assert from 'node:assert/strict';
-import { statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
@@ -17,11 +20,14 @@ import { freePort } from '../helpers/servers.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { PrometheusProcess, type AlertAnswer } from './prometheus.js';
 import { dashboardQueries, grafanaRegexEscape, readRules, ruleQueries, RULE_FILES, substitute, variableQueries } from './promql.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { FAST, fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
 
 const SITE = 'uji';
 /** A second target in the jaga job where nothing listens: JagaDown's `up == 0`, at another site. */
 const DEAD_SITE = 'mati';
+/** Items at which the spool halts recording (BACKLOG_CRITICAL); it starts with three. */
+const SPOOL_HALT_ITEMS = 5;
+const DAY_MS = 86_400_000;
 /** Grafana's built-ins for a 1s scrape interval ($__rate_interval is at least 4 scrape intervals). */
 const INTERVALS = { __rate_interval: '10s', __interval: '1s', __range: '1m' };
 
@@ -29,6 +35,16 @@ let tmpfs: Tmpfs | undefined;
 let central: FakeCentral | undefined;
 let jaga: JagaProcess | undefined;
 let prometheus: PrometheusProcess | undefined;
+/** Recordings waiting for upload, on the shared temporary filesystem (not on the volume's tmpfs). */
+let spool: string | undefined;
+
+/** A recording in the spool, made `ageMs` ago. */
+function record(name: string, ageMs = 0): void {
+  const file = join(spool as string, name);
+  writeFileSync(file, Buffer.alloc(1000));
+  const at = new Date(Date.now() - ageMs);
+  utimesSync(file, at, at);
+}
 
 /** Writes a file that brings the tmpfs to `ratio` used (df semantics; tmpfs reserves nothing). */
 function fillTo(dir: string, ratio: number, name: string): void {
@@ -47,10 +63,23 @@ const firing = (alerts: AlertAnswer[], site: string): string[] =>
 before(async () => {
   tmpfs = mountTmpfs('size=8m');
   central = await FakeCentral.start();
+  spool = mkdtempSync(join(tmpdir(), 'jaga-spool-'));
+  record('a.zip', 2 * DAY_MS);
+  record('b.zip');
+  record('c.zip');
   jaga = await JagaProcess.create({
     site: SITE,
     central: fastCentral([httpTarget(central.url)], { failure_threshold: 2 }),
     storage: fastStorage([{ name: 'rekaman', path: tmpfs.dir }]),
+    backlog: {
+      ...FAST,
+      sources: [
+        { name: 'spool', type: 'directory', path: spool, halt_items: SPOOL_HALT_ITEMS },
+        { name: 'hilang', type: 'directory', path: join(spool, 'does-not-exist') },
+      ],
+    },
+    // Never pinged: late two seconds after start. Not halting, so the gate opens all the same.
+    heartbeats: [{ name: 'unggah', grace: '2s' }],
     gate: { resume_after: '1s' },
   });
   await jaga.start();
@@ -82,6 +111,7 @@ after(async () => {
   await jaga?.cleanup().catch(() => undefined);
   await central?.close().catch(() => undefined);
   tmpfs?.remove();
+  if (spool) rmSync(spool, { recursive: true, force: true });
 });
 
 describe('a real Prometheus scraping a real jaga', () => {
@@ -119,6 +149,39 @@ describe('a real Prometheus scraping a real jaga', () => {
     assert.match(warning?.annotations.summary ?? '', /^Recording volume rekaman at uji is 8\d(\.\d+)?% full\.$/);
   });
 
+  test('a two-day-old recording, a late heartbeat and a missing spool fire the data-at-risk alerts, with their labels', async () => {
+    const p = prometheus as PrometheusProcess;
+    const wanted = ['JagaBacklogSourceUnavailable', 'JagaBacklogWarning', 'JagaUploadStalled'];
+    let alerts: AlertAnswer[] = [];
+    await p.waitFor(
+      async () => {
+        alerts = await p.alerts();
+        const fired = firing(alerts, SITE);
+        // The description's counts are rendered at each evaluation: wait until the spool's was read.
+        const stalled = alerts.find((a) => a.labels.alertname === 'JagaUploadStalled');
+        return wanted.every((name) => fired.includes(name)) && /Recordings waiting: 3\./.test(stalled?.annotations.description ?? '');
+      },
+      20_000,
+      `${wanted.join(', ')} to fire`,
+      () => JSON.stringify(alerts.filter((a) => a.state === 'firing').map((a) => [a.labels, a.annotations.description])),
+    );
+    const one = (name: string) => alerts.find((a) => a.labels.alertname === name && a.state === 'firing');
+    const warning = one('JagaBacklogWarning');
+    assert.equal(warning?.labels.source, 'spool');
+    assert.equal(warning?.labels.severity, 'warning');
+    assert.match(warning?.annotations.summary ?? '', /^Recordings at uji have waited 2d 0h \d+m \d+s for upload \(spool\)\.$/);
+    assert.match(warning?.annotations.description ?? '', /holds\s+3\s+recordings not yet accepted/);
+    const stalled = one('JagaUploadStalled');
+    assert.equal(stalled?.labels.heartbeat, 'unggah');
+    assert.equal(stalled?.labels.severity, 'critical');
+    assert.match(stalled?.annotations.description ?? '', /Last successful upload: none recorded\./);
+    // halt: false, so no word of a halt.
+    assert.doesNotMatch(stalled?.annotations.description ?? '', /UPLOAD_STALLED/);
+    const unreadable = one('JagaBacklogSourceUnavailable');
+    assert.equal(unreadable?.labels.source, 'hilang');
+    assert.equal(alerts.filter((a) => a.labels.alertname === 'JagaBacklogSourceUnavailable').length, 1, 'the spool that reads is not unavailable');
+  });
+
   test('central refused and the volume at 92%: the halt fires, with its reasons in the text', async () => {
     const p = prometheus as PrometheusProcess;
     await (central as FakeCentral).set('refuse');
@@ -129,7 +192,10 @@ describe('a real Prometheus scraping a real jaga', () => {
       'jaga to halt on the central server and the volume',
     );
     let alerts: AlertAnswer[] = [];
-    const expected = { [SITE]: ['JagaCentralUnreachable', 'JagaRecordingHalted', 'JagaStorageCritical'], [DEAD_SITE]: ['JagaDown'] };
+    const expected = {
+      [SITE]: ['JagaBacklogSourceUnavailable', 'JagaBacklogWarning', 'JagaCentralUnreachable', 'JagaRecordingHalted', 'JagaStorageCritical', 'JagaUploadStalled'],
+      [DEAD_SITE]: ['JagaDown'],
+    };
     await p.waitFor(
       async () => {
         alerts = await p.alerts();
@@ -153,6 +219,28 @@ describe('a real Prometheus scraping a real jaga', () => {
     assert.match(unreachable?.annotations.description ?? '', /Targets down: pusat\./);
     const critical = alerts.find((a) => a.labels.alertname === 'JagaStorageCritical');
     assert.match(critical?.annotations.description ?? '', /Used: rekaman 9\d(\.\d+)?%\./);
+  });
+
+  test('the spool over halt_items halts on BACKLOG_CRITICAL: JagaBacklogCritical takes over from the warning', async () => {
+    const p = prometheus as PrometheusProcess;
+    for (let i = 3; i < SPOOL_HALT_ITEMS; i += 1) record(`n${i}.zip`);
+    await (jaga as JagaProcess).waitForGate((g) => hasReason(g, 'BACKLOG_CRITICAL'), 15_000, 'jaga to halt on the backlog');
+    let alerts: AlertAnswer[] = [];
+    await p.waitFor(
+      async () => {
+        alerts = await p.alerts();
+        const fired = firing(alerts, SITE);
+        const critical = alerts.find((a) => a.labels.alertname === 'JagaBacklogCritical');
+        return fired.includes('JagaBacklogCritical') && !fired.includes('JagaBacklogWarning') && /Waiting: spool 5\./.test(critical?.annotations.description ?? '');
+      },
+      20_000,
+      'JagaBacklogCritical to fire and JagaBacklogWarning to give way',
+      () => JSON.stringify(alerts.filter((a) => a.state === 'firing').map((a) => [a.labels, a.annotations.description])),
+    );
+    const critical = alerts.find((a) => a.labels.alertname === 'JagaBacklogCritical');
+    assert.equal(critical?.labels.severity, 'critical');
+    assert.equal(critical?.labels.site, SITE);
+    assert.equal(critical?.labels.source, undefined, 'jaga_recording_halt_reason carries no source');
   });
 
   test('every dashboard query parses and returns data', async () => {
@@ -184,7 +272,7 @@ describe('a real Prometheus scraping a real jaga', () => {
   test('every alert rule expression parses in Prometheus', async () => {
     const p = prometheus as PrometheusProcess;
     const queries = ruleQueries();
-    assert.equal(queries.length, 8);
+    assert.equal(queries.length, 12);
     const problems: string[] = [];
     for (const q of queries) {
       const answer = await p.query(q.expr);

@@ -10,8 +10,8 @@ import { readRules, ROOT, RULE_FILES } from './promql.js';
 import { runTool } from './run-tool.js';
 
 const RUNBOOK_BASE = 'https://github.com/jaga-id/jaga/blob/main/README.md#';
-/** Headings the runbook links may point at: the README, plus the README text still waiting to be merged. */
-const RUNBOOK_DOCS = ['README.md', 'docs/monitoring-readme-sections.md'];
+/** Where the headings the runbook links point at are. */
+const RUNBOOK_DOCS = ['README.md'];
 
 const rules = RULE_FILES.flatMap((file) => readRules(file).groups.flatMap((g) => g.rules.map((r) => ({ file, group: g.name, ...r }))));
 const alertRules = rules.filter((r) => r.alert !== undefined);
@@ -52,6 +52,9 @@ describe('promtool', () => {
 describe('rule conventions (monitoring-mixins)', () => {
   test('the rules this repo promises exist', () => {
     assert.deepEqual(alertRules.map((r) => r.alert).sort(), [
+      'JagaBacklogCritical',
+      'JagaBacklogSourceUnavailable',
+      'JagaBacklogWarning',
       'JagaCentralUnreachable',
       'JagaDown',
       'JagaOutboxBacklog',
@@ -60,6 +63,7 @@ describe('rule conventions (monitoring-mixins)', () => {
       'JagaStorageCritical',
       'JagaStorageFillingUp',
       'JagaStorageWarning',
+      'JagaUploadStalled',
     ]);
   });
 

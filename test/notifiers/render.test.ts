@@ -28,6 +28,10 @@ const SEVERITY: Record<AlertName, Alert['severity']> = {
   StorageWarning: 'warning',
   StorageCritical: 'critical',
   StorageFillingUp: 'warning',
+  BacklogWarning: 'warning',
+  BacklogCritical: 'critical',
+  UploadStalled: 'critical',
+  BacklogSourceUnavailable: 'warning',
   RecordingHalted: 'critical',
   JagaDegraded: 'warning',
 };

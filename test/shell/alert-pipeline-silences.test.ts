@@ -31,7 +31,13 @@ const rules: AlertRulesPolicy = {
   recordingHaltedForMs: 60_000,
   // Fires at once while the store fails: the one alert these tests match silences against.
   jagaDegraded: { forMs: 0, outboxAgeMs: HOUR },
+  backlogWarningForMs: 60_000,
+  backlogCriticalForMs: 60_000,
+  uploadStalledForMs: 60_000,
+  backlogSourceUnavailableForMs: 60_000,
   volumes: [],
+  backlogs: [],
+  heartbeats: [],
 };
 
 const gate: Gate = { state: 'allowed', since: T, reasons: [], overridden: [], clearSince: null, decidedAt: T, validUntil: T + 60_000, override: null };
@@ -66,7 +72,7 @@ function pipelineWith(configSilences: readonly Silence[] = []): AlertPipeline {
   };
   return new AlertPipeline(options, {
     store,
-    metrics: new Metrics({ version: 'test', targets: [], volumes: [], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }),
+    metrics: new Metrics({ version: 'test', targets: [], volumes: [], alertmanager: false, alertChannels: ['email'], gateActionTypes: [], backlogSources: [], heartbeats: [] }),
     logger,
     clock: new ManualClock(T),
     fallback: new OutboxFallback(store.outbox, 3, { logger, failures: writeFailures, clock: new ManualClock(T) }),
@@ -92,7 +98,7 @@ describe('silence regexes are compiled once, not while matching', () => {
     for (let i = 0; i < 50; i += 1) creating.createSilence({ matchers: nearMiss(`api-${i}`), startsAt: T - HOUR, endsAt: T + HOUR, comment: 'bulk' }, 'operator');
     // A restart: API silences come back from the store, config silences from the options.
     const pipeline = pipelineWith(Array.from({ length: 50 }, (_, i) => configSilence(i)));
-    pipeline.update({ targets: [], volumes: [], gate }, T - 1);
+    pipeline.update({ targets: [], volumes: [], backlogs: [], heartbeats: [], gate }, T - 1);
     for (let evaluation = 0; evaluation < 3; evaluation += 1) {
       assert.deepEqual(matchCounting(pipeline), { silencedBy: [null], compiled: 0 });
     }
@@ -101,7 +107,7 @@ describe('silence regexes are compiled once, not while matching', () => {
   test('input validation in between pushes no live matcher out', () => {
     const pipeline = pipelineWith();
     for (let i = 0; i < 50; i += 1) pipeline.createSilence({ matchers: nearMiss(`api-${i}`), startsAt: T - HOUR, endsAt: T + HOUR, comment: 'bulk' }, 'operator');
-    pipeline.update({ targets: [], volumes: [], gate }, T - 1);
+    pipeline.update({ targets: [], volumes: [], backlogs: [], heartbeats: [], gate }, T - 1);
     for (let i = 0; i < 300; i += 1) assert.notEqual(silenceMatchersProblem({ target: `~refused-${i}(` }), null);
     assert.deepEqual(matchCounting(pipeline), { silencedBy: [null], compiled: 0 });
   });
@@ -109,7 +115,7 @@ describe('silence regexes are compiled once, not while matching', () => {
   test('the control: a silence that holds mutes the alert', () => {
     const pipeline = pipelineWith();
     const mute = pipeline.createSilence({ matchers: { alertname: '~Jaga.*', site: 'kua-test' }, startsAt: T - HOUR, endsAt: T + HOUR, comment: 'known' }, 'operator');
-    pipeline.update({ targets: [], volumes: [], gate }, T - 1);
+    pipeline.update({ targets: [], volumes: [], backlogs: [], heartbeats: [], gate }, T - 1);
     assert.deepEqual(matchCounting(pipeline), { silencedBy: [mute.id], compiled: 0 });
   });
 });

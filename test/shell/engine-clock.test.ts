@@ -24,6 +24,8 @@ const POLICY: GatePolicy = {
   validForMs: 45_000,
   staleAfterMs: { central: 3 * HOUR, storage: 3 * HOUR },
   volumes: [{ name: 'rekaman', warnRatio: 0.8, haltRatio: 0.9, resumeRatio: 0.85, floorRatio: 0.97, minFreeBytes: null, haltEtaMs: 3_600_000 }],
+  backlogs: [],
+  heartbeats: [],
 };
 
 let temp: TempStore;
@@ -42,6 +44,8 @@ beforeEach(() => {
         { name: 'cadangan', kind: 'http', role: 'central' },
       ],
       volumes: [{ name: 'rekaman', fillWindowMs: 600_000 }],
+      backlogs: [],
+      heartbeats: [],
       thresholds: { failureThreshold: 1, recoveryThreshold: 1 },
       policy: POLICY,
       sampleRetentionMs: 86_400_000,
@@ -51,7 +55,7 @@ beforeEach(() => {
     },
     {
       store: temp.store,
-      metrics: new Metrics({ version: 'test', targets: ['pusat', 'cadangan'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }),
+      metrics: new Metrics({ version: 'test', targets: ['pusat', 'cadangan'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [], backlogSources: [], heartbeats: [] }),
       logger: pino({ level: 'silent' }),
       clock,
       afterDecision: (view) => decisions.push(view),

@@ -25,6 +25,8 @@ const POLICY: GatePolicy = {
   validForMs: 45_000,
   staleAfterMs: { central: 3_600_000, storage: 3_600_000 },
   volumes: [{ name: 'rekaman', warnRatio: 0.8, haltRatio: 0.9, resumeRatio: 0.85, floorRatio: 0.97, minFreeBytes: null, haltEtaMs: 3_600_000 }],
+  backlogs: [],
+  heartbeats: [],
 };
 
 let temp: TempStore;
@@ -43,6 +45,8 @@ function openEngine(opened: Store): void {
     {
       targets: [{ name: 'pusat', kind: 'http', role: 'central' }],
       volumes: [{ name: 'rekaman', fillWindowMs: 600_000 }],
+      backlogs: [],
+      heartbeats: [],
       thresholds: { failureThreshold: 1, recoveryThreshold: 1 },
       policy: POLICY,
       sampleRetentionMs: 86_400_000,
@@ -50,7 +54,7 @@ function openEngine(opened: Store): void {
       snapshotEveryMs: 10_000,
       decisionEveryMs: 1_000,
     },
-    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [] }), logger: captured.logger, clock },
+    { store, metrics: new Metrics({ version: 'test', targets: ['pusat'], volumes: ['rekaman'], alertmanager: false, alertChannels: ['email'], gateActionTypes: [], backlogSources: [], heartbeats: [] }), logger: captured.logger, clock },
   );
   observe(true);
   engine.tick();

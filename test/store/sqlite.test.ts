@@ -37,7 +37,10 @@ describe('openDatabase', () => {
     db.close();
     assert.deepEqual(tables, [
       'audit',
+      'backlog_samples',
       'gate_action_state',
+      'heartbeat_pings',
+      'heartbeats',
       'notifications',
       'overrides',
       'silences',

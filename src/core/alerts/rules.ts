@@ -1,16 +1,21 @@
 // The built-in alert rules and their `for` clocks: the world as the gate saw it in, alerts (pending or
-// firing) and the remembered clocks out. Pure: `now` is an argument; no timers, no I/O.
+// firing) and the remembered clocks out; the backlog and heartbeat rules' conditions are in
+// data-at-risk-rules.ts. Pure: `now` is an argument; no timers, no I/O.
+import type { BacklogPolicy, HeartbeatPolicy } from '../data-at-risk.js';
 import { centralCause, isCentralUnreachable } from '../reasons.js';
 import {
   REASON_CODES,
+  type BacklogState,
   type FactValue,
   type Gate,
+  type HeartbeatState,
   type Reason,
   type ReasonCode,
   type TargetState,
   type VolumeState,
 } from '../types.js';
 import { ALERT_NAMES, SEVERITIES, type Alert, type AlertMemory, type AlertName, type Severity } from './types.js';
+import { backlogCritical, backlogSourceUnavailable, backlogWarning, uploadStalled } from './data-at-risk-rules.js';
 
 export interface AlertRulesPolicy {
   readonly site: string;
@@ -22,7 +27,14 @@ export interface AlertRulesPolicy {
   readonly storageFilling: { readonly forMs: number; readonly etaMs: number };
   readonly recordingHaltedForMs: number;
   readonly jagaDegraded: { readonly forMs: number; readonly outboxAgeMs: number };
+  readonly backlogWarningForMs: number;
+  readonly backlogCriticalForMs: number;
+  readonly uploadStalledForMs: number;
+  readonly backlogSourceUnavailableForMs: number;
   readonly volumes: readonly { readonly name: string; readonly warnRatio: number; readonly haltRatio: number }[];
+  /** The same limits the gate judges by (shell/policy.ts backlogPolicies). */
+  readonly backlogs: readonly BacklogPolicy[];
+  readonly heartbeats: readonly HeartbeatPolicy[];
 }
 
 export interface JagaHealth {
@@ -37,13 +49,15 @@ export interface JagaHealth {
 export interface AlertInput {
   readonly targets: readonly TargetState[];
   readonly volumes: readonly VolumeState[];
+  readonly backlogs: readonly BacklogState[];
+  readonly heartbeats: readonly HeartbeatState[];
   readonly gate: Gate;
   readonly health: JagaHealth;
   readonly now: number;
 }
 
-/** One way a rule holds now: the label that tells it from its siblings (target or volume) and its numbers. */
-interface Condition {
+/** One way a rule holds now: the label that tells it from its siblings (target, volume, source, heartbeat) and its numbers. */
+export interface Condition {
   readonly labels: Readonly<Record<string, string>>;
   readonly values: Readonly<Record<string, FactValue>>;
 }
@@ -215,6 +229,10 @@ const RULES: { readonly [N in AlertName]: Rule } = {
   StorageWarning: { severity: 'warning', forMs: (p) => p.storageWarningForMs, conditions: storageWarning },
   StorageCritical: { severity: 'critical', forMs: (p) => p.storageCriticalForMs, conditions: storageCritical },
   StorageFillingUp: { severity: 'warning', forMs: (p) => p.storageFilling.forMs, conditions: storageFillingUp },
+  BacklogWarning: { severity: 'warning', forMs: (p) => p.backlogWarningForMs, conditions: backlogWarning },
+  BacklogCritical: { severity: 'critical', forMs: (p) => p.backlogCriticalForMs, conditions: backlogCritical },
+  UploadStalled: { severity: 'critical', forMs: (p) => p.uploadStalledForMs, conditions: uploadStalled },
+  BacklogSourceUnavailable: { severity: 'warning', forMs: (p) => p.backlogSourceUnavailableForMs, conditions: backlogSourceUnavailable },
   RecordingHalted: { severity: 'critical', forMs: (p) => p.recordingHaltedForMs, conditions: recordingHalted },
   JagaDegraded: { severity: 'warning', forMs: (p) => p.jagaDegraded.forMs, conditions: jagaDegraded },
 };

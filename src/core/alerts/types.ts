@@ -11,6 +11,10 @@ export const ALERT_NAMES = [
   'StorageWarning',
   'StorageCritical',
   'StorageFillingUp',
+  'BacklogWarning',
+  'BacklogCritical',
+  'UploadStalled',
+  'BacklogSourceUnavailable',
   'RecordingHalted',
   'JagaDegraded',
 ] as const;
@@ -21,11 +25,11 @@ export type AlertName = (typeof ALERT_NAMES)[number];
  * then `firing`. An alert that no longer holds is simply absent: resolution is the notifier's news.
  */
 export interface Alert {
-  /** Stable identity: alertname plus sorted labels ("StorageCritical{volume=rekaman}"). */
+  /** Stable identity: alertname plus sorted labels ("StorageCritical{volume=rekaman}", "UploadStalled{heartbeat=unggah}"). */
   readonly key: string;
   readonly name: AlertName;
   readonly severity: Severity;
-  /** alertname, severity, site, and target or volume where the alert is about one. */
+  /** alertname, severity, site, and target, volume, source or heartbeat where the alert is about one. */
   readonly labels: Readonly<Record<string, string>>;
   readonly state: 'pending' | 'firing';
   /** When the condition started to hold. */

@@ -35,12 +35,12 @@ export function ago(v: AdminView, at: number): string | null {
   return seconds < 60 ? null : duration(seconds, v.c.email.durationWords);
 }
 
-const table = (headers: readonly string[], rows: readonly Fragment[], empty: string): Html =>
+export const table = (headers: readonly string[], rows: readonly Fragment[], empty: string): Html =>
   rows.length === 0
     ? html`<p class="muted">${empty}</p>`
     : html`<div class="scroll"><table><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 
-const tag = (cls: string, text: string): Html => html`<span class="tag ${cls}">${text}</span>`;
+export const tag = (cls: string, text: string): Html => html`<span class="tag ${cls}">${text}</span>`;
 
 const pairs = (record: Readonly<Record<string, unknown>>): Fragment =>
   html`<ul class="facts">${Object.entries(record).map(([k, value]) => html`<li>${k}=${typeof value === 'string' ? value : JSON.stringify(value)}</li>`)}</ul>`;

@@ -4,6 +4,7 @@ import type { Catalogue, Language } from '../../i18n/catalogue.js';
 import type { StoredAuditEntry } from '../../store/audit.js';
 import type { StoredTransition } from '../../store/transitions.js';
 import type { OutboxSnapshot, StatusSnapshot } from '../../views/snapshot.js';
+import { backlogSection, heartbeatSection } from './data-at-risk.js';
 import type { OverrideForm, SilenceForm } from './forms.js';
 import { html, layout, type Fragment, type Html } from './html.js';
 import {
@@ -134,6 +135,8 @@ ${overridesSection(v, status.overrides)}
 <div class="forms">${overrideFormSection(v, forms.override)}${silences === null ? null : silenceFormSection(v, forms.silence)}</div>
 ${targetsSection(v, status.targets)}
 ${volumesSection(v, status.volumes)}
+${backlogSection(v, status.backlogs)}
+${heartbeatSection(v, status.heartbeats)}
 ${alertsSection(v, status.alerting?.alerts ?? null)}
 ${silencesSection(v, silences)}
 ${outboxSection(v, data.outbox)}

@@ -4,17 +4,19 @@
 // reach into probes. HTTP I/O (express).
 import { Router } from 'express';
 import type { MetricsExposition } from '../../runtime/metrics.js';
-import { alertView, gateView, outboxView, overrideView, targetView, volumeView } from '../../views/views.js';
+import { alertView, backlogView, gateView, heartbeatView, outboxView, overrideView, targetView, volumeView } from '../../views/views.js';
 import { requestLanguage } from '../language.js';
 import { PUBLIC_COSTS, type ApiAccess } from './access.js';
 import { changeRouter, type ChangeDeps } from './changes.js';
 import { GATE_PATH, type GateReader } from './gate-read.js';
+import { heartbeatRouter, type HeartbeatDeps } from './heartbeats.js';
 import { listRouter, type ListDeps } from './lists.js';
 import { reportRouter, type ReportDeps } from './report.js';
 
 export type ApiDeps = ChangeDeps &
   ListDeps &
-  ReportDeps & {
+  ReportDeps &
+  HeartbeatDeps & {
     readonly access: ApiAccess;
     readonly metrics: MetricsExposition;
     /** Also the server's fast path (app.ts): one reader, one cache. */
@@ -55,6 +57,8 @@ export function apiRouter(deps: ApiDeps): Router {
       gate: gateView(status.gate, { language: requestLanguage(req), internal, resumeAfterMs: deps.resumeAfterMs }),
       targets: status.targets.map((t) => targetView(t, internal)),
       volumes: status.volumes.map((v) => volumeView(v, internal)),
+      backlogs: status.backlogs.map((b) => backlogView(b, status.at, internal)),
+      heartbeats: status.heartbeats.map(heartbeatView),
       overrides: status.overrides.map((o) => overrideView(o, internal)),
       alerts: status.alerting ? status.alerting.alerts.map((a) => alertView(a, internal)) : [],
       outbox: status.alerting ? outboxView(deps.status.outbox(status), internal) : null,
@@ -64,5 +68,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(listRouter(deps));
   router.use(reportRouter(deps));
   router.use(changeRouter(deps));
+  router.use(heartbeatRouter(deps));
   return router;
 }

@@ -1,5 +1,6 @@
-// GET /api/v1/report: halted time per day and in total over calendar days in the office's zone, as JSON
-// or CSV, from the hourly summaries and transitions in the store (I/O through SQLite).
+// GET /api/v1/report: halted time per day and in total over calendar days in the office's zone, with
+// the peak upload backlog and the longest time without an upload, as JSON or CSV, from the hourly
+// summaries, transitions, backlog reads and pings in the store (I/O through SQLite).
 import { Router } from 'express';
 import { z } from 'zod';
 import { bucketStart } from '../../core/probe-buckets.js';
@@ -52,8 +53,12 @@ export function reportRouter(deps: ReportDeps): Router {
     if (since > now) throw new HttpError(400, 'invalid_request', `since: ${query.since ?? ''} is in the future; a report covers what has happened`);
     if (!(since < until)) throw new HttpError(400, 'invalid_request', 'since: must be before until');
     if (until - since > 400 * DAY_MS) throw new HttpError(400, 'invalid_request', 'since: a report covers at most 400 days');
-    const central = status.targets.filter((t) => t.role === 'central').map((t) => t.name);
-    const report = loadReport(deps.store, central, since, Math.min(until, now), deps.timeZone);
+    const subjects = {
+      centralTargets: status.targets.filter((t) => t.role === 'central').map((t) => t.name),
+      backlogSources: status.backlogs.map((b) => b.name),
+      heartbeats: status.heartbeats.map((h) => ({ name: h.name, watchedSince: h.watchedSince })),
+    };
+    const report = loadReport(deps.store, subjects, since, Math.min(until, now), deps.timeZone);
     if (query.format === 'csv') {
       res.setHeader('Content-Disposition', `attachment; filename="jaga-report-${new Date(since + offset).toISOString().slice(0, 10)}.csv"`);
       res.type('text/csv').send(reportCsv(report));

@@ -1,17 +1,19 @@
 // Reads an alert's `values` and labels (as rules.ts writes them) into the formatted, size-capped facts the
 // catalogue words, and picks whom to call. Pure.
 import {
+  BACKLOG_FAILURES,
   TARGET_FAILURES,
   VOLUME_FAILURES,
+  type BacklogFailure,
   type CentralCause,
   type FactValue,
   type Gate,
   type TargetFailure,
   type VolumeFailure,
 } from '../../core/types.js';
-import type { AlertFacts, ContactChoice, EmailCatalogue, StorageProblem } from '../../i18n/catalogue.js';
-import { bytes, dateTime, duration, percent, shortDateTime } from '../../i18n/format.js';
-import type { Alert } from '../../core/alerts/types.js';
+import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, StorageProblem } from '../../i18n/catalogue.js';
+import { bytes, clockTime, count, dateTime, duration, percent, shortDateTime, wallClock } from '../../i18n/format.js';
+import type { Alert, AlertName } from '../../core/alerts/types.js';
 
 export interface Contacts {
   readonly central?: string;
@@ -48,6 +50,40 @@ const isOneOf = <T extends string>(list: readonly T[], value: FactValue | undefi
   typeof value === 'string' && (list as readonly string[]).includes(value);
 const STORAGE_PROBLEMS: readonly StorageProblem[] = ['STORAGE_CRITICAL', 'STORAGE_FLOOR', 'INODES_CRITICAL', 'VOLUME_UNAVAILABLE'];
 const CAUSES: readonly CentralCause[] = ['central', 'uplink', 'dns'];
+const BACKLOG_LIMIT_NAMES: readonly BacklogLimitName[] = ['warn_items', 'warn_bytes', 'warn_oldest_age', 'halt_items', 'halt_bytes', 'halt_oldest_age'];
+/** The alerts about recordings in one copy only: their `failure` is a backlog source's, their contact local IT then central. */
+const DATA_AT_RISK: ReadonlySet<AlertName> = new Set(['BacklogWarning', 'BacklogCritical', 'UploadStalled', 'BacklogSourceUnavailable']);
+
+/** Days from `at`'s calendar day to `now`'s in the zone (0: the same day). */
+function calendarDaysBetween(at: number, now: number, timeZone: string): number {
+  const day = (t: number) => {
+    const c = wallClock(t, timeZone);
+    return Date.UTC(c.year, c.month - 1, c.day) / 86_400_000;
+  };
+  return day(now) - day(at);
+}
+
+/**
+ * "08.12 WIB" today, "Senin 08.12 WIB" in the six days before, the full date otherwise: how people say
+ * since when something waits. Without a moment to speak from (annotations), the full date.
+ */
+export function dayAndTime(at: number, now: number | undefined, timeZone: string, t: EmailCatalogue): string {
+  if (now === undefined) return dateTime(at, timeZone, t.clock);
+  const days = calendarDaysBetween(at, now, timeZone);
+  if (days === 0) return clockTime(at, timeZone, t.clock);
+  if (days > 0 && days < 7) {
+    const c = wallClock(at, timeZone);
+    return `${t.weekdays[new Date(Date.UTC(c.year, c.month - 1, c.day)).getUTCDay()] ?? ''} ${clockTime(at, timeZone, t.clock)}`;
+  }
+  return dateTime(at, timeZone, t.clock);
+}
+
+/** A backlog limit's value in its own unit: a count, a size, or a span (facts carry the age in seconds). */
+function limitValueText(name: BacklogLimitName, value: number, t: EmailCatalogue): string {
+  if (name.endsWith('_items')) return count(value, t.numberLocale);
+  if (name.endsWith('_bytes')) return bytes(value);
+  return duration(value, t.durationWords);
+}
 
 export interface FactsOptions {
   readonly timeZone: string;
@@ -95,7 +131,7 @@ export function factsOf(alert: Alert, o: FactsOptions): AlertFacts {
   if (eta !== undefined && o.now !== undefined) facts.fullAt = when(o.now + eta * 1000);
   if (rate !== undefined && rate < 0) facts.ratePerHour = bytes(-rate * 3600);
   if (isOneOf(CAUSES, v.cause)) facts.cause = v.cause;
-  if (!storage && isOneOf<TargetFailure>(TARGET_FAILURES, v.failure)) facts.failure = v.failure;
+  if (alert.name.startsWith('Central') && isOneOf<TargetFailure>(TARGET_FAILURES, v.failure)) facts.failure = v.failure;
   if (str(v.downTargets) !== undefined) facts.downTargets = str(v.downTargets);
   if (Object.hasOwn(v, 'lastSuccessAt')) facts.lastSuccess = lastSuccess === undefined ? null : when(lastSuccess);
   if (alert.labels.target !== undefined) facts.target = str(alert.labels.target);
@@ -106,14 +142,62 @@ export function factsOf(alert: Alert, o: FactsOptions): AlertFacts {
   if (givenUp !== undefined && givenUp > 0) facts.givenUp = givenUp;
   // The gate block already says who holds the gate by hand; repeat it only when it is someone else.
   if (overrideBy !== undefined && overrideBy !== o.gate?.override?.by) facts.overrideBy = overrideBy;
+  if (DATA_AT_RISK.has(alert.name)) Object.assign(facts, dataAtRiskFacts(alert, o));
   return facts;
 }
 
-/** Whom to call: the cause's own contact when configured, else local IT who knows whom to call next. */
+/** The backlog and heartbeat alerts' values (data-at-risk-rules.ts), formatted. */
+function dataAtRiskFacts(alert: Alert, o: FactsOptions): AlertFacts {
+  const v = alert.values;
+  const num = (key: string) => {
+    const value = v[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const str = (value: FactValue | undefined) => (typeof value === 'string' && value.trim() !== '' ? clip(value) : undefined);
+  const when = (at: number) => (o.now === undefined ? dateTime(at, o.timeZone, o.t.clock) : shortDateTime(at, o.now, o.timeZone, o.t.clock));
+  const facts: { -readonly [K in keyof AlertFacts]: AlertFacts[K] } = {};
+  const source = str(alert.labels.source);
+  const heartbeat = str(alert.labels.heartbeat);
+  const items = num('items') ?? num('itemsWaiting');
+  const oldestAt = num('oldestAt');
+  const limit = v.limit;
+  const limitValue = num('limitValue');
+  if (source !== undefined) facts.source = source;
+  if (heartbeat !== undefined) facts.heartbeat = heartbeat;
+  if (items !== undefined) facts.items = count(items, o.t.numberLocale);
+  if (num('bytes') !== undefined) facts.waitingSize = bytes(num('bytes'));
+  if (oldestAt !== undefined) facts.oldest = dayAndTime(oldestAt, o.now, o.timeZone, o.t);
+  if (num('oldestAgeSeconds') !== undefined && num('oldestAgeSeconds') !== 0) facts.oldestAge = duration(num('oldestAgeSeconds') ?? 0, o.t.durationWords);
+  if (isOneOf(BACKLOG_LIMIT_NAMES, limit) && limitValue !== undefined) facts.backlogLimit = { name: limit, value: limitValueText(limit, limitValue, o.t) };
+  // UploadStalled says its heartbeat's last ping; the backlog alerts the office's latest upload.
+  const uploadKey = alert.name === 'UploadStalled' ? 'lastPingAt' : 'lastUploadAt';
+  if (Object.hasOwn(v, uploadKey)) {
+    const at = num(uploadKey);
+    facts.lastUpload = at === undefined ? null : { at: when(at), ago: o.now === undefined ? null : duration(Math.max(0, (o.now - at) / 1000), o.t.durationWords) };
+  }
+  if (num('graceSeconds') !== undefined) facts.grace = duration(num('graceSeconds') ?? 0, o.t.durationWords);
+  if (typeof v.halts === 'boolean') facts.halts = v.halts;
+  if (isOneOf<BacklogFailure>(BACKLOG_FAILURES, v.failure)) facts.backlogFailure = v.failure;
+  if (str(v.detail) !== undefined) facts.detail = str(v.detail);
+  if (v.unavailable === true) facts.unreadable = true;
+  if (num('lastReadAt') !== undefined) facts.lastRead = when(num('lastReadAt') ?? 0);
+  return facts;
+}
+
+const configured = (text: string | undefined): string | null => (text === undefined || text.trim() === '' ? null : clip(text));
+
+/**
+ * Whom to call: the cause's own contact when configured, else local IT who knows whom to call next.
+ * Uploads that fail go to local IT first (the application runs in the office), then to central.
+ */
 export function contactFor(alert: Alert, facts: AlertFacts, contacts: Contacts): ContactChoice {
   const own = alert.name === 'CentralUnreachable' ? facts.cause : alert.name === 'CentralSlow' ? 'central' : undefined;
-  const ownContact = own === undefined ? undefined : contacts[own];
-  if (own !== undefined && ownContact !== undefined && ownContact.trim() !== '') return { role: own, contact: clip(ownContact) };
-  const local = contacts.local_it;
-  return { role: 'local_it', contact: local === undefined || local.trim() === '' ? null : clip(local) };
+  const ownContact = own === undefined ? null : configured(contacts[own]);
+  if (own !== undefined && ownContact !== null) return { role: own, contact: ownContact };
+  const local: ContactChoice = { role: 'local_it', contact: configured(contacts.local_it) };
+  // A source jaga cannot read is the office's own business: central has nothing to look at.
+  if (DATA_AT_RISK.has(alert.name) && alert.name !== 'BacklogSourceUnavailable') {
+    return { ...local, escalation: { role: 'central', contact: configured(contacts.central) } };
+  }
+  return local;
 }

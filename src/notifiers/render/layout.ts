@@ -12,6 +12,8 @@ export interface ModelSection {
   readonly title: string;
   /** "Sejak 08.15 WIB (2 jam 5 menit lalu)" */
   readonly since: string | null;
+  /** What happened in plain words, before the numbers. */
+  readonly summary: string | null;
   readonly lines: readonly string[];
   readonly step: { readonly label: string; readonly text: string } | null;
 }
@@ -53,6 +55,7 @@ export function layoutText(m: EmailModel): string {
   for (const s of m.sections) {
     out.push(`■ ${s.title}`);
     if (s.since !== null) out.push(s.since);
+    if (s.summary !== null) out.push(s.summary);
     out.push(...s.lines.map((line) => `- ${line}`));
     if (s.step !== null) out.push(`${s.step.label} ${s.step.text}`);
     out.push('');
@@ -109,6 +112,7 @@ export function layoutHtml(m: EmailModel): string {
     parts.push(
       `<h2 style="font-size:18px;line-height:1.3;margin:16px 0 4px 0;">${escapeHtml(s.title)}</h2>`,
       s.since === null ? '' : paragraph(s.since, `${P}color:#444;`),
+      s.summary === null ? '' : paragraph(s.summary, `${P}font-weight:bold;`),
       bulleted(s.lines),
       s.step === null
         ? ''

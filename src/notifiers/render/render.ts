@@ -55,9 +55,13 @@ export function messageIdFor(notificationId: string, site: string): string {
 const WEIGHT: readonly AlertName[] = [
   'RecordingHalted',
   'CentralUnreachable',
+  'UploadStalled',
+  'BacklogCritical',
   'StorageCritical',
   'StorageFillingUp',
+  'BacklogWarning',
   'StorageWarning',
+  'BacklogSourceUnavailable',
   'CentralSlow',
   'JagaDegraded',
 ];
@@ -118,7 +122,7 @@ function gateBlock(ctx: RenderContext, t: EmailCatalogue): NonNullable<EmailMode
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The label that tells siblings apart ("rekaman"), for lines that name an alert without its facts. */
-const subjectOf = (a: Alert) => a.labels.volume ?? a.labels.target;
+const subjectOf = (a: Alert) => a.labels.volume ?? a.labels.target ?? a.labels.source ?? a.labels.heartbeat;
 const named = (title: string, a: Alert) => {
   const label = subjectOf(a);
   return label === undefined ? title : `${title} (${clip(label)})`;
@@ -170,6 +174,7 @@ export function renderNotification(n: PlannedNotification, recipientName: string
     return {
       title: t.title[alert.name],
       since: capitalize(sinceText(startOf(alert), ctx, t, false)),
+      summary: t.summary(alert.name, facts),
       lines: t.facts(alert.name, facts),
       step: { label: t.nextStepLabel, text: t.nextStep(alert.name, facts, contactFor(alert, facts, ctx.contacts)) },
     };
@@ -232,7 +237,8 @@ export function alertAnnotations(
   const facts = factsOf(alert, { timeZone: options.timeZone ?? 'Asia/Jakarta', now: undefined, gate: null, t });
   return {
     summary: named(t.title[alert.name], alert),
-    description: t.facts(alert.name, facts).join('; '),
+    // One line of "; "-joined parts: the summary's closing full stop would only stand in the way.
+    description: [t.summary(alert.name, facts)?.replace(/\.$/, '') ?? null, ...t.facts(alert.name, facts)].filter((line) => line !== null).join('; '),
     next_step: t.nextStep(alert.name, facts, contactFor(alert, facts, options.contacts ?? {})),
   };
 }

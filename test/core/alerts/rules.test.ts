@@ -4,8 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluateAlerts, type AlertInput, type AlertRulesPolicy, type JagaHealth } from '../../../src/core/alerts/rules.js';
 import type { Alert, AlertMemory } from '../../../src/core/alerts/types.js';
+import type { BacklogPolicy, HeartbeatPolicy } from '../../../src/core/data-at-risk.js';
 import type {
+  BacklogFailure,
+  BacklogState,
   Gate,
+  HeartbeatState,
   Reason,
   ReasonCode,
   TargetFailure,
@@ -92,7 +96,35 @@ function volume(name: string, o: VolumeOpts = {}): VolumeState {
   };
 }
 
-const reason = (code: ReasonCode, subject: string): Reason => ({ code, subject, since: NOW - MIN, facts: {} });
+interface BacklogOpts {
+  readonly items?: number;
+  readonly bytes?: number | null;
+  readonly oldestAt?: number | null;
+  /** The last read failed this way; the reading before it (if `items` is given) is kept. */
+  readonly failure?: BacklogFailure;
+  readonly never?: boolean;
+}
+
+/** A backlog source as the engine holds it: read at NOW (or failing now, its last reading an hour old). */
+function backlog(name: string, o: BacklogOpts = {}): BacklogState {
+  if (o.never === true) return { name, last: null, lastReading: null };
+  const reading = { items: o.items ?? 10, bytes: o.bytes !== undefined ? o.bytes : 1_000, oldestAt: o.oldestAt !== undefined ? o.oldestAt : NOW - HOUR };
+  if (o.failure !== undefined) {
+    return {
+      name,
+      last: { ok: false, failure: o.failure, durationMs: 5, detail: 'ENOENT', source: name, at: NOW },
+      lastReading: o.items === undefined ? null : { ...reading, at: NOW - HOUR },
+    };
+  }
+  return { name, last: { ok: true, durationMs: 5, ...reading, source: name, at: NOW }, lastReading: { ...reading, at: NOW } };
+}
+
+/** A heartbeat whose last ping was `ago` ms before NOW (null: never, watched for `watched` ms). */
+function heartbeat(name: string, ago: number | null, watched = 2 * HOUR): HeartbeatState {
+  return { name, lastPingAt: ago === null ? null : NOW - ago, lastItemsSent: null, watchedSince: NOW - watched };
+}
+
+const reason = (code: ReasonCode, subject: string, facts: Reason['facts'] = {}): Reason => ({ code, subject, since: NOW - MIN, facts });
 
 function gate(state: Gate['state'], reasons: Reason[] = [], o: Partial<Gate> = {}): Gate {
   return {
@@ -110,6 +142,25 @@ function gate(state: Gate['state'], reasons: Reason[] = [], o: Partial<Gate> = {
 
 const HEALTHY: JagaHealth = { storeFailingSince: null, outboxOldestPendingAt: null, notificationsGivenUp: 0 };
 
+/** spool warns at 1,000 items and 1 day, halts at 2,000 items, 10 GB and 2 days. */
+const SPOOL: BacklogPolicy = {
+  name: 'spool',
+  warn: { items: 1_000, bytes: null, oldest_age: 24 * HOUR },
+  halt: { items: 2_000, bytes: 10_000_000_000, oldest_age: 48 * HOUR },
+  resumeFraction: 0.8,
+  haltWhenUnavailable: false,
+};
+/** sync has no limits at all: it is only watched. */
+const SYNC: BacklogPolicy = {
+  name: 'sync',
+  warn: { items: null, bytes: null, oldest_age: null },
+  halt: { items: null, bytes: null, oldest_age: null },
+  resumeFraction: 0.8,
+  haltWhenUnavailable: false,
+};
+const UNGGAH: HeartbeatPolicy = { name: 'unggah', graceMs: 30 * MIN, halt: true };
+const CADANGAN: HeartbeatPolicy = { name: 'cadangan', graceMs: 6 * HOUR, halt: false };
+
 /** Every `for` is 0 so a holding condition fires at once; the `for` table sets its own. */
 const POLICY: AlertRulesPolicy = {
   site: 'kua-bandung',
@@ -121,10 +172,16 @@ const POLICY: AlertRulesPolicy = {
   storageFilling: { forMs: 0, etaMs: 6 * HOUR },
   recordingHaltedForMs: 0,
   jagaDegraded: { forMs: 0, outboxAgeMs: 10 * MIN },
+  backlogWarningForMs: 0,
+  backlogCriticalForMs: 0,
+  uploadStalledForMs: 0,
+  backlogSourceUnavailableForMs: 0,
   volumes: [
     { name: 'rekaman', warnRatio: 0.8, haltRatio: 0.9 },
     { name: 'arsip', warnRatio: 0.8, haltRatio: 0.9 },
   ],
+  backlogs: [SPOOL, SYNC],
+  heartbeats: [UNGGAH, CADANGAN],
 };
 
 /** A healthy office (one central target up, one volume half full, gate allowed) with changes applied. */
@@ -132,6 +189,8 @@ function input(o: Partial<AlertInput> = {}): AlertInput {
   return {
     targets: [target('pusat-api', 'up')],
     volumes: [volume('rekaman')],
+    backlogs: [],
+    heartbeats: [],
     gate: gate('allowed'),
     health: HEALTHY,
     now: NOW,
@@ -227,6 +286,72 @@ const RULE_ROWS: Record<string, readonly RuleRow[]> = {
     { name: 'manual halt', input: { gate: gate('halted', [reason('MANUAL_HALT', 'ov-1')]) }, alerts: ['RecordingHalted{}'] },
     { name: 'clearing (no reasons, resume_after counting)', input: { gate: gate('halted', [], { clearSince: NOW - SEC }) }, alerts: ['RecordingHalted{}'] },
   ],
+  BacklogWarning: [
+    { name: 'one under warn_items', input: { backlogs: [backlog('spool', { items: 999, oldestAt: NOW })] }, alerts: [] },
+    { name: 'exactly at warn_items', input: { backlogs: [backlog('spool', { items: 1_000, oldestAt: NOW })] }, alerts: ['BacklogWarning{source=spool}'] },
+    { name: 'one under halt_items', input: { backlogs: [backlog('spool', { items: 1_999, oldestAt: NOW })] }, alerts: ['BacklogWarning{source=spool}'] },
+    // at a halt limit it is BacklogCritical's, through the gate (not halted here: the gate is its judge)
+    { name: 'exactly at halt_items: not a warning', input: { backlogs: [backlog('spool', { items: 2_000, oldestAt: NOW })] }, alerts: [] },
+    { name: 'oldest 1 ms under a day', input: { backlogs: [backlog('spool', { items: 1, oldestAt: NOW - 24 * HOUR + 1 })] }, alerts: [] },
+    { name: 'oldest exactly a day', input: { backlogs: [backlog('spool', { items: 1, oldestAt: NOW - 24 * HOUR })] }, alerts: ['BacklogWarning{source=spool}'] },
+    { name: 'under warn, over halt_bytes: not a warning', input: { backlogs: [backlog('spool', { items: 5, bytes: 10_000_000_000, oldestAt: NOW })] }, alerts: [] },
+    { name: 'a source without limits', input: { backlogs: [backlog('sync', { items: 1_000_000, oldestAt: NOW - 90 * 24 * HOUR })] }, alerts: [] },
+    { name: 'a source not in the policy', input: { backlogs: [backlog('lain', { items: 1_000_000 })] }, alerts: [] },
+    { name: 'not read yet', input: { backlogs: [backlog('spool', { never: true })] }, alerts: [] },
+    // the last good reading was over the line, but a source that cannot be read is not judged on old numbers
+    { name: 'unreadable now', input: { backlogs: [backlog('spool', { items: 1_500, failure: 'timeout' })] }, alerts: ['BacklogSourceUnavailable{source=spool}'] },
+  ],
+  BacklogCritical: [
+    {
+      name: 'the gate holds BACKLOG_CRITICAL',
+      input: { backlogs: [backlog('spool', { items: 2_000 })], gate: gate('halted', [reason('BACKLOG_CRITICAL', 'spool')]) },
+      alerts: ['BacklogCritical{source=spool}', 'RecordingHalted{}'],
+    },
+    // an allow override lets recording go on; the recordings are still unsent
+    {
+      name: 'overridden reason still fires',
+      input: { backlogs: [backlog('spool', { items: 2_000 })], gate: gate('allowed', [], { overridden: [reason('BACKLOG_CRITICAL', 'spool')] }) },
+      alerts: ['BacklogCritical{source=spool}'],
+    },
+    // under the halt line, but the gate's hysteresis (resume_fraction) still holds it: the gate is the judge
+    {
+      name: 'follows the gate, not the count',
+      input: { backlogs: [backlog('spool', { items: 1_700, oldestAt: NOW })], gate: gate('halted', [reason('BACKLOG_CRITICAL', 'spool')]) },
+      alerts: ['BacklogCritical{source=spool}', 'RecordingHalted{}', 'BacklogWarning{source=spool}'],
+    },
+    { name: 'over halt_items without the gate saying so', input: { backlogs: [backlog('spool', { items: 5_000 })] }, alerts: [] },
+    {
+      name: 'one alert per source',
+      input: { gate: gate('halted', [reason('BACKLOG_CRITICAL', 'spool'), reason('BACKLOG_CRITICAL', 'sync'), reason('UPLOAD_STALLED', 'unggah')]) },
+      alerts: ['BacklogCritical{source=spool}', 'BacklogCritical{source=sync}', 'RecordingHalted{}'],
+    },
+    { name: 'UPLOAD_STALLED is not a backlog', input: { gate: gate('halted', [reason('UPLOAD_STALLED', 'unggah')]) }, alerts: ['RecordingHalted{}'] },
+  ],
+  UploadStalled: [
+    { name: 'pinged exactly grace ago: not late', input: { heartbeats: [heartbeat('unggah', 30 * MIN)] }, alerts: [] },
+    { name: 'late by 1 ms', input: { heartbeats: [heartbeat('unggah', 30 * MIN + 1)] }, alerts: ['UploadStalled{heartbeat=unggah}'] },
+    { name: 'never pinged, watched exactly grace', input: { heartbeats: [heartbeat('unggah', null, 30 * MIN)] }, alerts: [] },
+    { name: 'never pinged, watched 1 ms longer', input: { heartbeats: [heartbeat('unggah', null, 30 * MIN + 1)] }, alerts: ['UploadStalled{heartbeat=unggah}'] },
+    // halting or not: an upload that stopped is news either way
+    { name: 'a heartbeat that does not halt, late', input: { heartbeats: [heartbeat('cadangan', 6 * HOUR + 1)] }, alerts: ['UploadStalled{heartbeat=cadangan}'] },
+    { name: 'a heartbeat that does not halt, in time', input: { heartbeats: [heartbeat('cadangan', 6 * HOUR)] }, alerts: [] },
+    {
+      name: 'one alert per late heartbeat',
+      input: { heartbeats: [heartbeat('unggah', HOUR), heartbeat('cadangan', 7 * HOUR)] },
+      alerts: ['UploadStalled{heartbeat=cadangan}', 'UploadStalled{heartbeat=unggah}'],
+    },
+    { name: 'a heartbeat not in the policy', input: { heartbeats: [heartbeat('lain', 100 * HOUR)] }, alerts: [] },
+  ],
+  BacklogSourceUnavailable: [
+    { name: 'the last read failed', input: { backlogs: [backlog('sync', { failure: 'bad_output' })] }, alerts: ['BacklogSourceUnavailable{source=sync}'] },
+    { name: 'read fine', input: { backlogs: [backlog('sync')] }, alerts: [] },
+    { name: 'not read yet', input: { backlogs: [backlog('sync', { never: true })] }, alerts: [] },
+    {
+      name: 'with halt_when_unavailable the gate halts too',
+      input: { backlogs: [backlog('spool', { failure: 'too_many_files' })], gate: gate('halted', [reason('BACKLOG_CRITICAL', 'spool', { unavailable: true })]) },
+      alerts: ['BacklogCritical{source=spool}', 'RecordingHalted{}', 'BacklogSourceUnavailable{source=spool}'],
+    },
+  ],
   JagaDegraded: [
     { name: 'store failing', input: { health: { ...HEALTHY, storeFailingSince: NOW - MIN } }, alerts: ['JagaDegraded{}'] },
     { name: 'outbox exactly at its age: not yet', input: { health: { ...HEALTHY, outboxOldestPendingAt: NOW - 10 * MIN } }, alerts: [] },
@@ -310,6 +435,10 @@ describe('the for clock', () => {
       [{ recordingHaltedForMs: 1 }, { gate: gate('halted', [reason('MANUAL_HALT', 'ov-1')]) }, 'RecordingHalted{}'],
       [{ jagaDegraded: { forMs: 1, outboxAgeMs: MIN } }, { health: { ...HEALTHY, notificationsGivenUp: 2 } }, 'JagaDegraded{}'],
       [{ centralUnreachableForMs: 1 }, { targets: down2 }, 'CentralUnreachable{}'],
+      [{ backlogWarningForMs: 1 }, { backlogs: [backlog('spool', { items: 1_500 })] }, 'BacklogWarning{source=spool}'],
+      [{ backlogCriticalForMs: 1 }, { gate: gate('halted', [reason('BACKLOG_CRITICAL', 'spool')]) }, 'BacklogCritical{source=spool}'],
+      [{ uploadStalledForMs: 1 }, { heartbeats: [heartbeat('unggah', HOUR)] }, 'UploadStalled{heartbeat=unggah}'],
+      [{ backlogSourceUnavailableForMs: 1 }, { backlogs: [backlog('sync', { failure: 'timeout' })] }, 'BacklogSourceUnavailable{source=sync}'],
     ];
     for (const [policy, i, key] of forRows) {
       assert.equal(one(evaluate(i, policy).alerts, key).state, 'pending', key);
@@ -409,6 +538,111 @@ describe('labels and values', () => {
     const health = { storeFailingSince: NOW - MIN, outboxOldestPendingAt: NOW - HOUR, notificationsGivenUp: 3 };
     const all = one(evaluate({ health, gate: gate('halted', [reason('PROBES_STALE', 'probes')]) }).alerts, 'JagaDegraded{}');
     assert.deepEqual(all.values, { storeFailingSince: NOW - MIN, outboxOldestPendingAgeSeconds: 3600, notificationsGivenUp: 3, probesStale: true, problems: 'store, outbox, delivery, probes' });
+  });
+
+  test('labels: source or heartbeat', () => {
+    const { alerts } = evaluate({ backlogs: [backlog('sync', { failure: 'timeout' })], heartbeats: [heartbeat('unggah', HOUR)] });
+    assert.deepEqual(one(alerts, 'BacklogSourceUnavailable{source=sync}').labels, { alertname: 'BacklogSourceUnavailable', severity: 'warning', site: 'kua-bandung', source: 'sync' });
+    assert.deepEqual(one(alerts, 'UploadStalled{heartbeat=unggah}').labels, { alertname: 'UploadStalled', severity: 'critical', site: 'kua-bandung', heartbeat: 'unggah' });
+  });
+
+  test('BacklogWarning: the reading, the limit crossed (the age in seconds), the office\'s latest upload', () => {
+    const alert = one(
+      evaluate({
+        backlogs: [backlog('spool', { items: 12, bytes: 5_000, oldestAt: NOW - 30 * HOUR })],
+        heartbeats: [heartbeat('unggah', 3 * 24 * HOUR), heartbeat('cadangan', 2 * HOUR)],
+      }).alerts,
+      'BacklogWarning{source=spool}',
+    );
+    assert.deepEqual(alert.values, {
+      items: 12,
+      bytes: 5_000,
+      oldestAt: NOW - 30 * HOUR,
+      oldestAgeSeconds: 30 * 3600,
+      limit: 'warn_oldest_age',
+      limitValue: 24 * 3600,
+      lastUploadAt: NOW - 2 * HOUR,
+    });
+  });
+
+  test('BacklogWarning: items before age; no heartbeats, no last upload; none pinged, null', () => {
+    const spool = backlog('spool', { items: 1_200, bytes: null, oldestAt: NOW - 30 * HOUR });
+    assert.deepEqual(one(evaluate({ backlogs: [spool] }).alerts, 'BacklogWarning{source=spool}').values, {
+      items: 1_200,
+      bytes: null,
+      oldestAt: NOW - 30 * HOUR,
+      oldestAgeSeconds: 30 * 3600,
+      limit: 'warn_items',
+      limitValue: 1_000,
+    });
+    const never = one(evaluate({ backlogs: [spool], heartbeats: [heartbeat('unggah', null)] }).alerts, 'BacklogWarning{source=spool}');
+    assert.equal(never.values.lastUploadAt, null);
+  });
+
+  test('BacklogCritical: numbers from the source, the limit from the gate', () => {
+    const g = gate('halted', [reason('BACKLOG_CRITICAL', 'spool', { items: 2_500, limit: 'halt_items', limitValue: 2_000, resumeFraction: 0.8 })]);
+    const alert = one(
+      evaluate({ backlogs: [backlog('spool', { items: 2_600, bytes: null, oldestAt: null })], heartbeats: [heartbeat('unggah', 10 * MIN)], gate: g }).alerts,
+      'BacklogCritical{source=spool}',
+    );
+    assert.deepEqual(alert.values, {
+      items: 2_600,
+      bytes: null,
+      oldestAt: null,
+      oldestAgeSeconds: null,
+      limit: 'halt_items',
+      limitValue: 2_000,
+      unavailable: false,
+      failure: null,
+      lastUploadAt: NOW - 10 * MIN,
+    });
+  });
+
+  test('BacklogCritical: a source that cannot be read (halt_when_unavailable), its last good numbers', () => {
+    const g = gate('halted', [reason('BACKLOG_CRITICAL', 'spool', { unavailable: true, failure: 'timeout', detail: 'x' })]);
+    const alert = one(evaluate({ backlogs: [backlog('spool', { items: 40, oldestAt: NOW - 2 * HOUR, failure: 'timeout' })], gate: g }).alerts, 'BacklogCritical{source=spool}');
+    assert.deepEqual(alert.values, {
+      items: 40,
+      bytes: 1_000,
+      oldestAt: NOW - 2 * HOUR,
+      oldestAgeSeconds: 2 * 3600,
+      limit: null,
+      limitValue: null,
+      unavailable: true,
+      failure: 'timeout',
+    });
+    const unknown = one(evaluate({ gate: g }).alerts, 'BacklogCritical{source=spool}');
+    assert.deepEqual(unknown.values, { items: null, bytes: null, oldestAt: null, oldestAgeSeconds: null, limit: null, limitValue: null, unavailable: true, failure: null });
+  });
+
+  test('UploadStalled: last ping, grace, what waits across sources and the oldest of it, whether it halts', () => {
+    const alert = one(
+      evaluate({
+        backlogs: [backlog('spool', { items: 12_000, oldestAt: NOW - 50 * HOUR }), backlog('sync', { items: 345, oldestAt: NOW - 3 * HOUR }), backlog('lain', { never: true })],
+        heartbeats: [heartbeat('unggah', 3 * 24 * HOUR)],
+      }).alerts,
+      'UploadStalled{heartbeat=unggah}',
+    );
+    assert.deepEqual(alert.values, {
+      lastPingAt: NOW - 3 * 24 * HOUR,
+      watchedSince: NOW - 2 * HOUR,
+      graceSeconds: 1800,
+      itemsWaiting: 12_345,
+      oldestAt: NOW - 50 * HOUR,
+      halts: true,
+    });
+  });
+
+  test('UploadStalled: never pinged, no backlog source, not halting', () => {
+    const alert = one(evaluate({ heartbeats: [heartbeat('cadangan', null, 7 * HOUR)] }).alerts, 'UploadStalled{heartbeat=cadangan}');
+    assert.deepEqual(alert.values, { lastPingAt: null, watchedSince: NOW - 7 * HOUR, graceSeconds: 6 * 3600, itemsWaiting: null, oldestAt: null, halts: false });
+  });
+
+  test('BacklogSourceUnavailable: the failure, its detail, the last good count and when', () => {
+    const alert = one(evaluate({ backlogs: [backlog('spool', { items: 77, failure: 'unreadable' })] }).alerts, 'BacklogSourceUnavailable{source=spool}');
+    assert.deepEqual(alert.values, { failure: 'unreadable', detail: 'ENOENT', items: 77, lastReadAt: NOW - HOUR });
+    const never = one(evaluate({ backlogs: [backlog('spool', { failure: 'failed' })] }).alerts, 'BacklogSourceUnavailable{source=spool}');
+    assert.deepEqual(never.values, { failure: 'failed', detail: 'ENOENT', items: null, lastReadAt: null });
   });
 
   test('a young outbox is reported but is not a problem on its own', () => {

@@ -1,5 +1,7 @@
 // Runs one program without a shell in its own process group, bounded by a timeout, and kills the
-// whole group (SIGTERM, then SIGKILL after a grace) when it times out or is cancelled. Process I/O.
+// whole group (SIGTERM, then SIGKILL after a grace) when it times out or is cancelled; optionally keeps
+// what it prints, up to a bound. Process I/O. Used by the command gate action and the command backlog
+// source, which is why it lives below both.
 // Its timers are real timers, not the Clock: they guard a real process, which runs in real time
 // whatever clock jaga is on (a fake clock waits for this work to settle before it moves time on, so a
 // kill on virtual time would never come). The caller awaits `done` through the Clock (processBoundMs).
@@ -10,6 +12,11 @@ export interface ProcessSpec {
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
   readonly killGraceMs: number;
+  /**
+   * Keep stdout up to this many bytes (it is ignored when absent). A program that prints more is killed
+   * at once: what it says is already unusable, and waiting for its timeout would only cost time.
+   */
+  readonly stdoutLimitBytes?: number;
 }
 
 export interface ProcessOutcome {
@@ -23,6 +30,10 @@ export interface ProcessOutcome {
   readonly error: string | null;
   /** The first lines of what it wrote to stderr. */
   readonly stderr: string;
+  /** What it printed, when `stdoutLimitBytes` was given (empty otherwise). */
+  readonly stdout: string;
+  /** It printed more than `stdoutLimitBytes` and was killed for it. */
+  readonly stdoutOverflow: boolean;
   readonly durationMs: number;
 }
 
@@ -36,8 +47,8 @@ export interface RunningProcess {
 
 const STDERR_BYTES = 4_096;
 const STDERR_LINES = 10;
-/** After the program exited, how long its stderr may stay open (a background child holding it). */
-const STDERR_LINGER_MS = 500;
+/** After the program exited, how long its stdout and stderr may stay open (a background child holding them). */
+const OUTPUT_LINGER_MS = 500;
 /** After SIGKILL, how long to wait for the group to be gone before moving on regardless. */
 const REAP_WAIT_MS = 1_000;
 const POLL_MS = 25;
@@ -49,7 +60,7 @@ const BOUND_MARGIN_MS = 1_000;
  * SIGKILL and for the program itself, stderr lingering, and a margin.
  */
 export function processBoundMs(spec: Pick<ProcessSpec, 'timeoutMs' | 'killGraceMs'>): number {
-  return spec.timeoutMs + spec.killGraceMs + 2 * REAP_WAIT_MS + STDERR_LINGER_MS + BOUND_MARGIN_MS;
+  return spec.timeoutMs + spec.killGraceMs + 2 * REAP_WAIT_MS + OUTPUT_LINGER_MS + BOUND_MARGIN_MS;
 }
 
 interface Exit {
@@ -61,13 +72,17 @@ interface Exit {
 export function startProcess(spec: ProcessSpec): RunningProcess {
   const startedAt = performance.now();
   const [program, ...args] = spec.command;
-  const child = spawn(program, args, { env: spec.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stdoutLimit = spec.stdoutLimitBytes;
+  const child = spawn(program, args, { env: spec.env, detached: true, stdio: ['ignore', stdoutLimit === undefined ? 'ignore' : 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     if (stderr.length < STDERR_BYTES) stderr += chunk.slice(0, STDERR_BYTES - stderr.length);
   });
   child.stderr?.on('error', () => undefined);
+  const stdoutChunks: Buffer[] = [];
+  let stdoutBytes = 0;
+  let stdoutOverflow = false;
 
   let timedOut = false;
   let cancelled = false;
@@ -86,32 +101,49 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
     timedOut = true;
     kill();
   }, spec.timeoutMs);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (stdoutOverflow) return;
+    stdoutBytes += chunk.byteLength;
+    if (stdoutLimit !== undefined && stdoutBytes > stdoutLimit) {
+      stdoutOverflow = true;
+      stdoutChunks.length = 0;
+      kill();
+    } else stdoutChunks.push(chunk);
+  });
+  child.stdout?.on('error', () => undefined);
 
   const exited = new Promise<Exit>((resolve) => {
     child.once('error', (error) => {
       if (pid === undefined) resolve({ code: null, signal: null, error: error.message });
     });
     child.once('exit', (code, signal) => {
-      // A background child may keep stderr open; stop reading after a moment.
-      setTimeout(() => child.stderr?.destroy(), STDERR_LINGER_MS).unref();
+      // A background child may keep stdout or stderr open; stop reading after a moment.
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, OUTPUT_LINGER_MS).unref();
       resolve({ code, signal, error: null });
     });
   });
-  const stderrClosed = child.stderr ? new Promise<void>((resolve) => child.stderr?.once('close', () => resolve())) : Promise.resolve();
+  const closed = (stream: NodeJS.ReadableStream | null): Promise<void> =>
+    stream === null ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  const outputClosed = Promise.all([closed(child.stdout), closed(child.stderr)]);
 
   const done = (async (): Promise<ProcessOutcome> => {
     const exit = await Promise.race([exited, stuck]);
     clearTimeout(timer);
-    if (exit.error === null) await stderrClosed;
+    if (exit.error === null) await outputClosed;
     if (killing) await killing;
     return {
-      ok: exit.code === 0 && !timedOut && !cancelled,
+      ok: exit.code === 0 && !timedOut && !cancelled && !stdoutOverflow,
       exitCode: exit.code,
       signal: exit.signal,
       timedOut,
       cancelled,
       error: exit.error,
       stderr: firstLines(stderr),
+      stdout: Buffer.concat(stdoutChunks).toString('utf8'),
+      stdoutOverflow,
       durationMs: Math.round(performance.now() - startedAt),
     };
   })();
