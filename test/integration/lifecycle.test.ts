@@ -18,7 +18,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { withTmpfs } from '../helpers/tmpfs.js';
 import { waitFor } from '../helpers/wait.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { fastCentral, fastStorage, httpTarget } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
 
 const SECRET = 'rahasia-siklus-hidup-0123456789';
 /** A failed start must be over well within this, on a loaded machine too. */
@@ -204,7 +204,13 @@ describe('a state directory jaga cannot use', () => {
 
 describe('a first start', () => {
   test('with a healthy central: each action acts once (allowed), no halt file; stdout is JSON log lines only', async () => {
-    const jaga = await create();
+    // Probes with room to answer on a loaded machine: a first probe past a 500 ms timeout is a real
+    // failure, which halts (STARTING) first, as it should, and is not what this test is about.
+    const roomy = { schedule: '*/5 * * * * *', timeout: '4s' };
+    const jaga = await create({
+      central: fastCentral([httpTarget(central.url, 'pusat-api')], { failure_threshold: 2, recovery_threshold: 2, ...roomy }),
+      storage: fastStorage([tempVolume()], roomy),
+    });
     const before = receiver.received.length;
     const run = spawnJaga(['start', '--config', jaga.configFile]);
     try {

@@ -162,7 +162,9 @@ describe('OutboxSender', () => {
     assert.deepEqual(new Set(attempts.map((a) => a.id)), new Set(['a']), 'b and c wait behind a: the server is not hammered');
     assert.ok(attempts.every((a) => a.outcome === 'temporary'));
     await server.start();
+    // The server has a message before the sender has its answer and books the attempt: wait for both.
     await server.waitFor(() => server.received.length === 3, 5_000, 'all 3 after the server came back');
+    await waitFor(() => ['a', 'b', 'c'].every((id) => row(id)?.status === 'sent'), 5_000, 'all 3 booked as sent');
     assert.deepEqual(receivedIds(), ['<a.notif@jaga.test>', '<b.notif@jaga.test>', '<c.notif@jaga.test>']);
     const failedAttempts = attempts.filter((a) => a.outcome === 'temporary').length;
     assert.ok(failedAttempts >= 4 && failedAttempts <= 8, `${failedAttempts} attempts while down (${Date.now() - started} ms)`);
