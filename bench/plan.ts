@@ -1,5 +1,6 @@
-// What one benchmark run measures: the full run (about 22 minutes on 2 cores) and the smoke run
+// What one benchmark run measures: the full run (about 24 minutes on 2 cores) and the smoke run
 // (seconds, numbers meaningless, every figure still produced). Data only.
+import type { BacklogScanPlan } from './backlog-scan.js';
 import type { DetectionPlan } from './detection.js';
 import type { GateReadPlan } from './gate-reads.js';
 import type { WindowPlan } from './measure.js';
@@ -35,6 +36,7 @@ export interface BenchPlan {
   readonly scrapes: number;
   readonly gateReads: GateReadPlan;
   readonly detection: DetectionPlan;
+  readonly backlogScan: BacklogScanPlan;
   readonly soak: SoakPlan;
 }
 
@@ -45,6 +47,12 @@ export interface BenchPlan {
  * the start. Also covers the start-up round.
  */
 const WARMUP_MS = 20_000;
+
+/** backlog.timeout's and a directory source's max_files' defaults (src/config/schema.ts). */
+const BACKLOG_TIMEOUT_MS = 10_000;
+const MAX_FILES = 1_000_000;
+/** A recording's apparent size: a few minutes of speech as WAV (sparse, so no tmpfs page is used). */
+const RECORDING_BYTES = 2 * 2 ** 20;
 
 export const FULL_PLAN: BenchPlan = {
   mode: 'full',
@@ -88,6 +96,17 @@ export const FULL_PLAN: BenchPlan = {
   scrapes: 200,
   gateReads: { intervals: 1, connections: 100 },
   detection: { trials: 5, intervalMs: 1_000, timeoutMs: 500, failureThreshold: 3, pollMs: 25 },
+  backlogScan: {
+    trees: [
+      // The issue's tree: 200,000 files read within the default timeout.
+      { days: 10, stations: 20, perDirectory: 1_000, timeoutMs: BACKLOG_TIMEOUT_MS, maxFiles: MAX_FILES, timeGoal: true },
+      // Five times that, past the default max_files (1,000,000 files and 1,050 directories), given the
+      // time it takes: how the scan scales, not a setting an office should run with.
+      { days: 50, stations: 20, perDirectory: 1_000, timeoutMs: 120_000, maxFiles: 2 * MAX_FILES, timeGoal: false },
+    ],
+    scans: 3,
+    fileBytes: RECORDING_BYTES,
+  },
   // 20 fault steps of 6 s: the cycle of faults over once and a half, the mail server away twice.
   soak: { durationMs: 2 * 60_000, sampleEveryMs: 2_000, minReadRounds: 100 },
 };
@@ -111,5 +130,10 @@ export const SMOKE_PLAN: BenchPlan = {
   scrapes: 10,
   gateReads: { intervals: 1, connections: 10 },
   detection: { trials: 1, intervalMs: 1_000, timeoutMs: 300, failureThreshold: 1, pollMs: 25 },
+  backlogScan: {
+    trees: [{ days: 1, stations: 5, perDirectory: 1_000, timeoutMs: BACKLOG_TIMEOUT_MS, maxFiles: MAX_FILES, timeGoal: true }],
+    scans: 2,
+    fileBytes: RECORDING_BYTES,
+  },
   soak: { durationMs: 6_000, sampleEveryMs: 300, minReadRounds: 1 },
 };

@@ -1,5 +1,6 @@
 // The benchmark's one table: rows of figure | jaga | peer | ratio | goal built from the results, and
 // their markdown. Pure.
+import type { BacklogScanFigures, BacklogScanRun, BacklogTreeFigures } from './backlog-scan.js';
 import type { DetectionFigures } from './detection.js';
 import type { GateReadFigures } from './gate-reads.js';
 import type { ScrapeFigures } from './latency.js';
@@ -36,6 +37,7 @@ export interface BenchResults {
   readonly metrics: { readonly targets: number; readonly jaga: ScrapeFigures; readonly peer: ScrapeFigures } | null;
   readonly gateReads: GateReadFigures | null;
   readonly detection: DetectionFigures | null;
+  readonly backlogScan: BacklogScanFigures | null;
   readonly soak: SoakFigures | null;
 }
 
@@ -73,6 +75,9 @@ export const GOALS = {
   decisionToEmailMs: 1_000,
   /** "within ~10% of the bare-undici floor". */
   floorRatio: 1.1,
+  /** A directory backlog scan "never blocks the event loop for long", nor grows the process much. */
+  backlogLoopDelayMs: 100,
+  backlogRssGrowthMiB: 64,
 } as const;
 
 export function buildRows(plan: BenchPlan, results: BenchResults): Row[] {
@@ -132,7 +137,51 @@ export function buildRows(plan: BenchPlan, results: BenchResults): Row[] {
       values: { jaga: worstEmail, peer: null },
     });
   }
+  for (const tree of results.backlogScan?.trees ?? []) rows.push(...backlogRows(tree));
   if (results.soak) rows.push(...soakRows(results.soak));
+  return rows;
+}
+
+function backlogRows(tree: BacklogTreeFigures): Row[] {
+  const where = `directory backlog, ${count(tree.files)} files in ${count(tree.directories)} directories (${tree.filesystem})`;
+  const n = tree.scans.length;
+  const durations = tree.scans.map((s) => s.durationMs);
+  const slowest = Math.max(...durations);
+  const { expected } = tree;
+  const isRight = (s: BacklogScanRun) => s.ok && s.items === expected.items && s.bytes === expected.bytes && s.oldestAt === expected.oldestAt;
+  const wrong = tree.scans.filter((s) => !isRight(s));
+  const right = n > 0 && wrong.length === 0;
+  const first = wrong[0];
+  const timeMet = right && (!tree.timeGoal || slowest <= tree.timeoutMs);
+  const goal = tree.timeGoal ? `every reading right, ≤ ${ms(tree.timeoutMs)} ms (the default timeout)` : 'every reading right';
+  const rows: Row[] = [
+    {
+      figure: `${where}: readDirectorySource ms, median / max of ${n} (timeout ${ms(tree.timeoutMs)} ms, max_files ${count(tree.maxFiles)})`,
+      jaga:
+        first === undefined
+          ? `${ms(median(durations))} / ${ms(slowest)}`
+          : `${wrong.length} of ${n} wrong, e.g. ${first.ok ? `${first.items} items, ${first.bytes} bytes, oldest ${first.oldestAt}` : `${first.failure}: ${first.detail}`}`,
+      peer: '—',
+      ratio: '—',
+      goal: mark(goal, timeMet),
+      met: timeMet,
+      values: { jaga: finiteOrNull(slowest), peer: null },
+    },
+    // Of the right scans only: a scan cut short by its timeout read fewer.
+    single(`${where}: files per second (median right scan)`, (tree.files * 1000) / median(tree.scans.filter(isRight).map((s) => s.durationMs)), (v) => (Number.isFinite(v) ? count(v) : 'n/a'), null, '—'),
+  ];
+  const delay = Math.max(...tree.scans.map((s) => s.maxLoopDelayMs));
+  rows.push(
+    single(
+      `${where}: event-loop delay max ms during a scan, max of ${n} (monitorEventLoopDelay, its 10 ms resolution included)`,
+      delay,
+      ms,
+      delay <= GOALS.backlogLoopDelayMs,
+      `≤ ${GOALS.backlogLoopDelayMs} ms`,
+    ),
+  );
+  const growth = Math.max(...tree.scans.map((s) => s.rssGrowthMiB));
+  rows.push(single(`${where}: RSS growth MiB during a scan, max of ${n} (VmHWM, reset at its start, minus VmRSS then)`, growth, (v) => v.toFixed(1), growth <= GOALS.backlogRssGrowthMiB, `≤ ${GOALS.backlogRssGrowthMiB} MiB`));
   return rows;
 }
 

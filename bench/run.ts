@@ -1,12 +1,14 @@
 // `npm run bench`: jaga beside blackbox_exporter and a bare-Node floor on the same loopback targets
 // at the same rates, plus /metrics, gate reads beside a bare node:http floor, detection and
-// decision-to-email, and the soak; one markdown table on stdout, JSON and the table under
-// bench/results/. `--smoke` is the seconds-long version the tests run, `--soak` the soak alone.
-// Process, file and loopback network I/O; every child stops by itself.
+// decision-to-email, the directory backlog scan and the soak; one markdown table on stdout, JSON and
+// the table under bench/results/. `--smoke` is the seconds-long version the tests run, `--soak` the
+// soak alone, `--backlog` the backlog scan alone. Process, file, mount and loopback network I/O;
+// every child stops by itself.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureBacklogScans } from './backlog-scan.js';
 import { buildFloors, type FloorScripts } from './build.js';
 import { measureDetection } from './detection.js';
 import { loadGate, type GateReadFigures } from './gate-reads.js';
@@ -28,6 +30,7 @@ export interface RunOptions {
   readonly scenarios?: readonly string[];
   readonly subjects?: readonly SubjectId[];
   readonly detection?: boolean;
+  readonly backlog?: boolean;
   readonly soak?: boolean;
   /** The soak's length (default: the plan's). */
   readonly soakMs?: number;
@@ -68,6 +71,7 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
   let metrics: BenchResults['metrics'] = null;
   let gateReads: GateReadFigures | null = null;
   let detection: BenchResults['detection'] = null;
+  let backlogScan: BenchResults['backlogScan'] = null;
   let soak: BenchResults['soak'] = null;
   try {
     for (const scenario of plan.scenarios) {
@@ -106,6 +110,13 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
       detection = await measureDetection(plan.detection, jaga);
       log(`detection: ${detection.trials.map((t) => `${t.detectionMs} ms (email +${t.decisionToEmailMs} ms)`).join(', ')}; bound ${detection.boundMs} ms`);
     }
+    if (options.backlog !== false) {
+      backlogScan = await measureBacklogScans(plan.backlogScan, log);
+      for (const tree of backlogScan.trees) {
+        const scans = tree.scans.map((s) => `${s.ok ? `${Math.round(s.durationMs)} ms` : s.failure}, loop max ${s.maxLoopDelayMs.toFixed(1)} ms, RSS +${s.rssGrowthMiB.toFixed(1)} MiB`);
+        log(`backlog scan, ${tree.files} files: ${scans.join('; ')}`);
+      }
+    }
     if (options.soak !== false) {
       soak = await runSoak(plan.soak, jaga);
       log(`soak: ${soak.flatness.report}; ${soak.emails} emails; ${soak.readRounds} read rounds`);
@@ -131,6 +142,7 @@ export async function runBench(basePlan: BenchPlan, options: RunOptions): Promis
     metrics,
     gateReads,
     detection,
+    backlogScan,
     soak,
   };
   const rows = buildRows(plan, results);
@@ -216,7 +228,10 @@ function parseCli(argv: readonly string[]): { plan: BenchPlan; options: RunOptio
   let scenarios: string[] | undefined;
   let subjects: SubjectId[] | undefined;
   let detection = true;
+  let backlog = true;
   let soak = true;
+  // --soak and --backlog: those parts alone (both, if both are given).
+  const alone = new Set<'soak' | 'backlog'>();
   let soakMs: number | undefined;
   const jagaNodeFlags: string[] = [];
   let jagaBin: string | undefined;
@@ -233,17 +248,23 @@ function parseCli(argv: readonly string[]): { plan: BenchPlan; options: RunOptio
     else if (arg === '--subjects') subjects = value().split(',') as SubjectId[];
     else if (arg === '--no-detection') detection = false;
     else if (arg === '--no-soak') soak = false;
-    else if (arg === '--soak') {
-      // The soak alone: no rate scenario, no detection.
+    else if (arg === '--no-backlog') backlog = false;
+    else if (arg === '--soak' || arg === '--backlog') {
+      // No rate scenario, no detection.
       scenarios = [];
       detection = false;
+      alone.add(arg === '--soak' ? 'soak' : 'backlog');
     } else if (arg === '--soak-minutes') soakMs = minutes(value());
     else if (arg === '--jaga-bin') jagaBin = value();
     else if (arg === '--profile') jagaNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${value()}`);
     else if (arg === '--jaga-node-flag') jagaNodeFlags.push(value());
     else throw new Error(`unknown argument ${arg}; see bench/README.md`);
   }
-  return { plan, options: { outDir, detection, soak, jagaNodeFlags, ...(soakMs ? { soakMs } : {}), ...(jagaBin ? { jagaBin } : {}), ...(scenarios ? { scenarios } : {}), ...(subjects ? { subjects } : {}) } };
+  if (alone.size > 0) {
+    soak &&= alone.has('soak');
+    backlog &&= alone.has('backlog');
+  }
+  return { plan, options: { outDir, detection, backlog, soak, jagaNodeFlags, ...(soakMs ? { soakMs } : {}), ...(jagaBin ? { jagaBin } : {}), ...(scenarios ? { scenarios } : {}), ...(subjects ? { subjects } : {}) } };
 }
 
 function minutes(text: string): number {

@@ -1,7 +1,7 @@
 // The benchmark's smoke version (bench/run.ts --smoke): five loopback targets, one short window per
-// subject, gate reads beside their floor, one detection trial, a six-second soak. Asserts only that it
-// still runs and produces every figure of the table; its numbers mean nothing on a busy machine, so
-// nothing here times anything.
+// subject, gate reads beside their floor, one detection trial, a 5,000-file backlog scan, a six-second
+// soak. Asserts only that it still runs and produces every figure of the table; its numbers mean
+// nothing on a busy machine, so nothing here times anything.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,10 @@ test('the smoke benchmark runs every subject and prints every figure', { timeout
     /probe cadence during gate reads/,
     /detection: blackhole → gate halted/,
     /decision → SMTP accepted/,
+    /directory backlog, 5,000 files .*: readDirectorySource ms/,
+    /directory backlog, 5,000 files .*: files per second/,
+    /directory backlog, 5,000 files .*: event-loop delay max ms/,
+    /directory backlog, 5,000 files .*: RSS growth MiB/,
     /soak, .*: RSS/,
     /soak, .*: open descriptors/,
     /soak, .*: database pages in use/,
@@ -72,6 +76,14 @@ test('the smoke benchmark runs every subject and prints every figure', { timeout
   assert.ok(gate.floor.requests > 0 && gate.floor.errors === 0 && gate.floor.non2xx === 0, `the gate-read floor answered nothing or errors: ${JSON.stringify(gate.floor)}`);
   assert.ok(gate.answer.bodyBytes > 0, 'no recorded gate answer');
   assert.ok(gate.vsFloor.requestsPerSecond > 0, `no ratio to the floor: ${JSON.stringify(gate.vsFloor)}`);
+  // The backlog scans read the tree right (wrong or failed readings show in the row, not as a crash),
+  // with the event loop and the resident set measured around each.
+  const tree = results.backlogScan?.trees[0];
+  assert.ok(tree !== undefined && tree.scans.length === SMOKE_PLAN.backlogScan.scans, 'no backlog scans');
+  for (const scan of tree.scans) {
+    assert.deepEqual({ ok: scan.ok, items: scan.items, bytes: scan.bytes, oldestAt: scan.oldestAt }, { ok: true, ...tree.expected }, scan.detail ?? '');
+    assert.ok(scan.maxLoopDelayMs > 0 && scan.rssBeforeMiB > 0 && Number.isFinite(scan.rssGrowthMiB), JSON.stringify(scan));
+  }
   const soak = results.soak;
   assert.ok(soak !== null && soak.samples.length >= 9 && soak.readRounds > 0, 'no soak');
   assert.ok(soak.samples.every((s) => s.rssBytes > 0 && s.fds > 0 && s.dbBytes > 0), 'a soak sample read nothing');
