@@ -27,7 +27,8 @@ import { probeVolume } from './probes/storage.js';
 import { readBacklogSource } from './probes/backlog/registry.js';
 import { listenFailureMessage } from './config/listen-failure.js';
 import { Scheduler, type Job } from './shell/scheduler.js';
-import { alertPipelineOptions, gatePolicy, probeJitterMs } from './shell/policy.js';
+import { alertPipelineOptions, engineOptions, gatePolicy, officeCalendar, probeJitterMs, targetRetryMs } from './shell/policy.js';
+import { targetJob } from './shell/retries.js';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock.js';
 import { openStore, type Store } from './store/sqlite.js';
 import { WriteFailures } from './store/write-failures.js';
@@ -47,7 +48,6 @@ export interface RunningService {
 
 /** How long shutdown waits for in-flight probes before aborting them. */
 const SHUTDOWN_GRACE_MS = 5_000;
-const DECISION_EVERY_MS = 1_000;
 /** Notifications kept in memory at most while the database refuses writes (a few per incident). */
 const OUTBOX_HELD_MAX = 100;
 
@@ -105,18 +105,7 @@ async function serve(
   });
   const outbox = buildOutbox(config, alerting, { store, metrics, logger, clock });
   const engine = new Engine(
-    {
-      targets: allTargets.map((t) => ({ name: t.config.name, kind: t.config.type, role: t.role })),
-      volumes: config.storage.volumes.map((v) => ({ name: v.name, fillWindowMs: v.fill_window })),
-      backlogs: config.backlog.sources.map((s) => s.name),
-      heartbeats: config.heartbeats.map((h) => h.name),
-      thresholds: { failureThreshold: config.central.failure_threshold, recoveryThreshold: config.central.recovery_threshold },
-      policy,
-      sampleRetentionMs: config.store.sample_retention,
-      transitionRetentionMs: config.store.transition_retention,
-      snapshotEveryMs: 10_000,
-      decisionEveryMs: DECISION_EVERY_MS,
-    },
+    engineOptions(config, policy),
     {
       store,
       metrics,
@@ -129,15 +118,20 @@ async function serve(
     },
   );
 
-  const targetJobs: Job[] = allTargets.map(({ config: target }) => ({
-    key: target.name,
-    timeoutMs: target.timeout ?? config.central.timeout,
-    run: async (signal) => {
-      const at = clock.now();
-      const result = await runTargetProbe(target, { signal, timeoutMs: target.timeout ?? config.central.timeout });
-      engine.observeTarget(target.name, at, result);
-    },
-  }));
+  const retryMs = targetRetryMs(config);
+  const targetJobs: Job[] = allTargets.map(({ config: target }) => {
+    const timeoutMs = target.timeout ?? config.central.timeout;
+    return targetJob(
+      {
+        name: target.name,
+        timeoutMs,
+        retryMs,
+        probe: (signal) => runTargetProbe(target, { signal, timeoutMs }),
+        observe: (at, result) => engine.observeTarget(target.name, at, result),
+      },
+      clock,
+    );
+  });
   const volumeJobs: Job[] = config.storage.volumes.map((volume) => ({
     key: volume.name,
     timeoutMs: config.storage.timeout,
@@ -193,6 +187,7 @@ async function serve(
     publicUrl: config.public_url ?? null,
     dataAtRisk: dataAtRiskSetup(config),
     heartbeatTokens: config.heartbeatTokens,
+    calendar: officeCalendar(config),
   });
   let server: Server;
   try {

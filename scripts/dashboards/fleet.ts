@@ -1,5 +1,6 @@
 // The fleet dashboard (uid jaga-fleet): every office at once, for the national operations centre:
-// which offices are halted and why, the fullest volumes, the recordings waiting for upload per site,
+// which offices are halted and why, the fullest volumes, which will have to halt soon and which are
+// buffering, the recordings waiting for upload per site,
 // central availability per site. Pure.
 import {
   barGauge,
@@ -15,6 +16,7 @@ import {
 } from './grafana.js';
 import { countOrZero, ETA_MAPPINGS, ETA_THRESHOLDS, etaCapped, GATE_MAPPINGS, SEL, STORAGE_THRESHOLDS, ZERO_IS_GOOD } from './jaga-common.js';
 import { fleetDataAtRisk } from './data-at-risk.js';
+import { fleetForecast } from './forecast.js';
 
 const now = [
   stat({ title: 'Offices watched', width: 4, height: 4, queries: [{ expr: `count(jaga_recording_allowed{${SEL}})` }], thresholds: [{ color: 'blue', value: null }] }),
@@ -154,6 +156,7 @@ export function fleetDashboard(): Json {
     panels: layout([
       { title: 'Now', panels: now },
       { title: 'Storage', panels: storage },
+      { title: 'Halt forecast and buffer mode', panels: fleetForecast },
       { title: 'Data at risk: recordings not yet uploaded', panels: fleetDataAtRisk },
       { title: 'Central server and alerts', panels: central },
     ]),

@@ -1,5 +1,5 @@
-// The office dashboard (uid jaga-office): one jaga, its gate with reasons, the central server, the
-// recording volumes, the recordings not yet uploaded and the uploads' heartbeats, its alerts and
+// The office dashboard (uid jaga-office): one jaga, its gate with reasons, the central server, the halt
+// forecast and buffer mode, the recording volumes, the recordings not yet uploaded and the uploads' heartbeats, its alerts and
 // outbox, and jaga's own health. Pure: returns the dashboard JSON.
 import {
   barGauge,
@@ -28,6 +28,7 @@ import {
   ZERO_IS_GOOD,
 } from './jaga-common.js';
 import { officeDataAtRisk } from './data-at-risk.js';
+import { officeForecast } from './forecast.js';
 
 const byName = (name: string, properties: Json[]): Json => ({ matcher: { id: 'byName', options: name }, properties });
 
@@ -288,6 +289,7 @@ export function officeDashboard(): Json {
     panels: layout([
       { title: 'Recording gate', panels: gate },
       { title: 'Central server', panels: central },
+      { title: 'Halt forecast and buffer mode', panels: officeForecast },
       { title: 'Recording volumes', panels: storage },
       { title: 'Data at risk: recordings not yet uploaded', panels: officeDataAtRisk },
       { title: 'Alerts and notifications', panels: alerts },

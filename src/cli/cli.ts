@@ -10,6 +10,7 @@ import { startService } from '../main.js';
 import { remoteCommand } from './remote.js';
 import { runProbeRound, renderProbeTable } from './probe-round.js';
 import { sendTestEmails } from './test-email.js';
+import { backtest } from './backtest.js';
 import { stripControlsKeepingLines } from '../runtime/text-lines.js';
 
 const EXIT_ALLOWED = 0;
@@ -84,6 +85,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         }
         return results.length > 0 && results.every((r) => r.outcome === 'accepted') ? EXIT_ALLOWED : EXIT_HALTED;
       }
+      case 'backtest':
+        return await backtest(load(), { timeline: values.timeline, fromDb: values['from-db'], since: values.since, json: values.json }, text, io, Date.now());
       case 'status':
       case 'override':
       case 'silence':
@@ -125,6 +128,8 @@ function parseOptions(argv: readonly string[]) {
       since: { type: 'string' },
       until: { type: 'string' },
       csv: { type: 'boolean' },
+      timeline: { type: 'string' },
+      'from-db': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

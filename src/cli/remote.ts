@@ -1,6 +1,7 @@
-// CLI commands that talk to a running jaga over its HTTP API: status, override, history.
+// CLI commands that talk to a running jaga over its HTTP API: status (with the halt forecast), override, history.
 // Network I/O and human output only; the service decides.
 import type { Catalogue } from '../i18n/catalogue.js';
+import type { ModelName } from '../core/forecast/model.js';
 import type { CliOptions } from './cli.js';
 import { readAtMost } from '../runtime/bounded-body.js';
 import { formatBytes } from '../core/units.js';
@@ -22,6 +23,16 @@ interface GateJson {
   reasons: { code: string; message: string; since: string }[];
   overridden: { code: string; message: string }[];
   override: OverrideJson | null;
+  /** Absent from a jaga older than the halt forecast. */
+  mode?: 'normal' | 'buffering';
+  buffering?: { since: string; room_working_hours: number | null; ends_at: string | null } | null;
+  forecast?: { halt_at: string | null; model: ModelName | null; message?: string | null };
+}
+
+interface VolumeForecastJson {
+  model: ModelName;
+  halt_at: string | null;
+  room_working_hours: number | null;
 }
 
 interface OverrideJson {
@@ -125,13 +136,26 @@ function printGate(gate: GateJson, ctx: RemoteContext): void {
   for (const reason of gate.reasons) io.out(`  - ${reason.code}: ${reason.message} (${reason.since})`);
   for (const reason of gate.overridden) io.out(`  ~ ${reason.code}: ${reason.message} (override)`);
   if (gate.resuming_at) io.out(text.resumingAt(gate.resuming_at));
+  const forecast = gate.forecast;
+  if (forecast?.message) io.out(`${forecast.message.charAt(0).toUpperCase()}${forecast.message.slice(1)}`);
+  if (forecast?.model) io.out(`  ${text.forecast.modelLine(text.forecast.model[forecast.model] ?? forecast.model)}`);
+  if (gate.buffering) io.out(text.forecast.buffering(gate.buffering.since, gate.buffering.ends_at));
 }
 
 async function status(ctx: RemoteContext): Promise<number> {
   const body = (await call(ctx, 'GET', `/api/v1/status?lang=${langOf(ctx)}`)) as {
     gate: GateJson;
     targets: { name: string; role: string; status: string; consecutive_failures: number; last_probe: { failure: string | null; duration_ms: number } | null }[];
-    volumes: { name: string; available: boolean; failure: string | null; used_ratio: number | null; avail_bytes: number | null; full_eta_seconds: number | null }[];
+    volumes: {
+      name: string;
+      available: boolean;
+      failure: string | null;
+      used_ratio: number | null;
+      avail_bytes: number | null;
+      full_eta_seconds: number | null;
+      /** Absent from a jaga older than the halt forecast. */
+      forecast?: VolumeForecastJson | null;
+    }[];
     /** Absent from a jaga older than the data-at-risk inputs. */
     backlogs?: { name: string; available: boolean; failure: string | null; items: number | null; bytes: number | null; oldest_age_seconds: number | null }[];
     heartbeats?: { name: string; grace: number; last_ping_at: string | null; late: boolean }[];
@@ -149,6 +173,8 @@ async function status(ctx: RemoteContext): Promise<number> {
       const used = v.used_ratio === null ? '-' : `${(v.used_ratio * 100).toFixed(1)}%`;
       const eta = v.full_eta_seconds === null ? '' : ` eta ${Math.round(v.full_eta_seconds / 60)} min`;
       ctx.io.out(`${v.name.padEnd(20)} storage   ${(v.available ? 'ok' : v.failure ?? '?').padEnd(7)} ${used}${eta}`);
+      const f = v.forecast;
+      if (f) ctx.io.out(`${''.padEnd(31)}${ctx.text.forecast.model[f.model] ?? f.model}: ${ctx.text.forecast.volume(f.halt_at, f.room_working_hours)}`);
     }
     for (const b of body.backlogs ?? []) {
       const reading = b.items === null ? '-' : ctx.text.cli.statusBacklog(b.items, b.bytes, b.oldest_age_seconds);

@@ -6,10 +6,13 @@ import { z } from 'zod';
 import { senderProblem } from '../core/alerts/address.js';
 import { silenceMatchersProblem } from '../core/alerts/matchers.js';
 import { ALERT_NAMES, SEVERITIES } from '../core/alerts/types.js';
+import { parseWorkingSpan } from '../core/alerts/forecast-rules.js';
+import { shownValue } from './redact.js';
 import { cronIntervalMs } from './cron.js';
 import { DAY_MS, duration, durationText, HOUR_MS, httpUrl, ipOrCidr, LONGEST, MINUTE_MS, size, TIMEOUT, WAIT } from './fields.js';
 import { formatDurationText } from '../core/units.js';
 import { compileGlob } from '../core/glob.js';
+import { minuteOfDay, WEEKDAYS } from '../core/forecast/calendar.js';
 
 const ratio = (fallback: number) =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, { error: 'must be between 0 and 1' })
@@ -181,6 +184,27 @@ const backlogSource = z.discriminatedUnion(
   { error: 'must have type directory, http_json or command' },
 );
 
+const timeOfDay = z.string().refine((text) => minuteOfDay(text) !== null, { error: 'must be a time of day HH:MM such as "08:00"' });
+
+/** The office's working week in `time_zone`: forecasts count recording time in it. */
+const officeHours = z
+  .strictObject({
+    days: z
+      .array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }))
+      .min(1, { error: 'must list at least one day' })
+      .refine((days) => new Set(days).size === days.length, { error: 'lists a day twice' })
+      .default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    start: timeOfDay.default('08:00'),
+    end: timeOfDay.default('16:00'),
+    /** Local dates the office is closed ("2026-12-25"). */
+    holidays: z.array(z.iso.date({ error: 'must be a date YYYY-MM-DD' })).max(1_000).default([]),
+  })
+  .superRefine((hours, ctx) => {
+    const start = minuteOfDay(hours.start);
+    const end = minuteOfDay(hours.end);
+    if (start !== null && end !== null && !(end > start)) ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${hours.start})` });
+  });
+
 const heartbeat = z.strictObject({
   name,
   /** Late when no ping came for this long since the last one (or since jaga started). */
@@ -257,6 +281,21 @@ const alerts = z
         storage_warning: z.strictObject({ for: duration('5m', WAIT) }).prefault({}),
         storage_critical: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
         storage_filling: z.strictObject({ for: duration('10m', WAIT), eta: duration('24h', { maxMs: 30 * DAY_MS, positive: true }) }).prefault({}),
+        // `within`: working days (3) or working time ("2d", "12h"; a "d" is one working day of office_hours).
+        halt_forecast: z
+          .strictObject({
+            for: duration('0s', WAIT),
+            within: z
+              .custom<number | string>()
+              .transform((value, ctx) => {
+                const span = parseWorkingSpan(value);
+                if (typeof span !== 'string') return span;
+                ctx.addIssue({ code: 'custom', message: `${span} (got ${shownValue(value)})` });
+                return z.NEVER;
+              })
+              .prefault(3),
+          })
+          .prefault({}),
         recording_halted: z.strictObject({ for: duration('0s', WAIT) }).prefault({}),
         jaga_degraded: z.strictObject({ for: duration('1m', WAIT), outbox_age: duration('15m', { maxMs: 7 * DAY_MS, positive: true }) }).prefault({}),
         // A warn_* line a backlog touches between two uploads is not news; 5m rides that out.
@@ -405,6 +444,12 @@ export const configSchema = z
       failure_threshold: z.number().int().min(1).default(3),
       recovery_threshold: z.number().int().min(1).default(3),
       down_when: z.enum(['any', 'all']).default('any'),
+      /**
+       * Once a target's probe fails (or a down target's succeeds), it is probed again after this long
+       * rather than at the next slot, until its status changes or the run ends; the schedule's interval
+       * is used where it is shorter.
+       */
+      retry_interval: duration('2s', TIMEOUT),
       targets: z.array(target).min(1, { error: 'must list at least one target' }).superRefine(uniqueNames('target')),
       reference_targets: z.array(target).default([]).superRefine(uniqueNames('target')),
     }),
@@ -421,6 +466,7 @@ export const configSchema = z
         sources: z.array(backlogSource).max(MAX_DATA_AT_RISK, { error: `must list at most ${MAX_DATA_AT_RISK}` }).default([]).superRefine(uniqueNames('backlog source')),
       })
       .prefault({}),
+    office_hours: officeHours.prefault({}),
     heartbeats: z.array(heartbeat).max(MAX_DATA_AT_RISK, { error: `must list at most ${MAX_DATA_AT_RISK}` }).default([]).superRefine(uniqueNames('heartbeat')),
     gate: z
       .strictObject({

@@ -78,6 +78,7 @@ export function initialVolumeState(name: string): VolumeState {
     samples: [],
     fillRateBytesPerSecond: null,
     fullEtaSeconds: null,
+    forecast: null,
   };
 }
 
@@ -103,6 +104,8 @@ export function assessVolume(state: VolumeState, obs: VolumeObservation, fillWin
     samples,
     fillRateBytesPerSecond: rate,
     fullEtaSeconds: fullEtaSeconds(obs.availBytes, rate),
+    // The engine forecasts again right after (it holds the volume's usage history); until then the last one stands.
+    forecast: state.forecast,
   };
 }
 
@@ -160,5 +163,6 @@ export function restoreVolumeState(stored: StoredVolume): VolumeState {
     samples,
     fillRateBytesPerSecond: rate,
     fullEtaSeconds: stored.lastUsage === null ? null : fullEtaSeconds(stored.lastUsage.availBytes, rate),
+    forecast: null,
   };
 }

@@ -19,12 +19,15 @@ import {
   FLOOR_REASONS,
   REASON_CODES,
   type BacklogState,
+  type Buffering,
   type CentralCause,
   type Gate,
+  type GateForecast,
   type GateStateName,
   type HeartbeatState,
   type Override,
   type Reason,
+  type ReasonCode,
   type TargetState,
   type Transition,
   type VolumeState,
@@ -90,8 +93,12 @@ export function decideGate(input: GateInput, policy: GatePolicy): GateDecision {
 
   const next = nextState(previous, reasons.length > 0, allow !== null, now, policy.resumeAfterMs);
   const override = active.halts[0] ?? allow;
+  const buffering = next.state === 'allowed' && central.buffered ? bufferingOf(previous, input.volumes, now) : null;
   const gate: Gate = {
     ...next,
+    mode: buffering === null ? 'normal' : 'buffering',
+    buffering,
+    forecast: next.state === 'allowed' ? forecastOf(input.volumes, buffering, now) : null,
     reasons,
     overridden,
     decidedAt: now,
@@ -161,6 +168,36 @@ function collectReasons(
   if (stale !== null) drafts.push(stale);
   drafts.push(...manualHaltReasons(active.halts));
   return drafts;
+}
+
+/** Buffering since it began (kept across decisions), the least room any volume has, and when it must end. */
+function bufferingOf(previous: Gate | null, volumes: readonly VolumeState[], now: number): Buffering {
+  const rooms = volumes.map((v) => v.forecast?.roomWorkingSeconds ?? null).filter((r): r is number => r !== null);
+  const ends = volumes.map((v) => v.forecast?.bufferEndAt ?? null).filter((at): at is number => at !== null);
+  return {
+    since: previous?.buffering?.since ?? now,
+    roomWorkingSeconds: rooms.length === 0 ? null : Math.min(...rooms),
+    endsAt: ends.length === 0 ? null : Math.min(...ends),
+  };
+}
+
+/**
+ * The earliest halt the volumes' forecasts see: a volume reaching halt_ratio (STORAGE_CRITICAL), its room
+ * dropping under halt_eta (STORAGE_FILLING), or, while buffering, under buffer_min_hours (the outage halts).
+ */
+function forecastOf(volumes: readonly VolumeState[], buffering: Buffering | null, now: number): GateForecast | null {
+  let earliest: GateForecast | null = null;
+  const consider = (at: number | null, reason: ReasonCode, subject: string, model: GateForecast['model']) => {
+    if (at !== null && at >= now && (earliest === null || at < earliest.haltAt)) earliest = { haltAt: at, reason, subject, model };
+  };
+  for (const v of volumes) {
+    const f = v.forecast;
+    if (f === null) continue;
+    consider(f.haltAt, 'STORAGE_CRITICAL', v.name, f.model);
+    consider(f.fillingAt, 'STORAGE_FILLING', v.name, f.model);
+    if (buffering !== null) consider(f.bufferEndAt, 'CENTRAL_UNREACHABLE', 'central', f.model);
+  }
+  return earliest;
 }
 
 /** Looks a policy up by name. State and policy come from one config: a miss is a wiring bug, not a condition. */

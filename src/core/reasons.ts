@@ -122,18 +122,15 @@ export function centralReason(targets: readonly TargetState[]): ReasonDraft {
 
 /**
  * Under `on_central_down: buffer`, recording may go on through a central outage only while every volume
- * has proven room for `bufferMinHours`. Unknown counts as no room: no usage yet, no fill rate yet, or a
- * volume we cannot trust right now.
+ * has proven room for `bufferMinHours` of working time (recording happens in working hours). Unknown
+ * counts as no room: no usage yet, no forecast yet, or a volume we cannot trust right now.
  */
 export function everyVolumeHasRoom(volumes: readonly VolumeState[], bufferMinHours: number): boolean {
-  return volumes.every(
-    (v) =>
-      v.last !== null &&
-      v.last.ok &&
-      v.lastUsage !== null &&
-      v.fillRateBytesPerSecond !== null &&
-      !(v.fullEtaSeconds !== null && v.fullEtaSeconds < bufferMinHours * 3600),
-  );
+  return volumes.every((v) => {
+    if (v.last === null || !v.last.ok || v.lastUsage === null || v.forecast === null) return false;
+    const room = v.forecast.roomWorkingSeconds;
+    return room === null || room >= bufferMinHours * 3600;
+  });
 }
 
 /** Whether the previous gate held (or had overridden) this reason, which is what hysteresis remembers. */
@@ -174,12 +171,16 @@ export function volumeReasons(volume: VolumeState, policy: VolumePolicy, previou
   if (last.usedRatio >= policy.floorRatio) {
     drafts.push({ code: 'STORAGE_FLOOR', subject, facts: { ...bytesFacts, floorRatio: policy.floorRatio } });
   }
-  if (volume.fullEtaSeconds !== null && volume.fullEtaSeconds * 1000 < policy.haltEtaMs) {
+  // halt_eta is working time: the room must hold that much recording, wherever nights and Sundays fall.
+  const room = volume.forecast?.roomWorkingSeconds ?? null;
+  if (room !== null && room * 1000 < policy.haltEtaMs) {
     drafts.push({
       code: 'STORAGE_FILLING',
       subject,
       facts: {
         etaSeconds: volume.fullEtaSeconds,
+        roomWorkingSeconds: room,
+        model: volume.forecast?.model ?? null,
         rateBytesPerSecond: volume.fillRateBytesPerSecond,
         haltEtaSeconds: policy.haltEtaMs / 1000,
       },

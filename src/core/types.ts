@@ -1,6 +1,8 @@
 // The words of DESIGN.md as types: observations, per-target and per-volume state, reasons, the gate,
 // overrides and transitions. Pure data, shared by probes, the decision, the store and the HTTP layer.
 // All times are epoch milliseconds; all sizes are bytes.
+import type { VolumeForecast } from './forecast/forecast.js';
+import type { ModelName } from './forecast/model.js';
 
 /** Why a reachability probe failed. Stable: it is a metric label and an API value. */
 export const TARGET_FAILURES = [
@@ -99,8 +101,10 @@ export interface VolumeState {
   readonly samples: readonly FillSample[];
   /** Bytes per second; negative while the volume fills. Null until there are enough samples. */
   readonly fillRateBytesPerSecond: number | null;
-  /** Seconds until avail reaches 0 at the current rate; null when not filling or unknown. */
+  /** Seconds until avail reaches 0 (by the forecast's model where there is one); null when not filling or unknown. */
   readonly fullEtaSeconds: number | null;
+  /** The forecast by the volume's consumption model; null until there is anything to go by. */
+  readonly forecast: VolumeForecast | null;
 }
 
 /** Why a backlog source could not be read. Stable: API value and log field. */
@@ -192,8 +196,32 @@ export interface Override {
   readonly liftedBy: string | null;
 }
 
+/** The earliest halt the forecasts see coming while recording is allowed, and why. */
+export interface GateForecast {
+  readonly haltAt: number;
+  /** The reason that will halt: STORAGE_CRITICAL, STORAGE_FILLING, or CENTRAL_UNREACHABLE when buffering ends. */
+  readonly reason: ReasonCode;
+  /** The volume, or "central" for the end of buffering. */
+  readonly subject: string;
+  readonly model: ModelName;
+}
+
+/** Recording through a central outage on local disk (`on_central_down: buffer`). */
+export interface Buffering {
+  readonly since: number;
+  /** The least working time of recording any volume's room holds. Null: not filling. */
+  readonly roomWorkingSeconds: number | null;
+  /** When buffering must end (the room drops under buffer_min_hours of working time); null: not foreseen. */
+  readonly endsAt: number | null;
+}
+
 export interface Gate {
   readonly state: GateStateName;
+  /** `buffering`: central is unreachable and recording goes on on local disk. */
+  readonly mode: 'normal' | 'buffering';
+  readonly buffering: Buffering | null;
+  /** While allowed, the earliest halt the forecasts see; null when none is foreseen (or halted). */
+  readonly forecast: GateForecast | null;
   /** When `state` last changed. */
   readonly since: number;
   /** Reasons that hold the gate halted now. */

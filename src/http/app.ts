@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { HeartbeatToken, StatusPageConfig } from '../config/schema.js';
+import type { WorkingTime } from '../core/alerts/forecast-rules.js';
 import type { Clock } from '../runtime/clock.js';
 import type { MetricsExposition } from '../runtime/metrics.js';
 import type { AlertPipeline } from '../shell/alert-pipeline.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly trustedProxies: readonly string[];
   readonly resumeAfterMs: number;
   readonly timeZone: string;
+  /** The office's working week (shell/policy.ts officeCalendar): forecasts are told in its working days. */
+  readonly calendar: WorkingTime;
   readonly site: string;
   readonly statusPage: StatusPageConfig;
   /** The config's `public_url`, or null. */
@@ -80,10 +83,10 @@ export function createApp(deps: AppDeps): express.Express {
   // proxy listed the headers are ignored, so nobody on the LAN can pick their own limiter key or claim https.
   // The fast path below needs neither: a gate read is the same for every client and scheme.
   app.set('trust proxy', [...deps.trustedProxies]);
-  const { engine, alerting, store, clock, logger, tokens, resumeAfterMs, timeZone } = deps;
+  const { engine, alerting, store, clock, logger, tokens, resumeAfterMs, timeZone, calendar } = deps;
   // One budget of token guesses per client address, shared by the admin login and the JSON API.
   const limiter = new LoginLimiter(clock);
-  const readGate = gateReader({ engine, resumeAfterMs, clock });
+  const readGate = gateReader({ engine, resumeAfterMs, clock, calendar, timeZone });
   const status = statusReader({ engine, alerting, store, clock, dataAtRisk: deps.dataAtRisk });
   fastPaths.set(app, (req, res) => {
     if (!isPlainGateRead(req)) return false;
@@ -103,11 +106,11 @@ export function createApp(deps: AppDeps): express.Express {
   // Named by the heartbeat each opens, so the check says which one it is.
   const heartbeatTokens = new TokenChecker(deps.heartbeatTokens.map((t) => ({ name: t.heartbeat, token: t.token })));
   const access = apiAccess(tokens, limiter, new RateLimiter(clock), heartbeatTokens);
-  app.use(apiRouter({ status, engine, alerting, store, metrics: deps.metrics, access, readGate, clock, timeZone, resumeAfterMs }));
+  app.use(apiRouter({ status, engine, alerting, store, metrics: deps.metrics, access, readGate, clock, timeZone, calendar, resumeAfterMs }));
   app.use(
     statusPageRouter({ status, store, page: deps.statusPage, site: deps.site, timeZone, resumeAfterMs, clock, publicUrl: deps.publicUrl }),
   );
-  app.use(adminRouter({ status, store, engine, alerting, tokens, limiter, clock, logger, timeZone, resumeAfterMs }));
+  app.use(adminRouter({ status, store, engine, alerting, tokens, limiter, clock, logger, timeZone, calendar, resumeAfterMs }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'not_found', 'no such path'));
 

@@ -4,7 +4,9 @@ import type { BacklogFailure, CentralCause, GateStateName, Reason, ReasonCode, T
 import type { BacklogLimit } from '../core/data-at-risk.js';
 import type { ProblemCode } from '../core/requests.js';
 import type { OutboxStatus } from '../core/alerts/types.js';
-import type { ClockStyle, DurationWords } from './format.js';
+import type { ClockStyle, DurationWords, ForecastClock } from './format.js';
+import type { ModelName } from '../core/forecast/model.js';
+import type { WorkingLeft } from '../core/alerts/forecast-rules.js';
 import { en } from './en.js';
 import { id } from './id.js';
 
@@ -56,10 +58,62 @@ export interface Catalogue {
     readonly reportPeakBacklogSource: (source: string, items: number | null) => string;
     /** The longest time without a successful upload; null where jaga was not watching. */
     readonly reportLongestWithoutUpload: (heartbeat: string, seconds: number | null) => string;
+    /** `jaga backtest` without exactly one of --timeline and --from-db (--since only with --from-db). */
+    readonly backtestUsage: string;
+    readonly backtestBadSince: (since: string) => string;
+    /** A timeline file with bad rows; each problem (with its line) follows on its own line. */
+    readonly timelineInvalid: (file: string) => string;
+    /** --from-db: stored subjects the config does not name, left out of the replay. */
+    readonly backtestIgnored: (subjects: string) => string;
+    readonly backtestNothingStored: string;
+    /** The replayed stretch, first and last observation (times already formatted). */
+    readonly backtestPeriod: (start: string, end: string) => string;
+    readonly backtestHeader: readonly [string, string, string];
+    readonly backtestNoTransitions: string;
+    /** A halted row without reasons: every reason has cleared and resume_after is running. */
+    readonly backtestClearing: string;
+    readonly backtestForecastHeader: readonly [string, string, string];
+    readonly backtestNoForecast: string;
+    /** A forecast row once no halt is foreseen any more. */
+    readonly backtestForecastNone: string;
+    readonly backtestHalted: (seconds: number, halts: number) => string;
+    readonly backtestFirstHalt: (at: string | null) => string;
+    /** The least room a volume had over the timeline; null when the timeline never measured it. */
+    readonly backtestMinAvail: (volume: string, bytes: number | null) => string;
   };
   readonly email: EmailCatalogue;
   readonly page: PageCatalogue;
   readonly admin: AdminCatalogue;
+  readonly forecast: ForecastCatalogue;
+}
+
+/**
+ * The halt forecast and the buffer mode in people's words: the API's `message`, /admin, `jaga status`
+ * and emails all say it the same way. Times come formatted in the office's zone.
+ */
+export interface ForecastCatalogue {
+  /** "Kamis 10 Desember sekitar pukul 14.00 WIB"; the year only when it is not this year. */
+  readonly when: (c: ForecastClock) => string;
+  /** "sekitar 3,5 hari kerja lagi" (working days, from one day on), else working hours. */
+  readonly left: (left: WorkingLeft) => string;
+  /** "perkiraan: perekaman harus dihentikan Kamis 10 Desember sekitar pukul 14.00 WIB, sekitar 3,5 hari kerja lagi" */
+  readonly halt: (when: string, left: string) => string;
+  /** The halt sentence and why: "…, karena penyimpanan rekaman akan mencapai batas henti (halt_ratio)". */
+  readonly withWhy: (halt: string, why: string) => string;
+  /** While recording is allowed and the volumes' models foresee no halt within the forecast's horizon. */
+  readonly noHalt: string;
+  /** While no volume has anything to forecast from yet (a fresh start, no readings). */
+  readonly noData: string;
+  /** Why the gate will halt then (the forecast's reason and subject). */
+  readonly why: (reason: ReasonCode, subject: string) => string;
+  /** Which model answered, in words. */
+  readonly model: Record<ModelName, string>;
+  /** "model perkiraan: jam kerja kantor" */
+  readonly modelLine: (model: string) => string;
+  /** Buffer mode, for operators: since when recording goes on on local disk, and when it must stop (null: not foreseen). */
+  readonly buffering: (since: string, ends: string | null) => string;
+  /** A volume's forecast for operators: when it reaches its halt line (null: not foreseen) and its room in working hours. */
+  readonly volume: (haltAt: string | null, roomWorkingHours: number | null) => string;
 }
 
 /** What a StorageCritical alert is about, from the gate reasons behind it. */
@@ -133,6 +187,19 @@ export interface AlertFacts {
   readonly unreadable?: boolean;
   /** When the source was last read successfully. */
   readonly lastRead?: string;
+  /** HaltForecast: when recording will have to stop, the working time left, why, and by which model. */
+  readonly forecast?: {
+    readonly when: string;
+    readonly left: string;
+    readonly reason: ReasonCode;
+    readonly subject: string;
+    readonly model: ModelName | null;
+  };
+  /**
+   * CentralUnreachable under `on_central_down: buffer`: recording goes on on local disk since `since`;
+   * when it must stop if central stays away (null: no end foreseen).
+   */
+  readonly buffering?: { readonly since: string; readonly ends: { readonly when: string; readonly left: string } | null };
 }
 
 /** Whom a message tells people to call; `contact` is the configured text, null when none is set. */
@@ -205,6 +272,11 @@ export interface PageCatalogue {
   /** Halted, every reason gone: the gate reopens at `when` unless something fails again. */
   readonly reopening: (when: string) => string;
   readonly noticeHeading: string;
+  /**
+   * While open through a central outage (buffer mode): recording goes on, data is sent once the central
+   * server is back. No numbers, no names.
+   */
+  readonly buffering: string;
   /** Shown while halted when `status_page.notice_halted` is not configured. */
   readonly noticeHalted: string;
   readonly lastCheck: (when: string) => string;
@@ -255,7 +327,7 @@ export interface AdminCatalogue {
   };
   /** Table headers. */
   readonly columns: Record<
-    | 'name' | 'kind' | 'status' | 'failures' | 'lastProbe' | 'latency' | 'lastSuccess' | 'used' | 'avail' | 'inodes' | 'fillRate' | 'eta'
+    | 'name' | 'kind' | 'status' | 'failures' | 'lastProbe' | 'latency' | 'lastSuccess' | 'used' | 'avail' | 'inodes' | 'fillRate' | 'eta' | 'forecast'
     | 'time' | 'change' | 'reasons' | 'who' | 'what' | 'detail' | 'alert' | 'severity' | 'state' | 'labels' | 'values' | 'silencedBy'
     | 'action' | 'reason' | 'by' | 'created' | 'expires' | 'matchers' | 'comment' | 'starts' | 'recipient' | 'subject' | 'attempts' | 'error',
     string

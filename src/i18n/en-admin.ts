@@ -56,6 +56,7 @@ export const enAdmin: AdminCatalogue = {
     inodes: 'Inodes',
     fillRate: 'Fill rate',
     eta: 'Full in',
+    forecast: 'Forecast',
     time: 'Time',
     change: 'Change',
     reasons: 'Reasons',

@@ -1,6 +1,7 @@
 // English for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
 import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
 import type { AlertName } from '../core/alerts/types.js';
+import { enForecast } from './en-forecast.js';
 import type { BacklogFailure, CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
@@ -102,6 +103,17 @@ function summary(name: AlertName, f: AlertFacts): string | null {
       const known = f.items === undefined ? '' : `; last read: ${f.items} recordings${f.lastRead === undefined ? '' : ` (${f.lastRead})`}`;
       return `jaga cannot read the upload queue, so it does not know how many recordings are not yet sent to the central server${known}.`;
     }
+    case 'HaltForecast':
+      return f.forecast === undefined ? null : `${capitalize(enForecast.withWhy(enForecast.halt(f.forecast.when, f.forecast.left), enForecast.why(f.forecast.reason, f.forecast.subject)))}.`;
+    case 'CentralUnreachable': {
+      if (f.buffering === undefined) return null;
+      const ends = f.buffering.ends;
+      const end =
+        ends === null
+          ? 'The local disk still has room; no end in sight yet.'
+          : `Unless the central server is back, recording will have to stop on ${ends.when}, ${ends.left}.`;
+      return `Recording goes on: recordings are kept on the office's disk and sent to central once the central server is back. ${end}`;
+    }
     default:
       return null;
   }
@@ -115,6 +127,8 @@ function facts(_name: AlertName, f: AlertFacts): string[] {
     if (value !== undefined) lines.push(line());
   };
   add(f.volume, () => `Volume: ${f.volume}`);
+  if (f.forecast?.model) lines.push(`Forecast model: ${enForecast.model[f.forecast.model]}`);
+  if (f.buffering) lines.push(`Recording on the local disk (buffer mode) since ${f.buffering.since}`);
   add(f.storageProblems, () => `State: ${(f.storageProblems ?? []).map((p) => storageProblemText[p]).join('; ')}`);
   add(f.volumeFailure, () => `Disk problem: ${volumeFailureText[f.volumeFailure ?? 'statfs_error']}`);
   add(f.free, () => `Free space: ${f.free}${f.size === undefined ? '' : ` of ${f.size}`}`);
@@ -154,7 +168,16 @@ function nextStep(name: AlertName, f: AlertFacts, contact: ContactChoice): strin
         uplink: 'Check the office router and network cables.',
         dns: "Check the office's DNS settings.",
       }[f.cause ?? 'uplink'];
-      return `${f.cause === undefined ? 'Check the office network.' : first} ${call(contact)}`;
+      const buffering = f.buffering === undefined ? '' : 'Recording may go on; do not delete recordings from the local disk. ';
+      return `${buffering}${f.cause === undefined ? 'Check the office network.' : first} ${call(contact)}`;
+    }
+    case 'HaltForecast': {
+      const before = f.forecast === undefined ? '' : `, before ${f.forecast.when}`;
+      const fix =
+        f.forecast?.reason === 'CENTRAL_UNREACHABLE'
+          ? 'work on getting the central server reachable so the recordings are sent'
+          : `free space (${freeUp}) or make sure uploads to central are running`;
+      return `Plan now${before}: stock temporary substitute certificate forms, tell residents early, and ${fix}. ${call(contact)}`;
     }
     case 'CentralSlow':
       return `Recording can go on, but uploads to central are slow. If it persists: ${call(contact)}`;
@@ -197,6 +220,7 @@ export const enEmail: EmailCatalogue = {
     StorageWarning: 'Storage getting full',
     StorageCritical: 'Storage almost full',
     StorageFillingUp: 'Storage filling fast',
+    HaltForecast: 'Recording forecast to halt',
     BacklogWarning: 'Recordings piling up unsent',
     BacklogCritical: 'Too many recordings unsent',
     UploadStalled: 'Uploads to central stalled',
@@ -210,6 +234,7 @@ export const enEmail: EmailCatalogue = {
     StorageWarning: 'Storage back to normal',
     StorageCritical: 'Storage no longer critical',
     StorageFillingUp: 'Storage no longer filling fast',
+    HaltForecast: 'Halt forecast no longer near',
     BacklogWarning: 'Upload queue back to normal',
     BacklogCritical: 'Upload queue no longer critical',
     UploadStalled: 'Uploads to central working again',

@@ -26,6 +26,8 @@ export const enPage: PageCatalogue = {
   unknownReason: 'a system problem',
   reopening: (when) => `The problem has been resolved. Recording reopens at about ${when}.`,
   noticeHeading: 'Notice from the office',
+  buffering:
+    'Recording goes on as usual. The connection to the central server is interrupted; your recorded data is kept safely at this office and sent to the central server once the connection is back.',
   noticeHalted:
     'While recording is halted, staff issue a temporary certificate (surat keterangan pengganti sementara). ' +
     'It has the same standing and is valid for everything you need it for. Your e-KTP recording can ' +

@@ -3,6 +3,7 @@ import type { Catalogue } from './catalogue.js';
 import { enEmail } from './en-email.js';
 import { enPage } from './en-page.js';
 import { enAdmin } from './en-admin.js';
+import { enForecast } from './en-forecast.js';
 import { bytes, count, duration, percent, span, text } from './format.js';
 
 const units = { d: 'd', h: 'h', m: 'm', s: 's' };
@@ -80,6 +81,7 @@ export const en: Catalogue = {
       '  report [--since 2026-11-01] [--until 2026-12-01] [--csv]   report: time halted, by reason, longest central outage, central availability',
       '  silence list | add --match label=value --comment TEXT --for 2h | expire ID   mute alerts',
       '  test-email [--to ADDRESS]  send a test email to every recipient (or one address)',
+      '  backtest --timeline FILE.csv | --from-db [--since 30d] [--json]   what the gate would have done over a timeline',
     ].join('\n'),
     noSilences: 'No active silence.',
     silenceCreated: (silenceId, until) => `Silence ${silenceId} created, in force until ${until}.`,
@@ -102,10 +104,26 @@ export const en: Catalogue = {
     reportPeakBacklogSource: (source, items) => `  - ${source}: ${items === null ? 'no data' : count(items, 'en-GB')}`,
     reportLongestWithoutUpload: (heartbeat, seconds) =>
       `Longest time without a successful upload (${heartbeat}): ${seconds === null ? 'no data' : span(seconds, units)}`,
+    backtestUsage: 'Usage: jaga backtest --config jaga.yaml (--timeline FILE.csv | --from-db [--since 30d]) [--json]',
+    backtestBadSince: (since) => `--since "${since}" is neither a duration (30d) nor a time (2026-11-01T00:00:00+07:00).`,
+    timelineInvalid: (file) => `Timeline ${file} is invalid:`,
+    backtestIgnored: (subjects) => `Left out, not in the configuration: ${subjects}`,
+    backtestNothingStored: 'The database holds no samples for this period.',
+    backtestPeriod: (start, end) => `Replay from ${start} to ${end}`,
+    backtestHeader: ['TIME', 'GATE', 'REASONS'],
+    backtestNoTransitions: 'The gate never changed.',
+    backtestClearing: '(every reason cleared; waiting for resume_after)',
+    backtestForecastHeader: ['TIME', 'HALT FORECAST', 'SUBJECT'],
+    backtestNoForecast: 'No halt was foreseen.',
+    backtestForecastNone: 'none',
+    backtestHalted: (seconds, halts) => `Recording halted for ${span(seconds, units)} in all, ${halts} times`,
+    backtestFirstHalt: (at) => (at === null ? 'Recording was never halted.' : `First halt: ${at}`),
+    backtestMinAvail: (volume, size) => `Least free space on ${volume}: ${size === null ? 'no data' : bytes(size)}`,
     started: (url) => `jaga listening on ${url}`,
     stopping: 'jaga stopping...',
   },
   email: enEmail,
   page: enPage,
   admin: enAdmin,
+  forecast: enForecast,
 };

@@ -139,3 +139,36 @@ export function shortDateTime(at: number, now: number, timeZone: string, style: 
   const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
   return sameDay ? clockTime(at, timeZone, style) : dateTime(at, timeZone, style);
 }
+
+/** A forecast's time as people are told it: weekday, date, the hour rounded down to the quarter. */
+export interface ForecastClock extends WallClock {
+  /** 0 Sunday .. 6 Saturday, as Date.getUTCDay() counts. */
+  readonly weekday: number;
+  /** Whether it falls in the calendar year of the moment it is told (then the year is left out); false without one. */
+  readonly thisYear: boolean;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * `at` in the zone, rounded down to the quarter hour: a forecast is "about 14.00", and the earlier side
+ * is the safe one to plan by.
+ */
+export function forecastClock(at: number, now: number | undefined, timeZone: string): ForecastClock {
+  const c = wallClock(Math.floor(at / QUARTER_HOUR_MS) * QUARTER_HOUR_MS, timeZone);
+  const thisYear = now !== undefined && c.year === wallClock(now, timeZone).year;
+  return { ...c, weekday: new Date(Date.UTC(c.year, c.month - 1, c.day)).getUTCDay(), thisYear };
+}
+
+/** Built once per locale: a NumberFormat costs far more to build than to use. */
+const oneDecimalFormats = new Map<string, Intl.NumberFormat>();
+
+/** A number with one decimal in the language's way ("3,5" in Indonesian, "3.5" in English). */
+export function oneDecimal(value: number, locale: 'id-ID' | 'en-GB'): string {
+  let format = oneDecimalFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    oneDecimalFormats.set(locale, format);
+  }
+  return format.format(value);
+}

@@ -56,6 +56,7 @@ export const idAdmin: AdminCatalogue = {
     inodes: 'Inode',
     fillRate: 'Laju isi',
     eta: 'Penuh dalam',
+    forecast: 'Perkiraan',
     time: 'Waktu',
     change: 'Perubahan',
     reasons: 'Penyebab',

@@ -1,6 +1,7 @@
 // Bahasa Indonesia for alert emails: titles, facts, next steps. Pure; the renderer only assembles these.
 import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, JagaProblem, StorageProblem } from './catalogue.js';
 import type { AlertName } from '../core/alerts/types.js';
+import { idForecast } from './id-forecast.js';
 import type { BacklogFailure, CentralCause, TargetFailure, VolumeFailure } from '../core/types.js';
 
 const causeMeaning: Record<CentralCause, string> = {
@@ -102,6 +103,17 @@ function summary(name: AlertName, f: AlertFacts): string | null {
       const known = f.items === undefined ? '' : `; terakhir terbaca ${f.items} rekaman${f.lastRead === undefined ? '' : ` (${f.lastRead})`}`;
       return `jaga tidak dapat membaca antrean unggah, jadi tidak tahu berapa rekaman yang belum terkirim ke pusat${known}.`;
     }
+    case 'HaltForecast':
+      return f.forecast === undefined ? null : `${capitalize(idForecast.withWhy(idForecast.halt(f.forecast.when, f.forecast.left), idForecast.why(f.forecast.reason, f.forecast.subject)))}.`;
+    case 'CentralUnreachable': {
+      if (f.buffering === undefined) return null;
+      const ends = f.buffering.ends;
+      const end =
+        ends === null
+          ? 'Ruang disk kantor masih cukup; belum terlihat kapan perekaman harus dihentikan.'
+          : `Bila server pusat belum kembali, perekaman harus dihentikan ${ends.when}, ${ends.left}.`;
+      return `Perekaman tetap berjalan: rekaman disimpan di disk kantor dan dikirim ke pusat setelah server pusat terhubung kembali. ${end}`;
+    }
     default:
       return null;
   }
@@ -115,6 +127,8 @@ function facts(_name: AlertName, f: AlertFacts): string[] {
     if (value !== undefined) lines.push(line());
   };
   add(f.volume, () => `Penyimpanan: ${f.volume}`);
+  if (f.forecast?.model) lines.push(`Model perkiraan: ${idForecast.model[f.forecast.model]}`);
+  if (f.buffering) lines.push(`Perekaman di disk kantor (mode penyangga) sejak ${f.buffering.since}`);
   add(f.storageProblems, () => `Keadaan: ${(f.storageProblems ?? []).map((p) => storageProblemText[p]).join('; ')}`);
   add(f.volumeFailure, () => `Masalah disk: ${volumeFailureText[f.volumeFailure ?? 'statfs_error']}`);
   add(f.free, () => `Sisa ruang: ${f.free}${f.size === undefined ? '' : ` dari ${f.size}`}`);
@@ -154,7 +168,16 @@ function nextStep(name: AlertName, f: AlertFacts, contact: ContactChoice): strin
         uplink: 'Periksa router dan kabel jaringan kantor.',
         dns: 'Periksa pengaturan DNS kantor.',
       }[f.cause ?? 'uplink'];
-      return `${f.cause === undefined ? 'Periksa jaringan kantor.' : first} ${call(contact)}`;
+      const buffering = f.buffering === undefined ? '' : 'Perekaman boleh berjalan terus; jangan hapus rekaman di disk kantor. ';
+      return `${buffering}${f.cause === undefined ? 'Periksa jaringan kantor.' : first} ${call(contact)}`;
+    }
+    case 'HaltForecast': {
+      const before = f.forecast === undefined ? '' : `, sebelum ${f.forecast.when}`;
+      const fix =
+        f.forecast?.reason === 'CENTRAL_UNREACHABLE'
+          ? 'usahakan server pusat terhubung kembali agar rekaman terkirim'
+          : `kosongkan ruang (${freeUp}) atau pastikan unggahan ke pusat berjalan`;
+      return `Rencanakan sekarang${before}: siapkan blangko surat keterangan pengganti sementara, beri tahu warga lebih awal, dan ${fix}. ${call(contact)}`;
     }
     case 'CentralSlow':
       return `Perekaman masih dapat berjalan, tetapi pengiriman ke pusat lambat. Bila berlanjut: ${call(contact)}`;
@@ -197,6 +220,7 @@ export const idEmail: EmailCatalogue = {
     StorageWarning: 'Penyimpanan mulai penuh',
     StorageCritical: 'Penyimpanan hampir penuh',
     StorageFillingUp: 'Penyimpanan cepat terisi',
+    HaltForecast: 'Perekaman diperkirakan harus dihentikan',
     BacklogWarning: 'Rekaman menumpuk belum terkirim',
     BacklogCritical: 'Terlalu banyak rekaman belum terkirim',
     UploadStalled: 'Unggahan ke pusat macet',
@@ -210,6 +234,7 @@ export const idEmail: EmailCatalogue = {
     StorageWarning: 'Penyimpanan kembali lega',
     StorageCritical: 'Penyimpanan tidak lagi kritis',
     StorageFillingUp: 'Pengisian penyimpanan kembali normal',
+    HaltForecast: 'Perkiraan henti tidak lagi dekat',
     BacklogWarning: 'Antrean rekaman kembali normal',
     BacklogCritical: 'Antrean rekaman tidak lagi kritis',
     UploadStalled: 'Unggahan ke pusat berjalan lagi',

@@ -26,6 +26,8 @@ export const idPage: PageCatalogue = {
   unknownReason: 'gangguan sistem',
   reopening: (when) => `Gangguan sudah teratasi. Perekaman dibuka kembali sekitar pukul ${when}.`,
   noticeHeading: 'Informasi dari kantor',
+  buffering:
+    'Perekaman tetap berjalan seperti biasa. Sambungan ke server pusat sedang terganggu; data rekaman Anda tersimpan aman di kantor ini dan dikirim ke server pusat setelah sambungan pulih.',
   noticeHalted:
     'Selama perekaman dihentikan, petugas menerbitkan surat keterangan pengganti sementara. ' +
     'Surat ini berlaku sama dan sah untuk semua keperluan Anda. Perekaman KTP-el dapat dilanjutkan ' +

@@ -3,6 +3,7 @@ import type { Catalogue } from './catalogue.js';
 import { idEmail } from './id-email.js';
 import { idPage } from './id-page.js';
 import { idAdmin } from './id-admin.js';
+import { idForecast } from './id-forecast.js';
 import { bytes, count, duration, percent, span, text } from './format.js';
 
 const units = { d: 'h', h: 'j', m: 'm', s: 'd' };
@@ -80,6 +81,7 @@ export const id: Catalogue = {
       '  report [--since 2026-11-01] [--until 2026-12-01] [--csv]   laporan: lama perekaman dihentikan, per penyebab, gangguan pusat terlama, ketersediaan pusat',
       '  silence list | add --match label=nilai --comment TEKS --for 2h | expire ID   jeda peringatan',
       '  test-email [--to ALAMAT]   mengirim email uji ke semua penerima (atau satu alamat)',
+      '  backtest --timeline BERKAS.csv | --from-db [--since 30d] [--json]   apa yang akan diputuskan gerbang atas sebuah linimasa',
     ].join('\n'),
     noSilences: 'Tidak ada silence aktif.',
     silenceCreated: (silenceId, until) => `Silence ${silenceId} dibuat, berlaku sampai ${until}.`,
@@ -103,10 +105,26 @@ export const id: Catalogue = {
     reportPeakBacklogSource: (source, items) => `  - ${source}: ${items === null ? 'tidak ada data' : count(items, 'id-ID')}`,
     reportLongestWithoutUpload: (heartbeat, seconds) =>
       `Jeda terlama tanpa unggahan berhasil (${heartbeat}): ${seconds === null ? 'tidak ada data' : span(seconds, units)}`,
+    backtestUsage: 'Pemakaian: jaga backtest --config jaga.yaml (--timeline BERKAS.csv | --from-db [--since 30d]) [--json]',
+    backtestBadSince: (since) => `--since "${since}" bukan durasi (30d) maupun waktu (2026-11-01T00:00:00+07:00).`,
+    timelineInvalid: (file) => `Linimasa ${file} tidak valid:`,
+    backtestIgnored: (subjects) => `Tidak diputar ulang, tidak ada di konfigurasi: ${subjects}`,
+    backtestNothingStored: 'Basis data tidak menyimpan sampel untuk periode ini.',
+    backtestPeriod: (start, end) => `Putar ulang ${start} s.d. ${end}`,
+    backtestHeader: ['WAKTU', 'GERBANG', 'PENYEBAB'],
+    backtestNoTransitions: 'Gerbang tidak pernah berubah.',
+    backtestClearing: '(semua penyebab sudah hilang; menunggu resume_after)',
+    backtestForecastHeader: ['WAKTU', 'PERKIRAAN HENTI', 'SUBJEK'],
+    backtestNoForecast: 'Tidak ada perkiraan henti.',
+    backtestForecastNone: 'tidak ada',
+    backtestHalted: (seconds, halts) => `Perekaman dihentikan selama ${span(seconds, units)} seluruhnya, ${halts} kali`,
+    backtestFirstHalt: (at) => (at === null ? 'Perekaman tidak pernah dihentikan.' : `Penghentian pertama: ${at}`),
+    backtestMinAvail: (volume, size) => `Ruang kosong terkecil di ${volume}: ${size === null ? 'tidak ada data' : bytes(size)}`,
     started: (url) => `jaga berjalan di ${url}`,
     stopping: 'jaga berhenti...',
   },
   email: idEmail,
   page: idPage,
   admin: idAdmin,
+  forecast: idForecast,
 };

@@ -63,6 +63,9 @@ export class Metrics implements MetricsExposition {
   private readonly volumeFilesFree = this.gauge('jaga_volume_files_free', 'Free inodes on the volume.', ['volume']);
   private readonly volumeFilesUsedRatio = this.gauge('jaga_volume_files_used_ratio', 'Used fraction of the volume\'s inodes (0 when the filesystem has no inode limit).', ['volume']);
   private readonly volumeFullEta = this.gauge('jaga_volume_full_eta_seconds', 'Predicted seconds until the volume is full at its current fill rate; +Inf when not filling.', ['volume']);
+  private readonly volumeHaltForecast = this.gauge('jaga_volume_halt_forecast_timestamp_seconds', 'When the volume is forecast to halt recording (halt_ratio reached, or its room under halt_eta of working time), Unix time; +Inf when not foreseen.', ['volume']);
+  private readonly gateHaltForecast = this.gauge('jaga_gate_halt_forecast_timestamp_seconds', 'While recording is allowed, the earliest forecast halt (Unix time); +Inf when none is foreseen.', []);
+  private readonly recordingBuffering = this.gauge('jaga_recording_buffering', 'Whether recording goes on through a central outage on local disk (1, on_central_down: buffer) or not (0).', []);
   private readonly volumeAvailable = this.gauge('jaga_volume_available', 'Whether the volume can be trusted (1): statfs answers, it is the configured mount, and it is writable.', ['volume']);
   private readonly backlogItems = this.gauge('jaga_backlog_items', 'Recordings waiting for upload (in one copy only) by the source\'s last successful read; NaN before the first.', ['source']);
   private readonly backlogBytes = this.gauge('jaga_backlog_bytes', 'Bytes waiting for upload by the source\'s last successful read; NaN before the first or when the source does not say.', ['source']);
@@ -110,7 +113,10 @@ export class Metrics implements MetricsExposition {
     for (const volume of topology.volumes) {
       this.volumeAvailable.set({ volume }, 0);
       this.volumeFullEta.set({ volume }, Number.POSITIVE_INFINITY);
+      this.volumeHaltForecast.set({ volume }, Number.POSITIVE_INFINITY);
     }
+    this.gateHaltForecast.set(Number.POSITIVE_INFINITY);
+    this.recordingBuffering.set(0);
     for (const source of topology.backlogSources) this.recordBacklog(source, null, null, false);
     for (const heartbeat of topology.heartbeats) this.recordHeartbeat(heartbeat, null, false);
     this.centralReachable.set(0);
@@ -179,6 +185,8 @@ export class Metrics implements MetricsExposition {
       this.volumeFilesUsedRatio.set({ volume }, usage.filesUsedRatio);
     }
     this.volumeFullEta.set({ volume }, state.fullEtaSeconds ?? Number.POSITIVE_INFINITY);
+    const halts = [state.forecast?.haltAt ?? null, state.forecast?.fillingAt ?? null].filter((at): at is number => at !== null);
+    this.volumeHaltForecast.set({ volume }, halts.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...halts) / 1000);
   }
 
   /** A source's last successful reading (kept while it cannot be read), its oldest item's age now, and whether the last read succeeded. */
@@ -197,6 +205,8 @@ export class Metrics implements MetricsExposition {
 
   recordGate(gate: Gate, centralReachable: boolean, stateChanged: boolean): void {
     this.recordingAllowed.set(gate.state === 'allowed' ? 1 : 0);
+    this.recordingBuffering.set(gate.mode === 'buffering' ? 1 : 0);
+    this.gateHaltForecast.set(gate.forecast === null ? Number.POSITIVE_INFINITY : gate.forecast.haltAt / 1000);
     this.centralReachable.set(centralReachable ? 1 : 0);
     const active = new Set(gate.reasons.map((r) => r.code));
     for (const reason of REASON_CODES) this.haltReason.set({ reason }, active.has(reason) ? 1 : 0);

@@ -5,6 +5,9 @@ import type { NewOverride } from '../core/requests.js';
 import type { Logger } from 'pino';
 import { assessTarget, assessVolume, initialTargetState, initialVolumeState, restoreVolumeState } from '../core/assess.js';
 import { assessBacklog, canHalt, initialBacklogState, isHeartbeatLate, oldestAgeMs } from '../core/data-at-risk.js';
+import type { OfficeCalendar } from '../core/forecast/calendar.js';
+import { withForecast, type VolumeLimits } from '../core/forecast/forecast.js';
+import { addUsage, EMPTY_USAGE, usageFromSamples, type UsageLog } from '../core/forecast/usage.js';
 import { decideGate, type GatePolicy } from '../core/gate.js';
 import { describeReasons, isCentralUnreachable, isOverrideActive, LOG_REASONS_MAX, MAX_ACTIVE_OVERRIDES } from '../core/reasons.js';
 import type {
@@ -42,6 +45,8 @@ export interface EngineOptions {
   readonly heartbeats: readonly string[];
   readonly thresholds: { readonly failureThreshold: number; readonly recoveryThreshold: number };
   readonly policy: GatePolicy;
+  /** The office's working week: volumes' forecasts count recording time in it. */
+  readonly calendar: OfficeCalendar;
   readonly sampleRetentionMs: number;
   readonly transitionRetentionMs: number;
   /** How often target and volume state is written for the next restart. */
@@ -80,6 +85,9 @@ export interface DecisionView {
  * MAX_ACTIVE_OVERRIDES are active already. `store_unavailable`: the state database refused the write (a
  * full disk), and an override the next restart would not know must not decide the gate now.
  */
+/** How much of each volume's history its forecast model learns from: four weeks of the working week. */
+const USAGE_KEPT_MS = 28 * 86_400_000;
+
 export class OverrideRefused extends Error {
   constructor(
     readonly code: 'too_many_overrides' | 'store_unavailable',
@@ -94,6 +102,9 @@ export class Engine {
   private readonly targets = new Map<string, TargetState>();
   private readonly volumes = new Map<string, VolumeState>();
   private readonly fillWindows = new Map<string, number>();
+  /** Each volume's consumption hour by hour, what its forecast model learns from. */
+  private readonly usage = new Map<string, UsageLog>();
+  private readonly limits = new Map<string, VolumeLimits>();
   private readonly backlogs = new Map<string, BacklogState>();
   private readonly heartbeats = new Map<string, HeartbeatState>();
   /** Sources that may halt the gate: the gate waits for their first read like for a volume's. */
@@ -131,6 +142,10 @@ export class Engine {
     for (const v of options.volumes) {
       this.volumes.set(v.name, initialVolumeState(v.name));
       this.fillWindows.set(v.name, v.fillWindowMs);
+    }
+    for (const v of options.policy.volumes) {
+      const bufferWorkingMs = options.policy.bufferMinHours * 3_600_000;
+      this.limits.set(v.name, { haltRatio: v.haltRatio, floorRatio: v.floorRatio, minFreeBytes: v.minFreeBytes, haltEtaMs: v.haltEtaMs, bufferWorkingMs });
     }
     for (const name of options.backlogs) this.backlogs.set(name, initialBacklogState(name));
     for (const name of options.heartbeats) this.heartbeats.set(name, { name, lastPingAt: null, lastItemsSent: null, watchedSince: this.startedAt });
@@ -191,10 +206,10 @@ export class Engine {
     return this.overrides.filter((o) => isOverrideActive(o, now));
   }
 
-  /** A target's probe `result`, started at `at` (wall clock). */
-  observeTarget(target: string, at: number, result: ProbeResult): void {
+  /** A target's probe `result`, started at `at` (wall clock); its new state (undefined: no such target). */
+  observeTarget(target: string, at: number, result: ProbeResult): TargetState | undefined {
     const previous = this.targets.get(target);
-    if (!previous) return;
+    if (!previous) return undefined;
     // Field by field rather than a spread: one object shape per outcome, hundreds of times a second.
     const obs: TargetObservation = result.ok
       ? { ok: true, durationMs: result.durationMs, phases: result.phases, detail: result.detail, target, at }
@@ -206,7 +221,7 @@ export class Engine {
     this.clockSteps.arrived('target', obs.target, obs.at);
     this.deps.metrics.recordProbe(next, obs);
     this.pendingTargetSamples.push(obs);
-    if (next.status === previous.status && !firstSinceStart) return;
+    if (next.status === previous.status && !firstSinceStart) return next;
     // Only a change of status (or a first result) can move the gate now; anything else a result
     // changes (staleness, the facts of a failure) waits for the periodic decision, at most a second.
     // Deciding after every result would cost O(targets) per probe: most of jaga's CPU at 1,000 targets.
@@ -214,12 +229,17 @@ export class Engine {
       this.deps.logger.info({ target: obs.target, from: previous.status, to: next.status, failure: obs.ok ? undefined : obs.failure, detail: obs.detail }, 'target status changed');
     }
     this.scheduleDecision();
+    return next;
   }
 
   observeVolume(obs: VolumeObservation): void {
     const previous = this.volumes.get(obs.volume);
     if (!previous) return;
-    const next = assessVolume(previous, obs, this.fillWindows.get(obs.volume) ?? 0);
+    const assessed = assessVolume(previous, obs, this.fillWindows.get(obs.volume) ?? 0);
+    if (assessed.last?.ok === true && obs.ok) {
+      this.usage.set(obs.volume, addUsage(this.usage.get(obs.volume) ?? EMPTY_USAGE, { at: obs.at, availBytes: obs.availBytes }, USAGE_KEPT_MS));
+    }
+    const next = this.forecast(assessed, obs.at);
     this.volumes.set(obs.volume, next);
     this.observedVolumes.add(obs.volume);
     this.clockSteps.arrived('volume', obs.volume, obs.at);
@@ -272,6 +292,14 @@ export class Engine {
     this.recordDataAtRisk(now);
     this.scheduleDecision();
     return next;
+  }
+
+  /** The volume with a fresh forecast from its usage hours. */
+  private forecast(volume: VolumeState, now: number): VolumeState {
+    const limits = this.limits.get(volume.name);
+    // Volumes and policy come from one config: a miss is a wiring bug, not a condition.
+    if (limits === undefined) throw new Error(`no policy for volume "${volume.name}"`);
+    return withForecast(volume, this.usage.get(volume.name)?.hours ?? [], this.options.calendar, limits, now);
   }
 
   /** Whether the heartbeat is late now, by its grace. */
@@ -525,15 +553,11 @@ export class Engine {
       // The device id is learnt again: a disk replaced while jaga was down must not read as "not
       // mounted" forever. require_mount_point catches an unmount that happened meanwhile.
       this.previousDeviceIds.set(saved.name, saved.deviceId);
-      this.volumes.set(
-        saved.name,
-        restoreVolumeState({
-          name: saved.name,
-          deviceId: null,
-          samples: store.samples.volumeFillSamples(saved.name, now - windowMs),
-          lastUsage: saved.lastUsage,
-        }),
-      );
+      // One read of the weeks the model learns from; the fill window is the newest part of it.
+      const history = store.samples.volumeFillSamples(saved.name, now - USAGE_KEPT_MS);
+      this.usage.set(saved.name, usageFromSamples(history, USAGE_KEPT_MS));
+      const restored = restoreVolumeState({ name: saved.name, deviceId: null, samples: history.filter((s) => s.at >= now - windowMs), lastUsage: saved.lastUsage });
+      this.volumes.set(saved.name, this.forecast(restored, now));
     }
     for (const saved of store.dataAtRisk.heartbeats()) {
       const known = this.heartbeats.get(saved.name);

@@ -4,8 +4,12 @@ import type { PipelineOptions } from './alert-pipeline.js';
 import type { AlertsConfig, Config } from '../config/schema.js';
 import { recipientAddresses } from '../notifiers/registry.js';
 import type { GatePolicy } from '../core/gate.js';
+import type { EngineOptions } from './engine.js';
 import type { BacklogPolicy, HeartbeatPolicy } from '../core/data-at-risk.js';
+import { minuteOfDay, OfficeCalendar } from '../core/forecast/calendar.js';
+import { workingSpanMs } from '../core/alerts/forecast-rules.js';
 import { cronIntervalMs } from '../config/cron.js';
+import { retryIntervalMs } from '../core/retry-plan.js';
 
 export function gatePolicy(config: Config): GatePolicy {
   const centralMs = cronIntervalMs(config.central.schedule);
@@ -47,6 +51,41 @@ export function backlogPolicies(config: Config): BacklogPolicy[] {
   }));
 }
 
+/** How often the engine decides without new results (staleness, resume_after, override expiry). */
+export const DECISION_EVERY_MS = 1_000;
+
+/** The engine's options from the config: what `jaga start` runs, and what `jaga backtest` replays through. */
+export function engineOptions(config: Config, policy: GatePolicy): EngineOptions {
+  return {
+    targets: [
+      ...config.central.targets.map((t) => ({ name: t.name, kind: t.type, role: 'central' as const })),
+      ...config.central.reference_targets.map((t) => ({ name: t.name, kind: t.type, role: 'reference' as const })),
+    ],
+    volumes: config.storage.volumes.map((v) => ({ name: v.name, fillWindowMs: v.fill_window })),
+    backlogs: config.backlog.sources.map((s) => s.name),
+    heartbeats: config.heartbeats.map((h) => h.name),
+    thresholds: { failureThreshold: config.central.failure_threshold, recoveryThreshold: config.central.recovery_threshold },
+    policy,
+    calendar: officeCalendar(config),
+    sampleRetentionMs: config.store.sample_retention,
+    transitionRetentionMs: config.store.transition_retention,
+    snapshotEveryMs: 10_000,
+    decisionEveryMs: DECISION_EVERY_MS,
+  };
+}
+
+/** The office's working week, in the config's time zone: what forecasts count recording time in. */
+export function officeCalendar(config: Config): OfficeCalendar {
+  const hours = config.office_hours;
+  return new OfficeCalendar({
+    days: hours.days,
+    startMinute: minuteOfDay(hours.start) ?? 0,
+    endMinute: minuteOfDay(hours.end) ?? 24 * 60,
+    holidays: hours.holidays,
+    timeZone: config.time_zone,
+  });
+}
+
 export function heartbeatPolicies(config: Config): HeartbeatPolicy[] {
   return config.heartbeats.map((h) => ({ name: h.name, graceMs: h.grace, halt: h.halt }));
 }
@@ -62,6 +101,7 @@ export function probeJitterMs(expression: string, timeoutMs: number): number {
 /** Alerting's rules, recipients, timing and silences from the `alerts` section. */
 export function alertPipelineOptions(config: Config, alerts: AlertsConfig): PipelineOptions {
   const { rules } = alerts;
+  const calendar = officeCalendar(config);
   return {
     rules: {
       site: config.site,
@@ -71,6 +111,7 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
       storageWarningForMs: rules.storage_warning.for,
       storageCriticalForMs: rules.storage_critical.for,
       storageFilling: { forMs: rules.storage_filling.for, etaMs: rules.storage_filling.eta },
+      haltForecast: { forMs: rules.halt_forecast.for, withinWorkingMs: workingSpanMs(rules.halt_forecast.within, calendar.dayMs), working: calendar },
       recordingHaltedForMs: rules.recording_halted.for,
       jagaDegraded: { forMs: rules.jaga_degraded.for, outboxAgeMs: rules.jaga_degraded.outbox_age },
       backlogWarningForMs: rules.backlog_warning.for,
@@ -117,4 +158,12 @@ export function alertPipelineOptions(config: Config, alerts: AlertsConfig): Pipe
       contacts: alerts.contacts,
     },
   };
+}
+
+/**
+ * How soon a target is probed again after a result that leaves its status undecided: `retry_interval`,
+ * or the central schedule's interval where that is shorter.
+ */
+export function targetRetryMs(config: Config): number {
+  return retryIntervalMs(config.central.retry_interval, cronIntervalMs(config.central.schedule));
 }

@@ -1,11 +1,15 @@
 // Runs probe jobs on cron schedules: one plan per group, a first round at start, a small random
-// start delay per job in every round, never two runs of the same job at a time. node-cron only says
-// which wall-clock slot comes next and core/schedule-plan.ts what to do on waking; the waiting is
-// short sleeps on the Clock, so a wall-clock step neither pauses the probes (a step back) nor replays
-// every missed slot (a step forward). Every run is awaited through clock.within, so a fake clock sees
-// it in flight. Timers (the Clock) and I/O only.
+// start delay per job (drawn once, so a job's runs stay exactly one interval apart), never two runs of
+// the same job at a time. A run may ask to run again sooner than its next slot (a target whose run of
+// failures has not yet taken it down): core/retry-plan.ts says whether that retry or the slot comes
+// first, and the slots before a retry leave the job out. node-cron only says which wall-clock slot
+// comes next and core/schedule-plan.ts what to do on waking; the waiting is short sleeps on the Clock,
+// so a wall-clock step neither pauses the probes (a step back) nor replays every missed slot (a step
+// forward). Every run is awaited through clock.within, so a fake clock sees it in flight. Timers (the
+// Clock) and I/O only.
 import { setMaxListeners } from 'node:events';
 import { nextRun } from '../config/cron.js';
+import { planRetry } from '../core/retry-plan.js';
 import { planSlot } from '../core/schedule-plan.js';
 import type { Clock } from '../runtime/clock.js';
 
@@ -14,7 +18,13 @@ export interface Job {
   readonly key: string;
   /** The run's own bound (the probe's timeout): past it and a margin, the run is overdue. */
   readonly timeoutMs: number;
-  readonly run: (signal: AbortSignal) => Promise<void>;
+  /** Resolves to a RunAgain when the job should run again sooner than its next slot. */
+  readonly run: (signal: AbortSignal) => Promise<RunAgain | void>;
+}
+
+/** A run's request to run again `againAfterMs` after its end, unless the next slot comes first. */
+export interface RunAgain {
+  readonly againAfterMs: number;
 }
 
 export interface JobGroup {
@@ -43,6 +53,13 @@ export class Scheduler {
    * run stands in for the slot, and skipping it is not the overlap `onSkipped` reports.
    */
   private readonly beforeFirstTick = new Set<string>();
+  /** Each job's start delay after its group's slots, drawn once at start(). */
+  private readonly startDelays = new Map<string, number>();
+  /**
+   * Jobs with a retry waiting or running: a slot that comes meanwhile leaves them out (the retry is
+   * that probe), and says nothing of it, as the job is not late.
+   */
+  private readonly retrying = new Set<string>();
   /** Ends every wait (slots, start delays) at stop(). */
   private readonly stopping = new AbortController();
   /** Aborts the jobs still running once stop()'s grace is over. */
@@ -66,7 +83,10 @@ export class Scheduler {
    */
   start(): void {
     for (const group of this.groups) {
-      for (const job of group.jobs) this.beforeFirstTick.add(job.key);
+      for (const job of group.jobs) {
+        this.beforeFirstTick.add(job.key);
+        this.startDelays.set(job.key, Math.floor(this.clock.random() * group.jitterMs));
+      }
       // A job the first tick already started needs no start-up run.
       this.startRound(group, () => undefined);
       void this.follow(group);
@@ -110,16 +130,20 @@ export class Scheduler {
     });
   }
 
-  /** Starts each job after a random delay below the jitter, or calls `busy` when it is still running. */
+  /**
+   * Starts each job after its start delay, or calls `busy` when it is still running; a job with a
+   * retry waiting or running is left out.
+   */
   private startRound(group: JobGroup, busy: (job: Job) => void): void {
     for (const job of group.jobs) {
+      if (this.retrying.has(job.key)) continue;
       if (this.inFlight.has(job.key)) {
         busy(job);
         continue;
       }
-      const delay = Math.floor(this.clock.random() * group.jitterMs);
+      const delay = this.startDelays.get(job.key) ?? 0;
       if (delay <= 0) {
-        this.launch(job);
+        this.launch(group, job);
         continue;
       }
       // Not on the stopping signal: with a thousand jobs, a thousand waits listening on one
@@ -128,23 +152,41 @@ export class Scheduler {
       void this.clock.sleep(delay, undefined, { unref: true }).then(() => {
         if (this.stopped) return;
         if (this.inFlight.has(job.key)) busy(job);
-        else this.launch(job);
+        else this.launch(group, job);
       });
     }
   }
 
-  private launch(job: Job): void {
+  private launch(group: JobGroup, job: Job): void {
     if (this.stopped) return;
     const running = job.run(this.abort.signal).then(
-      () => {
+      (again) => {
         this.inFlight.delete(job.key);
+        this.retrying.delete(job.key);
+        if (again) this.planRetry(group, job, again);
       },
       (error: unknown) => {
         this.inFlight.delete(job.key);
+        this.retrying.delete(job.key);
         this.hooks.onJobError(job.key, error);
       },
     );
     this.inFlight.set(job.key, running);
     void this.clock.within(running, job.timeoutMs + OVERDUE_MARGIN_MS, () => this.hooks.onOverdue(job.key));
+  }
+
+  /** After a run that asks to run again: a retry after its wait, unless the job's next slot starts it no later. */
+  private planRetry(group: JobGroup, job: Job, again: RunAgain): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const nextStartAt = nextRun(group.expression, now) + (this.startDelays.get(job.key) ?? 0);
+    const step = planRetry(now, again.againAfterMs, nextStartAt);
+    if (step.action === 'slot') return;
+    this.retrying.add(job.key);
+    // Unref'd and off the stopping signal, like the start delays: many targets may be retrying at once.
+    void this.clock.sleep(step.waitMs, undefined, { unref: true }).then(() => {
+      if (this.stopped) return;
+      this.launch(group, job);
+    });
   }
 }

@@ -39,8 +39,10 @@ export class SnapshotRepository {
     this.put(GATE, g);
   }
 
+  /** The stored gate; one stored before forecasts (issue 19) reads as a normal-mode gate without one. */
   loadGate(): Gate | null {
-    return this.get<Gate>(GATE);
+    const stored = this.get<Partial<Gate> & Omit<Gate, 'mode' | 'buffering' | 'forecast'>>(GATE);
+    return stored === null ? null : { ...stored, mode: stored.mode ?? 'normal', buffering: stored.buffering ?? null, forecast: stored.forecast ?? null };
   }
 
   saveTargets(states: readonly TargetState[]): void {

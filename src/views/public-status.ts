@@ -56,6 +56,8 @@ export interface PublicGate {
   readonly reasons: readonly string[];
   /** Halted with every reason gone: when it reopens unless something fails again. */
   readonly reopensAt: number | null;
+  /** Open through a central outage: recordings wait on the office's disk and are sent once central is back. */
+  readonly buffering: boolean;
   readonly checkedAt: number;
 }
 
@@ -71,10 +73,13 @@ export function publicGate(gate: Gate, now: number, resumeAfterMs: number, langu
       since: gate.state === 'halted' ? gate.since : gate.validUntil,
       reasons: publicReasons(['PROBES_STALE'], language),
       reopensAt: null,
+      buffering: false,
       checkedAt: gate.decidedAt,
     };
   }
-  if (gate.state === 'allowed') return { state: 'allowed', since: gate.since, reasons: [], reopensAt: null, checkedAt: gate.decidedAt };
+  if (gate.state === 'allowed') {
+    return { state: 'allowed', since: gate.since, reasons: [], reopensAt: null, buffering: gate.mode === 'buffering', checkedAt: gate.decidedAt };
+  }
   const reasons = publicReasons(gate.reasons.map((r) => r.code), language);
   const clearing = reasons.length === 0 && gate.clearSince !== null;
   return {
@@ -82,6 +87,7 @@ export function publicGate(gate: Gate, now: number, resumeAfterMs: number, langu
     since: gate.since,
     reasons: reasons.length > 0 || clearing ? reasons : [words.unknownReason],
     reopensAt: clearing && gate.clearSince !== null ? gate.clearSince + resumeAfterMs : null,
+    buffering: false,
     checkedAt: gate.decidedAt,
   };
 }

@@ -8,12 +8,15 @@ import type { Gate, Override, Reason, TargetState, Transition, VolumeState } fro
 import type { Report, ReportRow } from '../core/report.js';
 import { catalogue, type Language } from '../i18n/catalogue.js';
 import type { BacklogSnapshot, HeartbeatSnapshot, OutboxSnapshot } from './snapshot.js';
+import { bufferingView, gateForecastView, volumeForecastView, type ForecastContext } from './forecast.js';
 
 export interface ViewOptions {
   readonly language: Language;
   /** False for unauthenticated readers: no error details, host names or paths. */
   readonly internal: boolean;
   readonly resumeAfterMs: number;
+  /** The office's working week, zone and volumes, where the caller has them (the HTTP API): the forecast then carries `message`. */
+  readonly forecast?: ForecastContext;
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -53,6 +56,9 @@ export function overrideView(override: Override, internal: boolean): Record<stri
 export function gateView(gate: Gate, options: ViewOptions): Record<string, unknown> {
   return {
     state: gate.state,
+    mode: gate.mode,
+    buffering: bufferingView(gate.buffering),
+    forecast: gateForecastView(gate, options.language, options.forecast),
     reasons: gate.reasons.map((r) => reasonView(r, options)),
     overridden: gate.overridden.map((r) => reasonView(r, options)),
     since: iso(gate.since),
@@ -106,6 +112,7 @@ export function volumeView(volume: VolumeState, internal: boolean): Record<strin
     files_used_ratio: usage?.filesUsedRatio ?? null,
     fill_rate_bytes_per_second: volume.fillRateBytesPerSecond,
     full_eta_seconds: volume.fullEtaSeconds,
+    forecast: volumeForecastView(volume.forecast),
   };
 }
 

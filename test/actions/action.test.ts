@@ -40,7 +40,7 @@ describe('transitionEvent: the webhook body and JAGA_GATE_JSON', () => {
 
   test('event fields first, then the public gate view', () => {
     assert.deepEqual(Object.keys(body), [
-      'event', 'id', 'site', 'from', 'to', 'state', 'reasons', 'overridden', 'since', 'decided_at', 'valid_until', 'resuming_at', 'override',
+      'event', 'id', 'site', 'from', 'to', 'state', 'mode', 'buffering', 'forecast', 'reasons', 'overridden', 'since', 'decided_at', 'valid_until', 'resuming_at', 'override',
     ]);
     assert.equal(body.event, 'gate.transition');
     assert.equal(body.id, `${SITE}:halted:${since}`);
@@ -48,6 +48,7 @@ describe('transitionEvent: the webhook body and JAGA_GATE_JSON', () => {
     assert.equal(body.from, 'allowed');
     assert.equal(body.to, 'halted');
     assert.equal(body.state, 'halted');
+    assert.equal(body.mode, 'normal');
     assert.equal(body.since, '2024-06-11T03:00:00.000Z');
   });
 

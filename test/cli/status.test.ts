@@ -1,6 +1,6 @@
 // `jaga status` and `jaga report` on answers written by hand (a local HTTP server on loopback): each
-// backlog source and heartbeat on its own line in the chosen language, and an answer from a jaga older
-// than the data at risk (no such fields) still shown whole.
+// backlog source and heartbeat on its own line in the chosen language, the halt forecast and buffer mode,
+// and an answer from a jaga older than the data at risk or the forecast (no such fields) still shown whole.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -12,6 +12,22 @@ const gate = { state: 'allowed', since: '2026-12-01T00:00:00.000Z', valid_until:
 const older = { gate, targets: [], volumes: [] };
 const current = {
   ...older,
+  gate: {
+    ...gate,
+    mode: 'buffering',
+    buffering: { since: '2026-12-01T01:00:00.000Z', room_working_hours: 30, ends_at: '2026-12-03T07:00:00.000Z' },
+    forecast: {
+      halt_at: '2026-12-03T07:00:00.000Z',
+      reason: 'CENTRAL_UNREACHABLE',
+      subject: 'central',
+      model: 'office_hours',
+      message: 'forecast: recording will have to stop on Thursday 3 December at about 14:00 WIB, about 2.8 working days from now, because the central server is still unreachable',
+    },
+  },
+  volumes: [
+    { name: 'rekaman', available: true, failure: null, used_ratio: 0.5, avail_bytes: 1e9, full_eta_seconds: 7_200, forecast: { model: 'weekly', halt_at: '2026-12-03T07:00:00.000Z', floor_at: null, full_at: null, room_working_hours: 12.25 } },
+    { name: 'arsip', available: true, failure: null, used_ratio: 0.1, avail_bytes: 9e9, full_eta_seconds: null, forecast: null },
+  ],
   backlogs: [
     { name: 'spool', type: 'directory', available: true, items: 12_345, bytes: 3 * 1024 ** 3, oldest_at: 'x', oldest_age_seconds: 97_200, last_read_at: 'x', failure: null, halting: true },
     { name: 'aplikasi', type: 'http_json', available: false, items: 40, bytes: null, oldest_at: null, oldest_age_seconds: null, last_read_at: 'x', failure: 'timeout', halting: false },
@@ -67,11 +83,24 @@ describe('jaga status', () => {
     assert.match(shown, /^sinkron\s+heartbeat ok\s+no ping yet, grace 2h$/m);
   });
 
+  test('the halt forecast in people\'s words and the model that answered, for the gate and each volume; the buffer mode', async () => {
+    const { code, shown } = await cli(['status', '--lang', 'en']);
+    assert.equal(code, 0, shown);
+    assert.match(shown, /^Forecast: recording will have to stop on Thursday 3 December at about 14:00 WIB, about 2\.8 working days from now, because the central server is still unreachable$/m);
+    assert.match(shown, /^ {2}forecast model: office hours \(office_hours\), until the weekly pattern can be learned$/m);
+    assert.match(shown, /^Buffer mode since 2026-12-01T01:00:00\.000Z: .* It must stop on 2026-12-03T07:00:00\.000Z unless the central server is back\.$/m);
+    assert.match(shown, /^rekaman\s+storage\s+ok\s+50\.0% eta 120 min\n {31}weekly pattern, learned from this office's own use: halt line 2026-12-03T07:00:00\.000Z, room for about 12\.3 working hours$/m);
+    assert.match(shown, /^arsip\s+storage\s+ok\s+10\.0%$/m, 'no forecast line without a forecast');
+    const id = await cli(['status']);
+    assert.match(id.shown, /^ {31}pola mingguan, dipelajari dari pemakaian kantor ini: batas henti 2026-12-03T07:00:00\.000Z, ruang untuk ± 12,3 jam kerja$/m);
+  });
+
   test('an older jaga without the data at risk: the gate, targets and volumes as before, nothing more', async () => {
     const { code, shown } = await cli(['status'], `${base}/older`);
     assert.equal(code, 0, shown);
     assert.match(shown, /^Gerbang: /m);
     assert.doesNotMatch(shown, /backlog|heartbeat/);
+    assert.doesNotMatch(shown, /perkiraan|penyangga/i, 'nor the forecast');
   });
 });
 

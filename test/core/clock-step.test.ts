@@ -47,6 +47,9 @@ test('shiftInstant: a timer moves with the step; no timer stays none', () => {
 
 const gate = (clearSince: number | null): Gate => ({
   state: 'halted',
+  mode: 'normal',
+  buffering: null,
+  forecast: null,
   since: T - H,
   reasons: [],
   overridden: [],

@@ -44,7 +44,7 @@ function unreadable(from: BacklogState = initialBacklogState('spool')): BacklogS
 /** A previous gate that held BACKLOG_CRITICAL for `spool`: what hysteresis remembers. */
 function heldBefore(subject = 'spool'): Gate {
   const reason: Reason = { code: 'BACKLOG_CRITICAL', subject, since: NOW - HOUR, facts: {} };
-  return { state: 'halted', since: NOW - HOUR, reasons: [reason], overridden: [], clearSince: null, decidedAt: NOW - SEC, validUntil: NOW + MIN, override: null };
+  return { state: 'halted', mode: 'normal', buffering: null, forecast: null, since: NOW - HOUR, reasons: [reason], overridden: [], clearSince: null, decidedAt: NOW - SEC, validUntil: NOW + MIN, override: null };
 }
 
 describe('BACKLOG_CRITICAL: each halt limit at its boundary', () => {
@@ -187,6 +187,8 @@ const roomy: VolumeState = {
   samples: [],
   fillRateBytesPerSecond: 0,
   fullEtaSeconds: null,
+  // Flat: room for any outage, which buffering needs proven by a forecast.
+  forecast: { model: 'linear', haltAt: null, floorAt: null, fullAt: null, fillingAt: null, bufferEndAt: null, roomWorkingSeconds: null },
 };
 const GATE_POLICY: GatePolicy = {
   downWhen: 'any',
@@ -249,7 +251,8 @@ describe('the gate with the data at risk', () => {
 
   test('buffer mode: central down with room buffers; a source over a halt limit ends buffering', () => {
     const buffer = { onCentralDown: 'buffer' as const };
-    assert.equal(decide({ targets: [down] }, buffer).gate.state, 'allowed');
+    const buffering = decide({ targets: [down] }, buffer).gate;
+    assert.deepEqual([buffering.state, buffering.mode], ['allowed', 'buffering']);
     // Under an allow override only the backlog's reason would be lifted: buffering itself has ended.
     const { gate } = decide({ targets: [down], backlogs: [read({ items: 1_000 })], overrides: [allowOverride] }, buffer);
     assert.deepEqual(codes(gate.overridden), ['CENTRAL_UNREACHABLE:central', 'BACKLOG_CRITICAL:spool']);

@@ -32,6 +32,7 @@ function volume(name: string, failing: boolean): VolumeState {
     samples: [],
     fillRateBytesPerSecond: null,
     fullEtaSeconds: null,
+    forecast: null,
   };
 }
 

@@ -2,6 +2,7 @@
 // lift, and the state machine itself (allowed / halted / halted-clearing) as scenario rows.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { VolumeForecast } from '../../src/core/forecast/forecast.js';
 import { decideGate, type GateInput, type GatePolicy, type VolumePolicy } from '../../src/core/gate.js';
 import type {
   Gate,
@@ -65,8 +66,12 @@ interface VolumeOpts {
   readonly files?: readonly [total: number, used: number];
   /** Forces filesUsedRatio, for filesystems whose counts make no sense. */
   readonly filesUsedRatio?: number;
+  /** The fitted fill rate; null (unknown) also means no forecast, as the engine has nothing to go by. */
   readonly rate?: number | null;
+  /** Wall-clock seconds until full. */
   readonly eta?: number | null;
+  /** Working seconds of recording the room holds (what STORAGE_FILLING and buffering judge); default `eta`. */
+  readonly room?: number | null;
   readonly at?: number;
   readonly failure?: VolumeFailure;
   /** Never observed: last and lastUsage null. */
@@ -87,13 +92,30 @@ function usage(usedBytes: number, [filesTotal, filesUsed]: readonly [number, num
   };
 }
 
-/** A volume at `used` bytes of 1 GB, observed at `at` (default NOW), flat fill rate unless told. */
+/**
+ * A volume at `used` bytes of 1 GB, observed at `at` (default NOW), flat fill rate unless told. A known
+ * rate comes with a linear forecast: full `eta` seconds after `at`, holding `room` working seconds.
+ */
 function volume(name: string, o: VolumeOpts = {}): VolumeState {
   const at = o.at ?? NOW;
+  const rate = o.rate !== undefined ? o.rate : 0;
+  const eta = o.eta ?? null;
+  const forecast: VolumeForecast | null =
+    rate === null
+      ? null
+      : {
+          model: 'linear',
+          haltAt: null,
+          floorAt: null,
+          fullAt: eta === null ? null : at + eta * 1000,
+          fillingAt: null,
+          bufferEndAt: null,
+          roomWorkingSeconds: o.room !== undefined ? o.room : eta,
+        };
   const counted = usage(o.used ?? 500_000_000, o.files);
   const lastUsage = o.filesUsedRatio === undefined ? counted : { ...counted, filesUsedRatio: o.filesUsedRatio };
   if (o.never === true) {
-    return { name, deviceId: null, last: null, lastUsage: null, samples: [], fillRateBytesPerSecond: null, fullEtaSeconds: null };
+    return { name, deviceId: null, last: null, lastUsage: null, samples: [], fillRateBytesPerSecond: null, fullEtaSeconds: null, forecast: null };
   }
   const last =
     o.failure !== undefined
@@ -106,8 +128,9 @@ function volume(name: string, o: VolumeOpts = {}): VolumeState {
     last,
     lastUsage,
     samples: [],
-    fillRateBytesPerSecond: o.rate !== undefined ? o.rate : 0,
-    fullEtaSeconds: o.eta ?? null,
+    fillRateBytesPerSecond: rate,
+    fullEtaSeconds: eta,
+    forecast,
   };
 }
 
@@ -130,6 +153,9 @@ const reason = (code: ReasonCode, subject: string, since = NOW - 10 * MIN): Reas
 function prevGate(state: GateStateName, reasons: Reason[] = [], o: Partial<Gate> = {}): Gate {
   return {
     state,
+    mode: 'normal',
+    buffering: null,
+    forecast: null,
     since: NOW - HOUR,
     reasons,
     overridden: [],
@@ -215,10 +241,11 @@ const REASON_ROWS: Record<string, readonly ReasonRow[]> = {
   ],
   'CENTRAL_UNREACHABLE under buffer': [
     { name: 'flat fill rate: room, recording goes on', input: { targets: down2 }, policy: { onCentralDown: 'buffer' }, reasons: [] },
-    { name: 'filling, full in 48h: room', input: { targets: down2, ...rekaman({ rate: -1, eta: 48 * 3600 }) }, policy: { onCentralDown: 'buffer' }, reasons: [] },
-    { name: 'full in exactly bufferMinHours: room', input: { targets: down2, ...rekaman({ rate: -1, eta: 24 * 3600 }) }, policy: { onCentralDown: 'buffer' }, reasons: [] },
-    { name: 'full 1 s sooner: no room', input: { targets: down2, ...rekaman({ rate: -1, eta: 24 * 3600 - 1 }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
-    { name: 'unknown fill rate: no proven room', input: { targets: down2, ...rekaman({ rate: null }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
+    { name: 'filling, 48 working hours of room: room', input: { targets: down2, ...rekaman({ rate: -1, eta: 48 * 3600 }) }, policy: { onCentralDown: 'buffer' }, reasons: [] },
+    { name: 'room for exactly bufferMinHours of working time: room', input: { targets: down2, ...rekaman({ rate: -1, eta: 24 * 3600 }) }, policy: { onCentralDown: 'buffer' }, reasons: [] },
+    { name: 'room for 1 s less: no room', input: { targets: down2, ...rekaman({ rate: -1, eta: 24 * 3600 - 1 }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
+    { name: 'full in a week of wall-clock time but 20 working hours of room: no room', input: { targets: down2, ...rekaman({ rate: -1, eta: 7 * 24 * 3600, room: 20 * 3600 }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
+    { name: 'unknown fill rate (no forecast): no proven room', input: { targets: down2, ...rekaman({ rate: null }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
     { name: 'volume never seen: no proven room', input: { targets: down2, ...rekaman({ never: true }) }, policy: { onCentralDown: 'buffer' }, reasons: ['STARTING:startup', 'CENTRAL_UNREACHABLE:central'] },
     { name: 'volume unavailable: no proven room', input: { targets: down2, ...rekaman({ failure: 'statfs_timeout' }) }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central', 'VOLUME_UNAVAILABLE:rekaman'] },
     { name: 'one of two volumes without room', input: { targets: down2, volumes: [volume('rekaman'), volume('arsip', { rate: -10, eta: HOUR / 1000 * 5 })] }, policy: { onCentralDown: 'buffer' }, reasons: ['CENTRAL_UNREACHABLE:central'] },
@@ -243,10 +270,12 @@ const REASON_ROWS: Record<string, readonly ReasonRow[]> = {
     { name: 'one byte under floorRatio', input: rekaman({ used: 949_999_999 }), reasons: ['STORAGE_CRITICAL:rekaman'] },
   ],
   STORAGE_FILLING: [
-    { name: 'ETA exactly haltEta: no', input: rekaman({ rate: -1, eta: 4 * 3600 }), reasons: [] },
-    { name: 'ETA just under haltEta: yes', input: rekaman({ rate: -1, eta: 4 * 3600 - 0.001 }), reasons: ['STORAGE_FILLING:rekaman'] },
-    { name: 'no ETA (not filling): no', input: rekaman({ rate: 5, eta: null }), reasons: [] },
-    { name: 'full now (ETA 0): yes', input: rekaman({ rate: -1, eta: 0 }), reasons: ['STORAGE_FILLING:rekaman'] },
+    { name: 'room for exactly haltEta of working time: no', input: rekaman({ rate: -1, eta: 4 * 3600 }), reasons: [] },
+    { name: 'room just under haltEta: yes', input: rekaman({ rate: -1, eta: 4 * 3600 - 0.001 }), reasons: ['STORAGE_FILLING:rekaman'] },
+    { name: 'not filling (no room limit): no', input: rekaman({ rate: 5, eta: null }), reasons: [] },
+    { name: 'full now (no room): yes', input: rekaman({ rate: -1, eta: 0 }), reasons: ['STORAGE_FILLING:rekaman'] },
+    { name: 'full in 16 wall-clock hours (overnight) but 3 working hours of room: yes', input: rekaman({ rate: -1, eta: 16 * 3600, room: 3 * 3600 }), reasons: ['STORAGE_FILLING:rekaman'] },
+    { name: 'no forecast yet (unknown rate), whatever the ETA says: no', input: rekaman({ rate: null, eta: 60 }), reasons: [] },
   ],
   INODES_CRITICAL: [
     { name: 'exactly at haltRatio of inodes', input: rekaman({ files: [1000, 900] }), reasons: ['INODES_CRITICAL:rekaman'] },
@@ -370,8 +399,8 @@ describe('reasons: facts', () => {
     },
     {
       name: 'STORAGE_FILLING',
-      facts: () => factOf(rekaman({ rate: -5000, eta: 3600 }), 'STORAGE_FILLING'),
-      expected: { etaSeconds: 3600, rateBytesPerSecond: -5000, haltEtaSeconds: 14_400 },
+      facts: () => factOf(rekaman({ rate: -5000, eta: 5 * 3600, room: 3600 }), 'STORAGE_FILLING'),
+      expected: { etaSeconds: 18_000, roomWorkingSeconds: 3600, model: 'linear', rateBytesPerSecond: -5000, haltEtaSeconds: 14_400 },
     },
     {
       name: 'INODES_CRITICAL',

@@ -29,6 +29,9 @@ export function gateAt(state: GateStateName, since: number, codes: readonly Reas
   return {
     gate: {
       state,
+      mode: 'normal',
+      buffering: null,
+      forecast: null,
       since,
       reasons: codes.map((code) => ({ code, subject: 'central', since, facts: { detail: '10.1.2.3:443 refused' } })),
       overridden: [],

@@ -11,6 +11,7 @@ import { dashboardPage, loginPage, type DashboardData } from '../../src/http/adm
 import { overrideRequest, RequestError, silenceRequest } from '../../src/core/requests.js';
 import { catalogue } from '../../src/i18n/catalogue.js';
 import { manualClock } from '../helpers/manual-clock.js';
+import { DEFAULT_OFFICE_CALENDAR } from '../helpers/calendar.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -276,6 +277,9 @@ describe('rendering escapes everything people typed', () => {
     const override: Override = { id: 'ovr-1', action: 'halt', reason: EVIL, by: `tester${EVIL}`, createdAt: 0, expiresAt: null, liftedAt: null, liftedBy: null };
     const gate: Gate = {
       state: 'halted',
+      mode: 'normal',
+      buffering: null,
+      forecast: null,
       since: 0,
       reasons: [{ code: 'MANUAL_HALT', subject: 'ovr-1', since: 0, facts: { by: 'tester', reason: EVIL, expiresAt: null } }],
       overridden: [],
@@ -308,6 +312,7 @@ describe('rendering escapes everything people typed', () => {
           held: { count: 0, oldestAt: null },
         },
       },
+      working: DEFAULT_OFFICE_CALENDAR,
       resumeAfterMs: 120_000,
       outbox: { stats: { pending: 0, oldestPendingAt: null, failedSince24h: 0, expiredSince24h: 0 }, held: { count: 0, oldestAt: null }, pending: [], givenUp: [] },
       history: [{ id: 1, at: 0, from: 'allowed', to: 'halted', reasons: gate.reasons }],

@@ -26,6 +26,9 @@ const reason = (code: ReasonCode): Reason => ({
 
 const gate = (over: Partial<Gate>): Gate => ({
   state: 'halted',
+  mode: 'normal',
+  buffering: null,
+  forecast: null,
   since: T0,
   reasons: [],
   overridden: [],
@@ -108,6 +111,41 @@ describe('status page: states', () => {
 
   test('since another day shows the date', () => {
     assert.match(page(gate({ state: 'allowed', since: T0 - 2 * 86_400_000 })), /sejak 28 Nov 2026 08\.15 WIB/);
+  });
+});
+
+describe('status page: buffer mode in safe words', () => {
+  /** Open through a central outage, with every number and name the gate holds about it. */
+  const buffering = gate({
+    state: 'allowed',
+    mode: 'buffering',
+    buffering: { since: T0, roomWorkingSeconds: 93_600, endsAt: T0 + 3 * 86_400_000 },
+    forecast: { haltAt: T0 + 3 * 86_400_000, reason: 'CENTRAL_UNREACHABLE', subject: 'vol-rahasia-7', model: 'weekly' },
+  });
+  const paragraph = (html: string) => /<p class="buffering">([^<]*)<\/p>/.exec(html)?.[1];
+
+  test('open, and the public is told recording goes on and data is sent once central is back', () => {
+    const id = page(buffering);
+    assert.match(id, /<h1>PEREKAMAN KTP-el DIBUKA<\/h1>/);
+    assert.equal(
+      paragraph(id),
+      'Perekaman tetap berjalan seperti biasa. Sambungan ke server pusat sedang terganggu; data rekaman Anda tersimpan aman di kantor ini dan dikirim ke server pusat setelah sambungan pulih.',
+    );
+    assert.match(paragraph(page(buffering, { language: 'en' })) ?? '', /^Recording goes on as usual\. .* sent to the central server once the connection is back\.$/);
+  });
+
+  test('no numbers, names, models or times of the forecast', () => {
+    for (const language of ['id', 'en'] as const) {
+      const html = page(buffering, { language });
+      assert.doesNotMatch(paragraph(html) ?? '?', /\d/);
+      assertNoSecrets(html);
+      assert.ok(!html.includes('weekly') && !html.includes('forecast') && !html.includes('perkiraan'));
+    }
+  });
+
+  test('not while open normally, nor once the answer is past valid_until (then it is a halt)', () => {
+    assert.equal(paragraph(page(gate({ state: 'allowed' }))), undefined);
+    assert.equal(paragraph(page({ ...buffering, validUntil: NOW - 1 })), undefined);
   });
 });
 

@@ -16,7 +16,7 @@ const T = Date.UTC(2026, 10, 30, 8);
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
-const gate: Gate = { state: 'allowed', since: T - MIN, reasons: [], overridden: [], clearSince: null, decidedAt: T, validUntil: T + MIN, override: null };
+const gate: Gate = { state: 'allowed', mode: 'normal', buffering: null, forecast: null, since: T - MIN, reasons: [], overridden: [], clearSince: null, decidedAt: T, validUntil: T + MIN, override: null };
 
 const engine: StatusSource['engine'] = {
   ready: true,

@@ -8,6 +8,9 @@ import { gateView, outboxView, targetView } from '../../src/views/views.js';
 
 const gate: Gate = {
   state: 'halted',
+  mode: 'normal',
+  buffering: null,
+  forecast: null,
   since: 0,
   reasons: [
     {

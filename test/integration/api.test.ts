@@ -31,7 +31,7 @@ describe('reading the gate', () => {
     const response = await jaga.fetch('/api/v1/gate');
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const gate = (await response.json()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(gate).sort(), ['decided_at', 'overridden', 'override', 'reasons', 'resuming_at', 'since', 'state', 'valid_until']);
+    assert.deepEqual(Object.keys(gate).sort(), ['buffering', 'decided_at', 'forecast', 'mode', 'overridden', 'override', 'reasons', 'resuming_at', 'since', 'state', 'valid_until']);
     assert.equal(gate.state, 'allowed');
     assert.ok(Date.parse(gate.valid_until as string) > Date.parse(gate.decided_at as string));
   });

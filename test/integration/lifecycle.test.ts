@@ -18,7 +18,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { withTmpfs } from '../helpers/tmpfs.js';
 import { waitFor } from '../helpers/wait.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { fastCentral, fastStorage, httpTarget, tempVolume } from '../helpers/config.js';
+import { fastCentral, fastStorage, httpTarget, NO_FILL_RATE_HALT, tempVolume } from '../helpers/config.js';
 
 const SECRET = 'rahasia-siklus-hidup-0123456789';
 /** A failed start must be over well within this, on a loaded machine too. */
@@ -56,7 +56,7 @@ async function create(extra: Record<string, unknown> = {}): Promise<JagaProcess 
   const haltFile = join(mkdtempSync(join(work, 'station-')), 'HALT');
   const jaga = await JagaProcess.create({
     central: fastCentral([httpTarget(central.url, 'pusat-api')], { failure_threshold: 2, recovery_threshold: 2 }),
-    storage: fastStorage([{ name: 'rekaman', path: volume }]),
+    storage: fastStorage([{ name: 'rekaman', path: volume, ...NO_FILL_RATE_HALT }]),
     gate_actions: [
       { type: 'halt_file', path: haltFile },
       { type: 'webhook', url: receiver.url(), timeout: '1s', max_age: '1h' },

@@ -57,6 +57,7 @@ describe('rule conventions (monitoring-mixins)', () => {
       'JagaBacklogWarning',
       'JagaCentralUnreachable',
       'JagaDown',
+      'JagaHaltForecast',
       'JagaOutboxBacklog',
       'JagaProbesStale',
       'JagaRecordingHalted',
@@ -144,6 +145,15 @@ describe('Alertmanager', () => {
     assert.equal(routes(file, ['alertname=JagaRecordingHalted', 'severity=critical', 'site=sampit']), 'department-heads,operators');
     assert.equal(routes(file, ['alertname=JagaRecordingHalted', 'severity=critical', 'site=palangkaraya']), 'department-head-palangkaraya,operators');
     assert.equal(routes(file, ['alertname=JagaStorageWarning', 'severity=warning', 'site=sampit']), 'operators');
+  });
+
+  test('example: the halt forecast, a warning, reaches department heads too, and no critical alert inhibits it', () => {
+    const file = 'alerts/alertmanager.example.yml';
+    assert.equal(routes(file, ['alertname=JagaHaltForecast', 'severity=warning', 'site=sampit']), 'department-heads,operators');
+    assert.equal(routes(file, ['alertname=JagaHaltForecast', 'severity=warning', 'site=palangkaraya']), 'department-head-palangkaraya,operators');
+    const config = parse(readFileSync(join(ROOT, file), 'utf8')) as { inhibit_rules: { target_matchers: string[] }[] };
+    const warnings = config.inhibit_rules.find((r) => r.target_matchers.includes('severity="warning"'));
+    assert.ok(warnings?.target_matchers.includes('alertname!="JagaHaltForecast"'), JSON.stringify(warnings));
   });
 
   test('compose: critical alerts reach the department head\'s Mailpit inbox too', () => {

@@ -293,7 +293,7 @@ describe('OutboxSender', () => {
 
   it('renders an alert notification when it sends it, from the row the pipeline composed', async () => {
     const now = Date.now();
-    const gate = { state: 'halted', since: now - 60_000, reasons: [], overridden: [], clearSince: null, decidedAt: now, validUntil: now + 45_000, override: null } as const;
+    const gate = { state: 'halted', mode: 'normal', buffering: null, forecast: null, since: now - 60_000, reasons: [], overridden: [], clearSince: null, decidedAt: now, validUntil: now + 45_000, override: null } as const;
     const alert = {
       key: 'RecordingHalted{}', name: 'RecordingHalted', severity: 'critical', labels: { alertname: 'RecordingHalted' },
       state: 'firing', activeSince: now - 60_000, firingSince: now - 60_000, values: {},

@@ -48,7 +48,7 @@ const unavailable = (values: Alert['values'] = {}) =>
 const halted = () => alert('RecordingHalted', {}, { reasons: 'UPLOAD_STALLED', since: NOW - HOUR, override: null, overrideBy: null });
 
 function gate(reasons: Reason[] = [{ code: 'UPLOAD_STALLED', subject: 'unggah', since: NOW - HOUR, facts: { lastPingAt: NOW - 3 * DAY, graceSeconds: 1800, itemsWaiting: 12_345 } }]): Gate {
-  return { state: 'halted', since: NOW - HOUR, reasons, overridden: [], clearSince: null, decidedAt: NOW, validUntil: NOW + 45_000, override: null };
+  return { state: 'halted', mode: 'normal', buffering: null, forecast: null, since: NOW - HOUR, reasons, overridden: [], clearSince: null, decidedAt: NOW, validUntil: NOW + 45_000, override: null };
 }
 
 const notification = (firing: Alert[]): PlannedNotification => ({ id: 'kabid#1#1', recipient: 'kabid@example.go.id', kind: 'firing', firing, resolved: [], at: NOW });

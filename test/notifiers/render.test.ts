@@ -28,6 +28,7 @@ const SEVERITY: Record<AlertName, Alert['severity']> = {
   StorageWarning: 'warning',
   StorageCritical: 'critical',
   StorageFillingUp: 'warning',
+  HaltForecast: 'warning',
   BacklogWarning: 'warning',
   BacklogCritical: 'critical',
   UploadStalled: 'critical',
@@ -71,6 +72,9 @@ function reason(code: Reason['code'], subject: string, facts: Reason['facts'] = 
 function gate(o: Partial<Gate> = {}): Gate {
   return {
     state: 'halted',
+    mode: 'normal',
+    buffering: null,
+    forecast: null,
     since: T0,
     reasons: [
       reason('CENTRAL_UNREACHABLE', 'central', { downTargets: 'pusat-api,pusat-vpn' }, 'uplink'),

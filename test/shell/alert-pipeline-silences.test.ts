@@ -14,6 +14,7 @@ import type { Gate } from '../../src/core/types.js';
 import { Metrics } from '../../src/runtime/metrics.js';
 import type { Store } from '../../src/store/sqlite.js';
 import { WriteFailures } from '../../src/store/write-failures.js';
+import { DEFAULT_OFFICE_CALENDAR } from '../helpers/calendar.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -28,6 +29,7 @@ const rules: AlertRulesPolicy = {
   storageWarningForMs: 60_000,
   storageCriticalForMs: 60_000,
   storageFilling: { forMs: 60_000, etaMs: 86_400_000 },
+  haltForecast: { forMs: 0, withinWorkingMs: 3 * 8 * HOUR, working: DEFAULT_OFFICE_CALENDAR },
   recordingHaltedForMs: 60_000,
   // Fires at once while the store fails: the one alert these tests match silences against.
   jagaDegraded: { forMs: 0, outboxAgeMs: HOUR },
@@ -40,7 +42,7 @@ const rules: AlertRulesPolicy = {
   heartbeats: [],
 };
 
-const gate: Gate = { state: 'allowed', since: T, reasons: [], overridden: [], clearSince: null, decidedAt: T, validUntil: T + 60_000, override: null };
+const gate: Gate = { state: 'allowed', mode: 'normal', buffering: null, forecast: null, since: T, reasons: [], overridden: [], clearSince: null, decidedAt: T, validUntil: T + 60_000, override: null };
 
 /** Three distinct regexes: the first two hold for JagaDegraded, the third never, so all three run. */
 const nearMiss = (tag: string): Matchers => ({ alertname: `~JagaDegraded|a-${tag}`, severity: `~warning|b-${tag}`, site: `~c-${tag}` });

@@ -9,6 +9,7 @@ import type { GatePolicy } from '../../src/core/gate.js';
 import type { BacklogResult, ProbeResult } from '../../src/core/types.js';
 import { Metrics } from '../../src/runtime/metrics.js';
 import { Engine } from '../../src/shell/engine.js';
+import { DEFAULT_OFFICE_CALENDAR } from '../helpers/calendar.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { FakeClock } from '../sim/fake-clock.js';
 
@@ -48,6 +49,7 @@ function newEngine(): Engine {
       heartbeats: ['upload'],
       thresholds: { failureThreshold: 1, recoveryThreshold: 1 },
       policy: POLICY,
+      calendar: DEFAULT_OFFICE_CALENDAR,
       sampleRetentionMs: 86_400_000,
       transitionRetentionMs: 30 * 86_400_000,
       snapshotEveryMs: 10_000,

@@ -10,6 +10,7 @@ import { Metrics } from '../../src/runtime/metrics.js';
 import type { GatePolicy } from '../../src/core/gate.js';
 import { openStore, type Store } from '../../src/store/sqlite.js';
 import { captureLogs, type LogLine } from '../helpers/gate-actions.js';
+import { DEFAULT_OFFICE_CALENDAR } from '../helpers/calendar.js';
 import { tempStore, type TempStore } from '../helpers/temp-store.js';
 import { mountTmpfs } from '../helpers/tmpfs.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -49,6 +50,7 @@ function openEngine(opened: Store): void {
       heartbeats: [],
       thresholds: { failureThreshold: 1, recoveryThreshold: 1 },
       policy: POLICY,
+      calendar: DEFAULT_OFFICE_CALENDAR,
       sampleRetentionMs: 86_400_000,
       transitionRetentionMs: 30 * 86_400_000,
       snapshotEveryMs: 10_000,

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CentralMode } from '../helpers/fake-central.js';
 import { hasReason } from '../helpers/jaga-process.js';
 import { World } from './world.js';
+import { NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 const INTERVAL_MS = 1_000;
 const TIMEOUT_MS = 600;
@@ -31,7 +32,7 @@ describe('central server faults, in process on virtual time, 1s schedule', () =>
           recovery_threshold: RECOVERY_THRESHOLD,
           targets: [{ name: 'pusat-api', type: 'http', url: central.url, expect_json: { field: 'status', equals: 'ok' } }],
         },
-        storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+        storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
         gate: { resume_after: `${RESUME_AFTER_MS}ms` },
       }),
     });

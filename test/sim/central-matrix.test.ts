@@ -12,6 +12,7 @@ import { hasReason } from '../helpers/jaga-process.js';
 import { serve, type RunningServer } from '../helpers/servers.js';
 import { metric, readMetrics, readStatus, targetOf, type StatusView } from '../faults/central-support.js';
 import { World } from './world.js';
+import { NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 const TIMEOUT_MS = 600;
 /** A probe's duration is measured in real time: a loaded 2-core machine may end one a little after its deadline. */
@@ -112,7 +113,7 @@ describe('central faults, one jaga in process, 1 s schedule', () => {
             { name: 'pusat-dns', type: 'dns', query: 'pusat.test', server: dns.address, expect: '10.20.30.40' },
           ],
         },
-        storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+        storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
         gate: { resume_after: `${RESUME_AFTER_MS}ms` },
       }),
     });

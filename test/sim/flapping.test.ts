@@ -7,6 +7,7 @@ import { FaultProxy, PASS } from '../helpers/fault-proxy.js';
 import { FakeHttpsCentral } from '../helpers/https-central.js';
 import { countLoss, metric, readMetrics, readStatus, stateChanges } from '../faults/central-support.js';
 import { World } from './world.js';
+import { NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 /** 90 s of virtual time by default; JAGA_SOAK=1 flaps for 10 minutes. */
 const FLAP_MS = (process.env.JAGA_SOAK === '1' ? 600 : 90) * 1_000;
@@ -35,7 +36,7 @@ before(async () => {
         recovery_threshold: R,
         targets: [{ name: 'pusat-api', type: 'http', url: upstream.url('/health', proxy.address), body_contains: 'ok' }],
       },
-      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+      storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
       gate: { resume_after: '3s' },
       alerts: {
         group_wait: '1s',

@@ -2,6 +2,7 @@
 // second, thresholds of two, and two e-mail recipients; and how the scenarios count its e-mails. Pure.
 import type { ReceivedMail } from '../helpers/smtp-server.js';
 import type { World, WorldParts } from './world.js';
+import { NO_FILL_RATE_HALT } from '../helpers/config.js';
 
 export const KABID = 'kabid@uji.go.id';
 export const OPERATOR = 'ti@uji.go.id';
@@ -12,7 +13,7 @@ export const isResolved = (m: ReceivedMail): boolean => /PULIH|RESOLVED/.test(m.
 export function officeConfig({ central, smtp, volumeDir }: WorldParts, alerts: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     central: { schedule: '* * * * * *', timeout: '500ms', failure_threshold: 2, recovery_threshold: 2, targets: [{ name: 'pusat', type: 'http', url: central.url }] },
-    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir }] },
+    storage: { schedule: '* * * * * *', timeout: '500ms', volumes: [{ name: 'rekaman', path: volumeDir, ...NO_FILL_RATE_HALT }] },
     gate: { resume_after: '1s' },
     alerts: {
       group_wait: '1s',

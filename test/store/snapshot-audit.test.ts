@@ -17,6 +17,9 @@ afterEach(() => temp.remove());
 
 const gate = (state: Gate['state'], since: number): Gate => ({
   state,
+  mode: 'normal',
+  buffering: null,
+  forecast: null,
   since,
   reasons: [],
   overridden: [],
@@ -41,6 +44,23 @@ describe('SnapshotRepository', () => {
     assert.deepEqual(store.db.prepare("SELECT updated_at FROM state WHERE key = 'gate'").pluck().all(), [2_000]);
   });
 
+  it('reads a gate stored before forecasts as a normal-mode gate without one', () => {
+    const { mode: _m, buffering: _b, forecast: _f, ...before } = gate('halted', 1);
+    store.db.prepare("INSERT INTO state (key, json, updated_at) VALUES ('gate', ?, 1)").run(JSON.stringify(before));
+    assert.deepEqual(store.snapshot.loadGate(), gate('halted', 1));
+  });
+
+  it('keeps a buffering gate with its forecast', () => {
+    const buffering: Gate = {
+      ...gate('allowed', 1),
+      mode: 'buffering',
+      buffering: { since: 1, roomWorkingSeconds: 90_000, endsAt: 5_000_000 },
+      forecast: { haltAt: 5_000_000, reason: 'CENTRAL_UNREACHABLE', subject: 'central', model: 'office_hours' },
+    };
+    store.snapshot.saveGate(buffering);
+    assert.deepEqual(store.snapshot.loadGate(), buffering);
+  });
+
   it('stores volumes without their samples and keeps nulls', () => {
     const v: VolumeState = {
       name: 'records',
@@ -50,6 +70,7 @@ describe('SnapshotRepository', () => {
       samples: [{ at: 1, availBytes: 2 }],
       fillRateBytesPerSecond: null,
       fullEtaSeconds: null,
+      forecast: null,
     };
     store.snapshot.saveVolumes([v]);
     const [loaded] = store.snapshot.loadVolumes();
@@ -60,6 +81,7 @@ describe('SnapshotRepository', () => {
       lastUsage: null,
       fillRateBytesPerSecond: null,
       fullEtaSeconds: null,
+      forecast: null,
     });
     assert.ok(loaded && !('samples' in loaded));
   });

@@ -205,6 +205,9 @@ describe('openDatabase on a file it cannot use: which file, what is wrong, what 
 describe('openStore restart', () => {
   const gate: Gate = {
     state: 'halted',
+    mode: 'normal',
+    buffering: null,
+    forecast: null,
     since: 1_000,
     reasons: [
       {
@@ -274,6 +277,7 @@ describe('openStore restart', () => {
       samples: [{ at: 1_000, availBytes: 8_000 }],
       fillRateBytesPerSecond: -11.1,
       fullEtaSeconds: 630,
+      forecast: { model: 'linear', haltAt: 1_090, floorAt: 181_270, fullAt: 631_090, fillingAt: 1_090, bufferEndAt: 1_090, roomWorkingSeconds: 630 },
     },
     {
       name: 'scans',
@@ -283,6 +287,7 @@ describe('openStore restart', () => {
       samples: [],
       fillRateBytesPerSecond: null,
       fullEtaSeconds: null,
+      forecast: null,
     },
   ];
   const override: Override = {

@@ -5,6 +5,7 @@ import { compareAlerts } from './rules.js';
 import {
   SEVERITIES,
   type Alert,
+  type AlertName,
   type GroupState,
   type PlannedNotification,
   type Recipient,
@@ -14,10 +15,17 @@ import {
 
 const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
-/** Whether this recipient wants this alert at all: severe enough, and among their alert names if they chose. */
+/**
+ * Warnings that are a department head's to act on: a halt days ahead is planned by them (temporary
+ * certificate forms, telling the public), so it reaches them whatever their min_severity.
+ */
+const FOR_DEPARTMENT_HEADS: ReadonlySet<AlertName> = new Set(['HaltForecast']);
+
+/** Whether this recipient wants this alert at all: severe enough (or theirs to plan), and among their alert names if they chose. */
 export function routeAlert(alert: Alert, recipient: Recipient): boolean {
+  const theirs = recipient.role === 'department_head' && FOR_DEPARTMENT_HEADS.has(alert.name);
   return (
-    rank(alert.severity) >= rank(recipient.minSeverity) &&
+    (theirs || rank(alert.severity) >= rank(recipient.minSeverity)) &&
     (recipient.alertnames === null || recipient.alertnames.includes(alert.name))
   );
 }

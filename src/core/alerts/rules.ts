@@ -1,11 +1,12 @@
 // The built-in alert rules and their `for` clocks: the world as the gate saw it in, alerts (pending or
 // firing) and the remembered clocks out; the backlog and heartbeat rules' conditions are in
-// data-at-risk-rules.ts. Pure: `now` is an argument; no timers, no I/O.
+// data-at-risk-rules.ts, the halt forecast's in forecast-rules.ts. Pure: `now` is an argument; no timers, no I/O.
 import type { BacklogPolicy, HeartbeatPolicy } from '../data-at-risk.js';
 import { centralCause, isCentralUnreachable } from '../reasons.js';
 import {
   REASON_CODES,
   type BacklogState,
+  type Buffering,
   type FactValue,
   type Gate,
   type HeartbeatState,
@@ -16,6 +17,7 @@ import {
 } from '../types.js';
 import { ALERT_NAMES, SEVERITIES, type Alert, type AlertMemory, type AlertName, type Severity } from './types.js';
 import { backlogCritical, backlogSourceUnavailable, backlogWarning, uploadStalled } from './data-at-risk-rules.js';
+import { haltForecast, workingLeft, type WorkingTime } from './forecast-rules.js';
 
 export interface AlertRulesPolicy {
   readonly site: string;
@@ -25,6 +27,11 @@ export interface AlertRulesPolicy {
   readonly storageWarningForMs: number;
   readonly storageCriticalForMs: number;
   readonly storageFilling: { readonly forMs: number; readonly etaMs: number };
+  /**
+   * HaltForecast: the forecast halt within `withinWorkingMs` of working time, counted in the office's
+   * working week (`working`, shell/policy.ts officeCalendar), which CentralUnreachable's end of buffering is told in too.
+   */
+  readonly haltForecast: { readonly forMs: number; readonly withinWorkingMs: number; readonly working: WorkingTime };
   readonly recordingHaltedForMs: number;
   readonly jagaDegraded: { readonly forMs: number; readonly outboxAgeMs: number };
   readonly backlogWarningForMs: number;
@@ -86,6 +93,7 @@ function centralUnreachable(input: AlertInput, policy: AlertRulesPolicy): Condit
   const down = all.filter((t) => t.status === 'down');
   const firstLast = down[0]?.last ?? null;
   const successes = all.map((t) => t.lastSuccessAt).filter((at): at is number => at !== null);
+  const buffering = input.gate.buffering;
   return [
     {
       labels: {},
@@ -94,9 +102,21 @@ function centralUnreachable(input: AlertInput, policy: AlertRulesPolicy): Condit
         downTargets: list(down.map((t) => t.name)),
         failure: firstLast !== null && !firstLast.ok ? firstLast.failure : null,
         lastSuccessAt: successes.length === 0 ? null : Math.max(...successes),
+        // Recording goes on on local disk (on_central_down: buffer): since when, and when it must stop.
+        ...(buffering === null ? {} : bufferingFacts(buffering, input.now, policy.haltForecast.working)),
       },
     },
   ];
+}
+
+function bufferingFacts(buffering: Buffering, now: number, working: WorkingTime): Record<string, FactValue> {
+  const left = buffering.endsAt === null ? null : workingLeft(buffering.endsAt, now, working);
+  return {
+    bufferingSince: buffering.since,
+    bufferingEndsAt: buffering.endsAt,
+    bufferingEndsWorkingSeconds: left?.seconds ?? null,
+    bufferingEndsWorkingDays: left?.days ?? null,
+  };
 }
 
 function centralSlow(input: AlertInput, policy: AlertRulesPolicy): Condition[] {
@@ -229,6 +249,7 @@ const RULES: { readonly [N in AlertName]: Rule } = {
   StorageWarning: { severity: 'warning', forMs: (p) => p.storageWarningForMs, conditions: storageWarning },
   StorageCritical: { severity: 'critical', forMs: (p) => p.storageCriticalForMs, conditions: storageCritical },
   StorageFillingUp: { severity: 'warning', forMs: (p) => p.storageFilling.forMs, conditions: storageFillingUp },
+  HaltForecast: { severity: 'warning', forMs: (p) => p.haltForecast.forMs, conditions: haltForecast },
   BacklogWarning: { severity: 'warning', forMs: (p) => p.backlogWarningForMs, conditions: backlogWarning },
   BacklogCritical: { severity: 'critical', forMs: (p) => p.backlogCriticalForMs, conditions: backlogCritical },
   UploadStalled: { severity: 'critical', forMs: (p) => p.uploadStalledForMs, conditions: uploadStalled },

@@ -11,6 +11,7 @@ export const ALERT_NAMES = [
   'StorageWarning',
   'StorageCritical',
   'StorageFillingUp',
+  'HaltForecast',
   'BacklogWarning',
   'BacklogCritical',
   'UploadStalled',

@@ -4,6 +4,7 @@
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RequestError } from '../../core/requests.js';
+import type { WorkingTime } from '../../core/alerts/forecast-rules.js';
 import { catalogue, type Catalogue, type Language } from '../../i18n/catalogue.js';
 import type { Clock } from '../../runtime/clock.js';
 import { SilenceRefused, type AlertPipeline } from '../../shell/alert-pipeline.js';
@@ -37,6 +38,8 @@ export interface AdminDeps {
   readonly clock: Pick<Clock, 'now' | 'monotonic'>;
   readonly logger: Logger;
   readonly timeZone: string;
+  /** The office's working week: the halt forecast is told in its working days. */
+  readonly calendar: WorkingTime;
   readonly resumeAfterMs: number;
 }
 
@@ -107,6 +110,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const status = deps.status.status();
     const data: DashboardData = {
       status,
+      working: deps.calendar,
       outbox: deps.status.outbox(status),
       resumeAfterMs: deps.resumeAfterMs,
       history: deps.store.transitions.listWithoutEvidence({ limit: DASHBOARD_ROWS }).items,

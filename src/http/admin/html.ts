@@ -81,6 +81,8 @@ h3 { font-size: 1rem; margin: .8rem 0 .4rem; }
 .state { font-size: 1.8rem; font-weight: 800; letter-spacing: .02em; margin: 0; }
 .allowed .state { color: var(--ok); }
 .halted .state { color: var(--bad); }
+.forecast { margin: .5rem 0; }
+.buffering { margin: .5rem 0; padding: .4rem .6rem; border-left: 4px solid var(--warn); background: #fff4de; }
 .muted { color: var(--muted); }
 .flash { padding: .6rem .8rem; border-radius: 6px; margin: 0 0 1rem; border: 1px solid; }
 .flash.ok { background: #e8f5ec; border-color: var(--ok); }

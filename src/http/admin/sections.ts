@@ -1,5 +1,6 @@
 // The dashboard's parts for /admin (gate and reasons with numbers, targets, volumes, overrides, alerts,
-// silences, outbox, history, audit), internal view for operators. Pure; every value is escaped.
+// silences, outbox, history, audit; the forecast's parts are in forecast.ts), internal view for
+// operators. Pure; every value is escaped.
 import type { Alert, RecurringSilence, Silence } from '../../core/alerts/types.js';
 import { formatBytes } from '../../core/units.js';
 import type { FactValue, Gate, Override, Reason, TargetState, VolumeState } from '../../core/types.js';
@@ -9,6 +10,7 @@ import type { StoredAuditEntry } from '../../store/audit.js';
 import type { StoredTransition } from '../../store/transitions.js';
 import type { OutboxSnapshot } from '../../views/snapshot.js';
 import { html, type Fragment, type Html } from './html.js';
+import { volumeForecastCell } from './forecast.js';
 
 export interface AdminView {
   readonly c: Catalogue;
@@ -63,11 +65,13 @@ function reasonItem(v: AdminView, reason: Reason): Html {
   return html`<li><code>${reason.code}</code> ${v.c.reason(reason)} <span class="muted">(${v.c.admin.gate.since(shortDateTime(reason.since, v.now, v.timeZone, v.c.email.clock), ago(v, reason.since))})</span>${factList(v, reason.facts)}</li>`;
 }
 
-export function gateSection(v: AdminView, gate: Gate, resumeAfterMs: number): Html {
+/** `forecast`: the halt forecast and the buffer mode under the state (forecast.ts forecastParagraphs). */
+export function gateSection(v: AdminView, gate: Gate, resumeAfterMs: number, forecast: Fragment): Html {
   const t = v.c.admin;
   const resuming = gate.state === 'halted' && gate.clearSince !== null ? gate.clearSince + resumeAfterMs : null;
   return html`<section class="gate ${gate.state}" id="gate"><h1>${t.sections.gate}</h1>
 <p class="state">${v.c.gateState[gate.state]}</p>
+${forecast}
 <p>${t.gate.since(shortDateTime(gate.since, v.now, v.timeZone, v.c.email.clock), ago(v, gate.since))} · <span class="muted">${t.gate.decidedAt(shortDateTime(gate.decidedAt, v.now, v.timeZone, v.c.email.clock))} · ${t.gate.validUntil(shortDateTime(gate.validUntil, v.now, v.timeZone, v.c.email.clock))}</span></p>
 ${resuming !== null ? html`<p>${v.c.resumingAt(shortDateTime(resuming, v.now, v.timeZone, v.c.email.clock))}</p>` : null}
 ${gate.override ? html`<p><strong>${t.gate.override(t.overrideAction[gate.override.action], gate.override.by)}</strong>: ${gate.override.reason}</p>` : null}
@@ -113,9 +117,9 @@ export function volumesSection(v: AdminView, volumes: readonly VolumeState[]): H
     const rate = volume.fillRateBytesPerSecond;
     const fill = rate === null ? t.unknown : rate < 0 ? t.perHour(formatBytes(-rate * 3600)) : t.notFilling;
     const eta = volume.fullEtaSeconds === null ? '–' : duration(volume.fullEtaSeconds, v.c.email.durationWords);
-    return html`<tr><td>${volume.name}</td><td>${state}</td><td class="num">${used}</td><td class="num">${usage ? formatBytes(usage.availBytes) : '–'}</td><td class="num">${inodes}</td><td class="num">${fill}</td><td class="num">${eta}</td></tr>`;
+    return html`<tr><td>${volume.name}</td><td>${state}</td><td class="num">${used}</td><td class="num">${usage ? formatBytes(usage.availBytes) : '–'}</td><td class="num">${inodes}</td><td class="num">${fill}</td><td class="num">${eta}</td><td>${volumeForecastCell(v, volume)}</td></tr>`;
   });
-  return html`<section id="volumes"><h2>${t.sections.volumes}</h2>${table([cols.name, cols.status, cols.used, cols.avail, cols.inodes, cols.fillRate, cols.eta], rows, t.none)}</section>`;
+  return html`<section id="volumes"><h2>${t.sections.volumes}</h2>${table([cols.name, cols.status, cols.used, cols.avail, cols.inodes, cols.fillRate, cols.eta, cols.forecast], rows, t.none)}</section>`;
 }
 
 export function alertsSection(v: AdminView, alerts: readonly AlertRow[] | null): Html {

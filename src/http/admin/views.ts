@@ -5,6 +5,8 @@ import type { StoredAuditEntry } from '../../store/audit.js';
 import type { StoredTransition } from '../../store/transitions.js';
 import type { OutboxSnapshot, StatusSnapshot } from '../../views/snapshot.js';
 import { backlogSection, heartbeatSection } from './data-at-risk.js';
+import { forecastParagraphs } from './forecast.js';
+import type { WorkingTime } from '../../core/alerts/forecast-rules.js';
 import type { OverrideForm, SilenceForm } from './forms.js';
 import { html, layout, type Fragment, type Html } from './html.js';
 import {
@@ -23,6 +25,8 @@ import {
 /** The status snapshot every audience reads, and what only operators see. */
 export interface DashboardData {
   readonly status: StatusSnapshot;
+  /** The office's working week: the halt forecast is told in its working days. */
+  readonly working: WorkingTime;
   readonly outbox: OutboxSnapshot;
   readonly resumeAfterMs: number;
   readonly history: readonly StoredTransition[];
@@ -130,7 +134,7 @@ export function dashboardPage(page: DashboardPage): string {
     title: v.c.admin.title,
     bar: topBar(v.c, page.who, v),
     body: html`${flashBox(page.flash)}
-${gateSection(v, status.gate, data.resumeAfterMs)}
+${gateSection(v, status.gate, data.resumeAfterMs, forecastParagraphs(v, status.gate, status.volumes, data.working))}
 ${overridesSection(v, status.overrides)}
 <div class="forms">${overrideFormSection(v, forms.override)}${silences === null ? null : silenceFormSection(v, forms.silence)}</div>
 ${targetsSection(v, status.targets)}

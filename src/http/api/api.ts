@@ -54,7 +54,12 @@ export function apiRouter(deps: ApiDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       ready: status.ready,
-      gate: gateView(status.gate, { language: requestLanguage(req), internal, resumeAfterMs: deps.resumeAfterMs }),
+      gate: gateView(status.gate, {
+        language: requestLanguage(req),
+        internal,
+        resumeAfterMs: deps.resumeAfterMs,
+        forecast: { working: deps.calendar, timeZone: deps.timeZone, volumes: status.volumes },
+      }),
       targets: status.targets.map((t) => targetView(t, internal)),
       volumes: status.volumes.map((v) => volumeView(v, internal)),
       backlogs: status.backlogs.map((b) => backlogView(b, status.at, internal)),

@@ -3,6 +3,7 @@
 import { Router, type Request } from 'express';
 import { overrideRequest, silenceRequest } from '../../core/requests.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { WorkingTime } from '../../core/alerts/forecast-rules.js';
 import type { AlertPipeline } from '../../shell/alert-pipeline.js';
 import type { Engine } from '../../shell/engine.js';
 import { gateView, overrideView, silenceView } from '../../views/views.js';
@@ -20,6 +21,9 @@ export interface ChangeDeps {
   readonly access: ApiAccess;
   readonly clock: Pick<Clock, 'now'>;
   readonly resumeAfterMs: number;
+  /** The office's working week and zone, for the gate's forecast message. */
+  readonly calendar: WorkingTime;
+  readonly timeZone: string;
 }
 
 export function changeRouter(deps: ChangeDeps): Router {
@@ -34,8 +38,15 @@ export function changeRouter(deps: ChangeDeps): Router {
     return deps.alerting;
   };
   /** The gate after a change, as the token holder sees it. */
-  const gateAfter = (req: Request): Record<string, unknown> =>
-    gateView(deps.status.status().gate, { language: requestLanguage(req), internal: true, resumeAfterMs: deps.resumeAfterMs });
+  const gateAfter = (req: Request): Record<string, unknown> => {
+    const status = deps.status.status();
+    return gateView(status.gate, {
+      language: requestLanguage(req),
+      internal: true,
+      resumeAfterMs: deps.resumeAfterMs,
+      forecast: { working: deps.calendar, timeZone: deps.timeZone, volumes: status.volumes },
+    });
+  };
 
   router.get('/api/v1/silences', (req, res) => {
     access.requireToken(req);

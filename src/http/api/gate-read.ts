@@ -7,14 +7,19 @@ import { pickLanguage, type Language } from '../../i18n/catalogue.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Engine } from '../../shell/engine.js';
 import { gateView } from '../../views/views.js';
+import type { WorkingTime } from '../../core/alerts/forecast-rules.js';
 
 export const GATE_PATH = '/api/v1/gate';
 
 /** The engine's gate itself, not the status snapshot: a station's read must cost no more than this. */
 export interface GateReadDeps {
-  readonly engine: Pick<Engine, 'gate' | 'gateVersion'>;
+  /** The volumes only when the answer is built anew (once per gate version and language), for the forecast's message. */
+  readonly engine: Pick<Engine, 'gate' | 'gateVersion' | 'volumeStates'>;
   readonly resumeAfterMs: number;
   readonly clock: Pick<Clock, 'now'>;
+  /** The office's working week and zone: the forecast's message counts working days in them. */
+  readonly calendar: WorkingTime;
+  readonly timeZone: string;
 }
 
 export type GateReader = (req: IncomingMessage, res: ServerResponse) => void;
@@ -45,7 +50,16 @@ export function gateReader(deps: GateReadDeps): GateReader {
         cachedVersion = engine.gateVersion;
       }
       const language = pickLanguage(query.lang, req.headers['accept-language']);
-      body = cache.get(language) ?? JSON.stringify(gateView(gate, { language, internal: false, resumeAfterMs: deps.resumeAfterMs }));
+      body =
+        cache.get(language) ??
+        JSON.stringify(
+          gateView(gate, {
+            language,
+            internal: false,
+            resumeAfterMs: deps.resumeAfterMs,
+            forecast: { working: deps.calendar, timeZone: deps.timeZone, volumes: engine.volumeStates },
+          }),
+        );
       cache.set(language, body);
     }
     res.statusCode = status;

@@ -25,6 +25,7 @@ h1{margin:0;font-size:clamp(1.9rem,8.5vw,3rem);line-height:1.12;font-weight:800;
 .reason ul{margin:0;padding-left:1.25rem}
 .reason li{font-weight:700}
 .reopen{margin:0 0 1.5rem;padding:.75rem 1rem;border-left:6px solid #0f6b2c;background:#f1f8f3;font-size:1.2rem;font-weight:700}
+.buffering{margin:0 0 1.5rem;padding:.75rem 1rem;border-left:6px solid #8a5a00;background:#fff6e0;font-size:1.2rem;font-weight:700}
 .notice{margin:0 0 1.5rem;padding:.75rem 1rem;border:2px solid #333;border-radius:10px;background:#fffbe6}
 .notice p{margin:0 0 .5rem}
 .notice p:last-child{margin:0}

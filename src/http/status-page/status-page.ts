@@ -72,6 +72,7 @@ export function renderStatusPage(input: StatusPageInput): string {
       ? ''
       : `<section class="reason"><h2>${esc(words.reasonHeading)}</h2><ul>${gate.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></section>`;
   const reopening = gate.reopensAt === null ? '' : `<p class="reopen">${esc(words.reopening(when(gate.reopensAt)))}</p>`;
+  const buffering = gate.buffering ? `<p class="buffering">${esc(words.buffering)}</p>` : '';
   const noticeBlock =
     notices.length === 0
       ? ''
@@ -102,6 +103,7 @@ export function renderStatusPage(input: StatusPageInput): string {
     `<p class="sub">${esc(words.subline[gate.state])}</p>`,
     '</section>',
     reopening,
+    buffering,
     reasons,
     noticeBlock,
     `<p class="meta">${esc(words.lastCheck(when(gate.checkedAt)))}</p>`,

@@ -2,17 +2,20 @@
 // catalogue words, and picks whom to call. Pure.
 import {
   BACKLOG_FAILURES,
+  REASON_CODES,
   TARGET_FAILURES,
   VOLUME_FAILURES,
   type BacklogFailure,
   type CentralCause,
   type FactValue,
   type Gate,
+  type ReasonCode,
   type TargetFailure,
   type VolumeFailure,
 } from '../../core/types.js';
-import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, StorageProblem } from '../../i18n/catalogue.js';
-import { bytes, clockTime, count, dateTime, duration, percent, shortDateTime, wallClock } from '../../i18n/format.js';
+import type { AlertFacts, BacklogLimitName, ContactChoice, EmailCatalogue, ForecastCatalogue, StorageProblem } from '../../i18n/catalogue.js';
+import { bytes, clockTime, count, dateTime, duration, forecastClock, percent, shortDateTime, wallClock } from '../../i18n/format.js';
+import { MODEL_NAMES, type ModelName } from '../../core/forecast/model.js';
 import type { Alert, AlertName } from '../../core/alerts/types.js';
 
 export interface Contacts {
@@ -91,6 +94,8 @@ export interface FactsOptions {
   readonly now: number | undefined;
   readonly gate: Gate | null;
   readonly t: EmailCatalogue;
+  /** The halt forecast's words in the same language. */
+  readonly words: ForecastCatalogue;
 }
 
 /** rules.ts's `values` (and labels), formatted and cut to size for the catalogue. */
@@ -143,6 +148,38 @@ export function factsOf(alert: Alert, o: FactsOptions): AlertFacts {
   // The gate block already says who holds the gate by hand; repeat it only when it is someone else.
   if (overrideBy !== undefined && overrideBy !== o.gate?.override?.by) facts.overrideBy = overrideBy;
   if (DATA_AT_RISK.has(alert.name)) Object.assign(facts, dataAtRiskFacts(alert, o));
+  if (alert.name === 'HaltForecast' || alert.name === 'CentralUnreachable') Object.assign(facts, forecastFacts(alert, o));
+  return facts;
+}
+
+/**
+ * "Kamis 10 Desember sekitar pukul 14.00 WIB" and "sekitar 3,5 hari kerja lagi" from an instant and the
+ * working time left until it (as the rule counted it); undefined without that.
+ */
+function haltText(at: number, seconds: number | undefined, days: number | undefined, o: FactsOptions): { when: string; left: string } | undefined {
+  if (seconds === undefined) return undefined;
+  return { when: o.words.when(forecastClock(at, o.now, o.timeZone)), left: o.words.left({ seconds, days: days ?? null }) };
+}
+
+/** HaltForecast's forecast and CentralUnreachable's buffer mode (forecast-rules.ts, rules.ts), formatted. */
+function forecastFacts(alert: Alert, o: FactsOptions): AlertFacts {
+  const v = alert.values;
+  const num = (key: string) => {
+    const value = v[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const facts: { -readonly [K in keyof AlertFacts]: AlertFacts[K] } = {};
+  const haltAt = num('haltAt');
+  const halt = haltAt === undefined ? undefined : haltText(haltAt, num('workingSeconds'), num('workingDays'), o);
+  if (alert.name === 'HaltForecast' && halt !== undefined && isOneOf<ReasonCode>(REASON_CODES, v.reason) && typeof v.subject === 'string') {
+    facts.forecast = { ...halt, reason: v.reason, subject: clip(v.subject), model: isOneOf<ModelName>(MODEL_NAMES, v.model) ? v.model : null };
+  }
+  const since = num('bufferingSince');
+  if (alert.name === 'CentralUnreachable' && since !== undefined) {
+    const endsAt = num('bufferingEndsAt');
+    const ends = endsAt === undefined ? undefined : haltText(endsAt, num('bufferingEndsWorkingSeconds'), num('bufferingEndsWorkingDays'), o);
+    facts.buffering = { since: o.now === undefined ? dateTime(since, o.timeZone, o.t.clock) : shortDateTime(since, o.now, o.timeZone, o.t.clock), ends: ends ?? null };
+  }
   return facts;
 }
 

@@ -58,6 +58,7 @@ const WEIGHT: readonly AlertName[] = [
   'UploadStalled',
   'BacklogCritical',
   'StorageCritical',
+  'HaltForecast',
   'StorageFillingUp',
   'BacklogWarning',
   'StorageWarning',
@@ -168,7 +169,7 @@ export function renderNotification(n: PlannedNotification, recipientName: string
   const resolved = [...n.resolved].sort(byImportance);
   const good = n.kind === 'resolved' || firing.length === 0;
   const subject = notificationSubject(n, ctx);
-  const options: FactsOptions = { timeZone: ctx.timeZone, now: ctx.now, gate: ctx.gate, t };
+  const options: FactsOptions = { timeZone: ctx.timeZone, now: ctx.now, gate: ctx.gate, t, words: catalogue(ctx.language).forecast };
   const sections = firing.map((alert): ModelSection => {
     const facts = factsOf(alert, options);
     return {
@@ -234,7 +235,7 @@ export function alertAnnotations(
   options: { readonly timeZone?: string; readonly contacts?: Contacts } = {},
 ): Record<string, string> {
   const t = catalogue(language).email;
-  const facts = factsOf(alert, { timeZone: options.timeZone ?? 'Asia/Jakarta', now: undefined, gate: null, t });
+  const facts = factsOf(alert, { timeZone: options.timeZone ?? 'Asia/Jakarta', now: undefined, gate: null, t, words: catalogue(language).forecast });
   return {
     summary: named(t.title[alert.name], alert),
     // One line of "; "-joined parts: the summary's closing full stop would only stand in the way.

@@ -19,6 +19,7 @@ const CATALOGUE: Record<string, { name: AlertName; severity: Severity; labels: R
   K: { name: 'StorageCritical', severity: 'critical', labels: { volume: 'rekaman' } },
   W: { name: 'StorageWarning', severity: 'warning', labels: { volume: 'rekaman' } },
   S: { name: 'CentralSlow', severity: 'warning', labels: { target: 'pusat-api' } },
+  F: { name: 'HaltForecast', severity: 'warning', labels: { volume: 'rekaman' } },
 };
 
 function keyOf(letter: string): string {
@@ -415,6 +416,10 @@ describe('routeAlert', () => {
     ['alertnames excludes it', 'C', recipient('x', 'info', ['StorageCritical']), false],
     ['empty alertnames: nothing', 'C', recipient('x', 'info', []), false],
     ['alertnames and severity both apply', 'W', recipient('x', 'critical', ['StorageWarning']), false],
+    // a halt days ahead is the department head's to plan, whatever their min_severity
+    ['the halt forecast (a warning) to a critical-only head', 'F', KABID, true],
+    ['the halt forecast to a critical-only operator: no', 'F', recipient('x', 'critical'), false],
+    ['the halt forecast to a head whose alertnames exclude it: no', 'F', recipient('kabid', 'critical', ['RecordingHalted']), false],
   ];
   for (const [name, letter, r, expected] of rows) {
     test(name, () => assert.equal(routeAlert(alert(letter, T0), r), expected));

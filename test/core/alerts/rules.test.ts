@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { evaluateAlerts, type AlertInput, type AlertRulesPolicy, type JagaHealth } from '../../../src/core/alerts/rules.js';
 import type { Alert, AlertMemory } from '../../../src/core/alerts/types.js';
 import type { BacklogPolicy, HeartbeatPolicy } from '../../../src/core/data-at-risk.js';
+import { DEFAULT_OFFICE_CALENDAR } from '../../helpers/calendar.js';
 import type {
   BacklogFailure,
   BacklogState,
@@ -19,7 +20,10 @@ import type {
   VolumeState,
 } from '../../../src/core/types.js';
 
+/** Wednesday 15 Nov 2023 05.13 WIB, before the office opens. */
 const NOW = 1_700_000_000_000;
+/** Monday 20 Nov 2023 08.00 WIB: exactly three working days after NOW (Wednesday, Thursday, Friday; the weekend does not count). */
+const THREE_WORKING_DAYS_ON = Date.UTC(2023, 10, 20, 1, 0);
 const SEC = 1_000;
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -79,7 +83,7 @@ function volume(name: string, o: VolumeOpts = {}): VolumeState {
     filesUsedRatio: 0.1,
   };
   if (o.never === true) {
-    return { name, deviceId: null, last: null, lastUsage: null, samples: [], fillRateBytesPerSecond: null, fullEtaSeconds: null };
+    return { name, deviceId: null, last: null, lastUsage: null, samples: [], fillRateBytesPerSecond: null, fullEtaSeconds: null, forecast: null };
   }
   const last =
     o.failure !== undefined
@@ -93,6 +97,7 @@ function volume(name: string, o: VolumeOpts = {}): VolumeState {
     samples: [],
     fillRateBytesPerSecond: o.rate !== undefined ? o.rate : -1000,
     fullEtaSeconds: o.eta ?? null,
+    forecast: null,
   };
 }
 
@@ -129,6 +134,9 @@ const reason = (code: ReasonCode, subject: string, facts: Reason['facts'] = {}):
 function gate(state: Gate['state'], reasons: Reason[] = [], o: Partial<Gate> = {}): Gate {
   return {
     state,
+    mode: 'normal',
+    buffering: null,
+    forecast: null,
     since: NOW - 10 * MIN,
     reasons,
     overridden: [],
@@ -170,6 +178,8 @@ const POLICY: AlertRulesPolicy = {
   storageWarningForMs: 0,
   storageCriticalForMs: 0,
   storageFilling: { forMs: 0, etaMs: 6 * HOUR },
+  // Three working days of Monday-Friday 08:00-16:00 WIB.
+  haltForecast: { forMs: 0, withinWorkingMs: 3 * 8 * HOUR, working: DEFAULT_OFFICE_CALENDAR },
   recordingHaltedForMs: 0,
   jagaDegraded: { forMs: 0, outboxAgeMs: 10 * MIN },
   backlogWarningForMs: 0,
@@ -217,6 +227,12 @@ interface RuleRow {
 }
 
 const down2 = [target('pusat-api', 'down', { failure: 'refused' }), target('pusat-vpn', 'up')];
+/** An allowed gate whose forecast halt is at `haltAt`. */
+const foreseen = (haltAt: number, reason: ReasonCode = 'STORAGE_CRITICAL', subject = 'rekaman'): Gate =>
+  gate('allowed', [], { forecast: { haltAt, reason, subject, model: 'office_hours' } });
+/** Buffering through a central outage since an hour, to end at `endsAt`. */
+const buffering = (endsAt: number | null): Gate =>
+  gate('allowed', [], { mode: 'buffering', buffering: { since: NOW - HOUR, roomWorkingSeconds: 30 * 3600, endsAt } });
 const at = (ratio: number) => Math.round(ratio * SIZE);
 
 const RULE_ROWS: Record<string, readonly RuleRow[]> = {
@@ -278,6 +294,18 @@ const RULE_ROWS: Record<string, readonly RuleRow[]> = {
     { name: 'ETA exactly at the threshold', input: { volumes: [volume('rekaman', { eta: 6 * 3600 })] }, alerts: [] },
     { name: 'ETA 1 s under', input: { volumes: [volume('rekaman', { eta: 6 * 3600 - 1 })] }, alerts: ['StorageFillingUp{volume=rekaman}'] },
     { name: 'no ETA (not filling)', input: { volumes: [volume('rekaman', { eta: null, rate: 0 })] }, alerts: [] },
+  ],
+  HaltForecast: [
+    { name: 'no halt foreseen', input: { gate: gate('allowed') }, alerts: [] },
+    { name: 'exactly three working days ahead (Monday 08.00, over a weekend)', input: { gate: foreseen(THREE_WORKING_DAYS_ON) }, alerts: ['HaltForecast{volume=rekaman}'] },
+    { name: 'a second of working time more', input: { gate: foreseen(THREE_WORKING_DAYS_ON + SEC) }, alerts: [] },
+    // Wall-clock that is four and a half days: working time is what counts.
+    { name: 'Friday 16.00 is within three working days too', input: { gate: foreseen(Date.UTC(2023, 10, 17, 9, 0)) }, alerts: ['HaltForecast{volume=rekaman}'] },
+    { name: 'halt now', input: { gate: foreseen(NOW) }, alerts: ['HaltForecast{volume=rekaman}'] },
+    { name: 'STORAGE_FILLING of another volume', input: { gate: foreseen(NOW + HOUR, 'STORAGE_FILLING', 'arsip') }, alerts: ['HaltForecast{volume=arsip}'] },
+    // the end of buffering is about the central server, not a volume
+    { name: 'buffering must end', input: { gate: foreseen(NOW + HOUR, 'CENTRAL_UNREACHABLE', 'central') }, alerts: ['HaltForecast{}'] },
+    { name: 'a narrower within, one working day: Thursday 09.00 is 9 working hours ahead', input: { gate: foreseen(Date.UTC(2023, 10, 16, 2, 0)) }, policy: { haltForecast: { ...POLICY.haltForecast, withinWorkingMs: 8 * HOUR } }, alerts: [] },
   ],
   RecordingHalted: [
     { name: 'allowed', input: { gate: gate('allowed') }, alerts: [] },
@@ -432,6 +460,7 @@ describe('the for clock', () => {
       [{ storageWarningForMs: 1 }, { volumes: [volume('rekaman', { used: at(0.85) })] }, 'StorageWarning{volume=rekaman}'],
       [{ storageCriticalForMs: 1 }, { gate: gate('allowed', [], { overridden: [reason('STORAGE_FLOOR', 'rekaman')] }) }, 'StorageCritical{volume=rekaman}'],
       [{ storageFilling: { forMs: 1, etaMs: HOUR } }, { volumes: [volume('rekaman', { eta: 60 })] }, 'StorageFillingUp{volume=rekaman}'],
+      [{ haltForecast: { ...POLICY.haltForecast, forMs: 1 } }, { gate: foreseen(NOW + HOUR) }, 'HaltForecast{volume=rekaman}'],
       [{ recordingHaltedForMs: 1 }, { gate: gate('halted', [reason('MANUAL_HALT', 'ov-1')]) }, 'RecordingHalted{}'],
       [{ jagaDegraded: { forMs: 1, outboxAgeMs: MIN } }, { health: { ...HEALTHY, notificationsGivenUp: 2 } }, 'JagaDegraded{}'],
       [{ centralUnreachableForMs: 1 }, { targets: down2 }, 'CentralUnreachable{}'],
@@ -479,6 +508,34 @@ describe('labels and values', () => {
       failure: 'timeout',
       lastSuccessAt: null,
     });
+  });
+
+  test('HaltForecast: when, why, about what, by which model, the working time left and the line', () => {
+    const { alerts } = evaluate({ gate: foreseen(THREE_WORKING_DAYS_ON) });
+    assert.deepEqual(one(alerts, 'HaltForecast{volume=rekaman}').values, {
+      haltAt: THREE_WORKING_DAYS_ON,
+      reason: 'STORAGE_CRITICAL',
+      subject: 'rekaman',
+      model: 'office_hours',
+      workingSeconds: 24 * 3600,
+      workingDays: 3,
+      withinWorkingSeconds: 24 * 3600,
+    });
+    assert.equal(one(alerts, 'HaltForecast{volume=rekaman}').severity, 'warning');
+  });
+
+  test('CentralUnreachable while buffering: since when, and when buffering must end in working time', () => {
+    const friday = Date.UTC(2023, 10, 17, 9, 0); // Friday 16.00 WIB: 3 working days
+    const values = one(evaluate({ targets: down2, gate: buffering(friday) }).alerts, 'CentralUnreachable{}').values;
+    assert.equal(values.bufferingSince, NOW - HOUR);
+    assert.equal(values.bufferingEndsAt, friday);
+    assert.equal(values.bufferingEndsWorkingSeconds, 24 * 3600);
+    assert.equal(values.bufferingEndsWorkingDays, 3);
+    const open = one(evaluate({ targets: down2, gate: buffering(null) }).alerts, 'CentralUnreachable{}').values;
+    assert.equal(open.bufferingEndsAt, null);
+    assert.equal(open.bufferingEndsWorkingSeconds, null);
+    // Halting on central down: nothing about buffering at all.
+    assert.ok(!Object.hasOwn(one(evaluate({ targets: down2 }).alerts, 'CentralUnreachable{}').values, 'bufferingSince'));
   });
 
   test('CentralSlow', () => {
