@@ -39,7 +39,7 @@ const NOISE = { day: 0.15, hour: 0.2, minute: 0.5 } as const;
  * Outages: after a gap of this mean (exponential) since the start or the last one, short and long in
  * turn (which comes first is drawn), each length spread evenly in log between its class's bounds.
  */
-const OUTAGE_GAP_MEAN_MS = 5 * DAY_MS;
+const OUTAGE_GAP_MEAN_MS = 7 * DAY_MS;
 const OUTAGE_CLASSES = [
   { minMs: HOUR_MS, maxMs: DAY_MS },
   { minMs: 2 * DAY_MS, maxMs: 14 * DAY_MS },

@@ -61,16 +61,16 @@ export const officeForecast: readonly PanelDraft[] = [
   }),
   timeSeries({
     title: 'Halt forecast over time',
-    description: 'How far ahead the halt was foreseen: a line falling one hour per hour is a forecast that holds.',
+    description: 'How far ahead the halt was foreseen: a line falling one hour per hour is a forecast that holds; a line at the top (60 days, the forecast horizon) is no halt foreseen.',
     width: 12,
     height: 7,
     unit: 's',
     min: 0,
     queries: [
-      { expr: `(jaga_gate_halt_forecast_timestamp_seconds{${SEL}} - time()) < ${FORECAST_CAP_SECONDS}`, legend: 'gate' },
-      { expr: `(jaga_volume_halt_forecast_timestamp_seconds{${SEL}} - time()) < ${FORECAST_CAP_SECONDS}`, legend: '{{volume}}' },
+      // Capped, not filtered: +Inf (none foreseen) draws at the horizon instead of leaving a gap.
+      { expr: `clamp_max(jaga_gate_halt_forecast_timestamp_seconds{${SEL}} - time(), ${FORECAST_CAP_SECONDS})`, legend: 'gate' },
+      { expr: `clamp_max(jaga_volume_halt_forecast_timestamp_seconds{${SEL}} - time(), ${FORECAST_CAP_SECONDS})`, legend: '{{volume}}' },
     ],
-    noValue: 'no halt foreseen',
   }),
   stateTimeline({
     title: 'Buffer mode over time',
