@@ -74,13 +74,18 @@ describe('central faults, one real jaga process, 1 s schedule (smoke)', () => {
     tls.setCertificate(pki.issue(['127.0.0.1'], validFor(new Date(Date.now() - 3 * DAY_MS), new Date(Date.now() - DAY_MS))));
     dns.records.delete('pusat.test');
     const expected = { refused: 'refused', 'tls-expired': 'tls', 'pusat-dns': 'dns' } as const;
+    const downTargets = (s: Awaited<ReturnType<typeof status>>) => String(s.gate.reasons.find((r) => r.code === 'CENTRAL_UNREACHABLE')?.facts.downTargets).split(',').sort();
+    // The gate names a target down from its next decision, a moment after the target's own status says it.
     const halted = await pollUntil(
       status,
-      (s) => s.gate.state === 'halted' && Object.entries(expected).every(([name, failure]) => targetOf(s, name).status === 'down' && targetOf(s, name).last_probe?.failure === failure),
+      (s) =>
+        s.gate.state === 'halted' &&
+        Object.entries(expected).every(([name, failure]) => targetOf(s, name).status === 'down' && targetOf(s, name).last_probe?.failure === failure) &&
+        downTargets(s).length === Object.keys(expected).length,
       WITHIN_MS,
-      'every faulty target down with its own failure, and the halt',
+      'every faulty target down with its own failure, and the halt naming them',
     );
-    assert.deepEqual(String(halted.gate.reasons.find((r) => r.code === 'CENTRAL_UNREACHABLE')?.facts.downTargets).split(',').sort(), Object.keys(expected).sort());
+    assert.deepEqual(downTargets(halted), Object.keys(expected).sort());
     const unverified = targetOf(halted, 'tls-expired-noverify');
     assert.equal(unverified.status, 'up', unverified.last_probe?.detail);
   });
