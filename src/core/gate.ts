@@ -138,7 +138,7 @@ function judgeCentral(input: GateInput, policy: GatePolicy): CentralJudgement {
   const buffered =
     unreachable &&
     policy.onCentralDown === 'buffer' &&
-    everyVolumeHasRoom(input.volumes, policy.bufferMinHours) &&
+    everyVolumeHasRoom(input.volumes, policy.bufferMinHours, input.previous) &&
     !backlogOver;
   const cause = unreachable ? centralCause(input.targets) : null;
   return { unreachable, cause, buffered, holds: unreachable && !buffered };

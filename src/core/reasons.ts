@@ -125,13 +125,19 @@ export function centralReason(targets: readonly TargetState[]): ReasonDraft {
  * has proven room for `bufferMinHours` of working time (recording happens in working hours). Unknown
  * counts as no room: no usage yet, no forecast yet, or a volume we cannot trust right now.
  */
-export function everyVolumeHasRoom(volumes: readonly VolumeState[], bufferMinHours: number): boolean {
+export function everyVolumeHasRoom(volumes: readonly VolumeState[], bufferMinHours: number, previous: Gate | null): boolean {
+  // Hysteresis as for the volumes: once buffering has ended for want of room, it starts again only with
+  // a quarter more, so a forecast wavering around the line does not flap recording on and off.
+  const needed = bufferMinHours * 3600 * (hadReason(previous, 'CENTRAL_UNREACHABLE', 'central') ? BUFFER_RESUME_FACTOR : 1);
   return volumes.every((v) => {
     if (v.last === null || !v.last.ok || v.lastUsage === null || v.forecast === null) return false;
     const room = v.forecast.roomWorkingSeconds;
-    return room === null || room >= bufferMinHours * 3600;
+    return room === null || room >= needed;
   });
 }
+
+/** How much more room than buffer_min_hours buffering needs to start again after it ended for want of it. */
+export const BUFFER_RESUME_FACTOR = 1.25;
 
 /** Whether the previous gate held (or had overridden) this reason, which is what hysteresis remembers. */
 export function hadReason(previous: Gate | null, code: ReasonCode, subject: string): boolean {

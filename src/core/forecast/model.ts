@@ -19,6 +19,8 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** At least this much history, and this much of it covered, before the week's shape is learned. */
 export const LEARN_AFTER_MS = 14 * DAY_MS;
 const MIN_LEARNED_COVERAGE = 0.5;
+/** The share of the working hours of the week whose writing must have been seen before the week is learned. */
+const MIN_LEARNED_WORKING_SHARE = 0.5;
 /** The net consumption of the last this-many working hours scales the shape (the longer window steadies it). */
 const RECENT_WORKING_HOURS = [1, 4] as const;
 /** An hour counts toward the recent windows when its samples covered at least this much of it. */
@@ -40,8 +42,9 @@ export function consumptionModel(
   now: number,
   linearBytesPerSecond: number | null,
 ): ConsumptionModel | null {
-  const learned = learnedShape(hours, calendar, now);
-  const shape = learned ?? officeShape(calendar);
+  const office = officeShape(calendar);
+  const learned = learnedShape(hours, calendar, now, office);
+  const shape = learned ?? office;
   const scale = recentScale(hours, shape, calendar, now);
   if (scale !== null) {
     const name: ModelName = learned === null ? 'office_hours' : 'weekly';
@@ -68,9 +71,12 @@ function officeShape(calendar: OfficeCalendar): number[] {
 
 /**
  * Each hour of the week's mean bytes written per fully covered hour, over the hours on record, when
- * the record spans two weeks; null otherwise (or when nothing was ever written).
+ * the record spans two weeks and shows writing in most of the office's working hours; null otherwise.
+ * Writing is only seen where it outpaces what is freed between two samples: an office whose uploads
+ * free each recording within seconds shows almost none, and a week learned from the few hours it does
+ * show (an outage's) would forecast nothing for the rest of the week.
  */
-function learnedShape(hours: readonly UsageHour[], calendar: OfficeCalendar, now: number): number[] | null {
+function learnedShape(hours: readonly UsageHour[], calendar: OfficeCalendar, now: number, office: readonly number[]): number[] | null {
   const first = hours[0];
   if (first === undefined || now - first.start < LEARN_AFTER_MS) return null;
   const covered = hours.reduce((sum, h) => sum + h.coveredMs, 0);
@@ -84,7 +90,9 @@ function learnedShape(hours: readonly UsageHour[], calendar: OfficeCalendar, now
     coveredHours[slot]! += h.coveredMs / HOUR_MS;
   }
   const shape = written.map((w, i) => (coveredHours[i]! > 0 ? w / coveredHours[i]! : 0));
-  return shape.some((v) => v > 0) ? shape : null;
+  const workingSlots = office.filter((v) => v > 0).length;
+  const seenWriting = shape.filter((v, i) => v > 0 && office[i]! > 0).length;
+  return seenWriting >= MIN_LEARNED_WORKING_SHARE * workingSlots ? shape : null;
 }
 
 /**
@@ -98,6 +106,8 @@ function recentScale(hours: readonly UsageHour[], shape: readonly number[], cale
   for (let i = hours.length - 1; i >= 0 && recent.length < RECENT_WORKING_HOURS[1]; i -= 1) {
     const h = hours[i]!;
     if (now - h.start > 7 * DAY_MS) break;
+    // Only hours that are over: the current one's few minutes would swing the scale from one sample to the next.
+    if (h.start + HOUR_MS > now) continue;
     const coverage = h.coveredMs / HOUR_MS;
     if (coverage < MIN_HOUR_COVERAGE || calendar.isHoliday(h.start)) continue;
     const expected = shape[calendar.hourOfWeek(h.start + HOUR_MS / 2)]! * coverage;

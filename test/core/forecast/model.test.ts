@@ -77,6 +77,16 @@ describe('which model answers', () => {
     assert.equal(model!.rate(wib('2026-12-26T10:00')), 0, 'Saturday: nothing learned');
   });
 
+  test('writing never seen (uploads free each recording between two samples), then a morning\'s outage: not learned from those hours alone', () => {
+    const outageFrom = wib('2026-12-21T10:00');
+    const now = wib('2026-12-21T15:00');
+    // Three weeks where what is written is freed within the hour: no writing on record, until the outage.
+    const history = hours(MONDAY, now, steady(GB), (start) => (start >= outageFrom ? 0 : 1)).map((h) => (h.start < outageFrom ? { ...h, written: 0 } : h));
+    const model = consumptionModel(history, calendar, now, null);
+    assert.equal(model?.name, 'office_hours');
+    assert.ok(Math.abs(perHour(model!.rate(wib('2026-12-22T10:00'))) - GB) < 1, 'Tuesday morning consumes as the outage showed');
+  });
+
   test('a holiday consumes nothing, and is not learned from', () => {
     const now = MONDAY + 15 * DAY + 12 * HOUR;
     const model = consumptionModel(hours(MONDAY, now, steady(GB), uploads(0)), calendar, now, null);
