@@ -134,6 +134,15 @@ describe('the gate: forecast and buffer mode', () => {
     assert.deepEqual(gate.forecast, { haltAt: wib('2026-12-10T08:00'), reason: 'CENTRAL_UNREACHABLE', subject: 'central', model: 'office_hours' });
   });
 
+  test('once buffering ended for want of room, it starts again only with a quarter more (30 working hours)', () => {
+    const ended = decide([volume('rekaman', 20)], 'down', { onCentralDown: 'buffer' });
+    assert.equal(ended.state, 'halted');
+    const again = (availGb: number) =>
+      decideGate({ previous: ended, targets: [target('down')], volumes: [volume('rekaman', availGb)], backlogs: [], heartbeats: [], overrides: [], now }, policy({ onCentralDown: 'buffer' })).gate;
+    assert.deepEqual(again(29).reasons.map((r) => r.code), ['CENTRAL_UNREACHABLE'], '29 working hours: still halted');
+    assert.deepEqual(again(30).reasons, [], '30 working hours: buffering may start again');
+  });
+
   test('buffer mode without 24 working hours of room: halted, not buffering', () => {
     const gate = decide([volume('rekaman', 20)], 'down', { onCentralDown: 'buffer' });
     assert.equal(gate.state, 'halted');
