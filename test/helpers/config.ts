@@ -25,9 +25,11 @@ export function httpTarget(url: string, name = 'pusat'): Keys {
 }
 
 /**
- * The fill-rate halt off, for a volume on the shared temporary filesystem: other tests running beside
- * fill and empty it within seconds, so its fill rate says nothing about the test at hand (it once halted
- * one with STORAGE_FILLING). Tests of the fill rate use a filesystem of their own (tmpfs or loop device).
+ * The fill-rate judgement off (`halt_eta: 0s`: no STORAGE_FILLING, no forecast, so no HaltForecast), for
+ * a volume on the shared temporary filesystem: other tests running beside fill and empty it within
+ * seconds, so its fill rate says nothing about the test at hand (it once halted one with STORAGE_FILLING,
+ * and a HaltForecast email once reached a test that counted emails). Tests of the fill rate and the
+ * forecast use a filesystem of their own (tmpfs or loop device).
  */
 export const NO_FILL_RATE_HALT = { halt_eta: '0s' } as const;
 

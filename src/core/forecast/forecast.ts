@@ -75,9 +75,12 @@ export function forecastVolume(
 
 /**
  * The volume with its forecast: the model its usage hours support (or today's fitted line), and the
- * time to full by it. Without numbers or anything to go by, no forecast and no time to full.
+ * time to full by it. Without numbers or anything to go by, no forecast and no time to full. A volume
+ * with `halt_eta: 0s` is not judged by its fill rate at all: no forecast (so no forecast halt, and no
+ * proven room to buffer on), only today's line for people to read.
  */
 export function withForecast(volume: VolumeState, hours: readonly UsageHour[], calendar: OfficeCalendar, limits: VolumeLimits, now: number): VolumeState {
+  if (limits.haltEtaMs === 0) return { ...volume, forecast: null };
   const model = consumptionModel(hours, calendar, now, volume.fillRateBytesPerSecond);
   if (volume.lastUsage === null || model === null) return { ...volume, forecast: null, fullEtaSeconds: null };
   const forecast = forecastVolume(volume.lastUsage, model, calendar, limits, now);

@@ -64,6 +64,13 @@ describe('forecastVolume: working hours decide when', () => {
     assert.equal(f.roomWorkingSeconds, 8 * 3600, 'Monday 08:00-16:00 is all the working time before Tuesday 04:00');
   });
 
+  test('withForecast: halt_eta 0s turns the fill-rate judgement off: no forecast, today\'s line stays', () => {
+    const u = usage(20);
+    const filling: VolumeState = { name: 'rekaman', deviceId: 1, last: { ok: true, volume: 'rekaman', at: MONDAY_8, durationMs: 1, deviceId: 1, ...u }, lastUsage: u, samples: [], fillRateBytesPerSecond: -1e6, fullEtaSeconds: 20_000, forecast: null };
+    assert.deepEqual(withForecast(filling, [], calendar, { ...LIMITS, haltEtaMs: 0 }, MONDAY_8), filling);
+    assert.equal(withForecast(filling, [], calendar, LIMITS, MONDAY_8).forecast?.model, 'linear');
+  });
+
   test('withForecast: without numbers or a model, no forecast and no time to full', () => {
     const bare: VolumeState = { name: 'rekaman', deviceId: 1, last: null, lastUsage: null, samples: [], fillRateBytesPerSecond: null, fullEtaSeconds: 5, forecast: null };
     assert.deepEqual(withForecast(bare, [], calendar, LIMITS, MONDAY_8), { ...bare, fullEtaSeconds: null });
