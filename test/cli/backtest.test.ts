@@ -85,10 +85,8 @@ describe('the committed example', () => {
         '7 Dec 2026 11:00 WIB  RECORDING HALTED   (every reason cleared; waiting for resume_after)',
         '7 Dec 2026 11:02 WIB  RECORDING ALLOWED',
         '',
-        'TIME                  HALT FORECAST         SUBJECT',
-        // Once the gate is open again, the model sees the last working hour's net use and the halt line ahead.
-        '7 Dec 2026 10:32 WIB  7 Dec 2026 11:24 WIB  rekaman',
-        '7 Dec 2026 10:45 WIB  none',
+        // The example's volume has halt_eta 0s: no fill-rate judgement, so no forecast either.
+        'No halt was foreseen.',
         '',
         'Recording halted for 1h 5m in all, 3 times',
         'First halt: 7 Dec 2026 09:15 WIB',

@@ -19,7 +19,11 @@ const SAMPLE_EVERY_MS = 5_000;
 const FLOOD_MS = 6_000;
 /** A station gives up on the gate after 2 s and fails closed; a reader in the office should never come close. */
 const STATION_TIMEOUT_MS = 2_000;
-const P99_LIMIT_MS = 250;
+/**
+ * Alone on this machine the p99 is about 70 ms; beside two other test files on 2 cores CI saw 297 ms.
+ * The defect this guards against (a report computed on the event loop) took every read past 2 s.
+ */
+const P99_LIMIT_MS = 500;
 /** Each flood client comes from its own loopback address, so each has its own rate limit to spend. */
 const CLIENT_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'];
 const PUBLIC_PATHS = [
